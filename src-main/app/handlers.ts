@@ -1,0 +1,13 @@
+import type { HandlerPart } from '../ipc/handler-table';
+
+export const appHandlers: HandlerPart<'app:info' | 'settings:get' | 'settings:update'> = {
+  'app:info': (_input, ctx) => ({
+    version: ctx.version,
+    dbPath: ctx.dbPath,
+    platform: process.platform,
+    systemLocale: ctx.systemLocale,
+    canStoreSecrets: ctx.secrets.available,
+  }),
+  'settings:get': (_input, ctx) => ctx.settings.get(),
+  'settings:update': (patch, ctx) => ctx.settings.update(patch),
+};

@@ -1,0 +1,48 @@
+import { Command, CommanderError } from 'commander';
+import { createAppContext, type AppContext } from '../app/context';
+import { defaultDbPath } from '../app/paths';
+import { DomainError } from '../common/errors';
+import { endpointsCommand } from './endpoints';
+
+// `simpsy`: the same domain code and database as the app, headless, for servers and batch
+// work. Failures print one line on stderr and exit 1.
+
+export type WithContext = (work: (ctx: AppContext) => void | Promise<void>) => Promise<void>;
+
+declare const __APP_VERSION__: string | undefined;
+
+const program = new Command('simpsy')
+  .description('SimPsy Studio on the command line: simulated counseling dialogues with LLMs')
+  .version(typeof __APP_VERSION__ === 'string' ? __APP_VERSION__ : '0.0.0')
+  .option('--db <file>', 'SQLite database to use', defaultDbPath())
+  .configureOutput({
+    // commander's own errors (unknown command or option, missing argument) in our one-line form.
+    outputError: (message, write) => write(`simpsy: ${message.replace(/^error: /, '').trim()} (see --help)\n`),
+  })
+  .exitOverride();
+
+const withContext: WithContext = async (work) => {
+  const ctx = createAppContext({ dbPath: program.opts<{ db: string }>().db, version: program.version() ?? '0.0.0' });
+  try {
+    await work(ctx);
+  } finally {
+    ctx.close();
+  }
+};
+
+endpointsCommand(program, withContext);
+
+function fail(message: string): void {
+  process.stderr.write(`simpsy: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
+  process.exitCode = 1;
+}
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  if (error instanceof CommanderError) {
+    // Help and --version "fail" with exit code 0; commander has already printed its message.
+    process.exitCode = error.exitCode;
+    return;
+  }
+  if (error instanceof DomainError) return fail(error.message);
+  fail(error instanceof Error ? error.message : String(error));
+});

@@ -1,0 +1,16 @@
+import type { HandlerPart } from '../ipc/handler-table';
+import { toView } from './repository';
+import { testConnection } from './test-connection';
+
+export const endpointHandlers: HandlerPart<
+  'endpoints:list' | 'endpoints:create' | 'endpoints:update' | 'endpoints:remove' | 'endpoints:test'
+> = {
+  'endpoints:list': (_input, ctx) => ctx.endpoints.list().map(toView),
+  'endpoints:create': (input, ctx) => toView(ctx.endpoints.create(input)),
+  'endpoints:update': (input, ctx) => toView(ctx.endpoints.update(input)),
+  'endpoints:remove': ({ id }, ctx) => {
+    ctx.endpoints.remove(id);
+    return { removed: true };
+  },
+  'endpoints:test': ({ id }, ctx) => testConnection(ctx.endpoints.get(id), ctx.secrets, ctx.env),
+};

@@ -1,0 +1,61 @@
+import OpenAI from 'openai';
+import { DomainError } from '../common/errors';
+import type { EndpointRecord } from '../endpoints/repository';
+import type { SecretBox } from '../endpoints/secret-box';
+
+// Every LLM call in the project goes through the `openai` package pointed at an endpoint's
+// base URL, which is what makes OpenAI, DeepSeek, DashScope (Qwen), vLLM, Ollama, LM Studio
+// and LLaMA-Factory's API server interchangeable.
+
+export const DEFAULT_TIMEOUT_MS = 60_000;
+
+// Local servers (vLLM, Ollama, LM Studio) accept any key, but the SDK refuses to start
+// without one, so an endpoint with no key sends this placeholder.
+const NO_KEY = 'no-key';
+
+/** Where the key comes from: the app's encrypted copy, else the named environment variable. */
+export function resolveApiKey(
+  endpoint: Pick<EndpointRecord, 'name' | 'apiKeyCipher' | 'apiKeyEnv'>,
+  secrets: SecretBox,
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
+  if (endpoint.apiKeyCipher) {
+    if (!secrets.available) {
+      throw new DomainError(
+        'unavailable',
+        `Endpoint '${endpoint.name}' has a key saved by the app, which only the app can decrypt. Here, name an environment variable that holds it (--api-key-env).`,
+      );
+    }
+    return secrets.decrypt(endpoint.apiKeyCipher);
+  }
+  if (endpoint.apiKeyEnv) {
+    const value = env[endpoint.apiKeyEnv];
+    if (!value) {
+      throw new DomainError(
+        'unavailable',
+        `Endpoint '${endpoint.name}' reads its API key from $${endpoint.apiKeyEnv}, which is not set. Export it and try again.`,
+      );
+    }
+    return value;
+  }
+  return undefined;
+}
+
+export interface ClientOptions {
+  timeoutMs?: number;
+  /** Retries are the caller's business (the simulation engine backs off itself). */
+  maxRetries?: number;
+}
+
+export function createLlmClient(
+  endpoint: Pick<EndpointRecord, 'baseUrl' | 'timeoutMs'>,
+  apiKey: string | undefined,
+  options: ClientOptions = {},
+): OpenAI {
+  return new OpenAI({
+    baseURL: endpoint.baseUrl,
+    apiKey: apiKey ?? NO_KEY,
+    timeout: options.timeoutMs ?? endpoint.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    maxRetries: options.maxRetries ?? 0,
+  });
+}

@@ -1,0 +1,123 @@
+import OpenAI from 'openai';
+import type { ConnectionFailure } from '../contract/endpoint';
+import { DomainError } from '../common/errors';
+
+// Turns whatever an LLM call threw into a failure kind and one line a person can act on.
+// Shared by "Test connection" and, later, by the simulation engine's retry policy.
+
+export interface LlmFailure {
+  kind: ConnectionFailure;
+  message: string;
+  status?: number;
+  /** Seconds the server asked us to wait (Retry-After), when it said. */
+  retryAfter?: number;
+  /** Whether trying again later may succeed (429, 5xx, timeouts, dropped connections). */
+  retryable: boolean;
+}
+
+const oneLine = (s: string, max = 200) => {
+  const flat = s.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+};
+
+/** The first `code` (ECONNREFUSED, ENOTFOUND, …) anywhere down the error's cause chain. */
+function causeCode(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; e && depth < 6; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
+  }
+  return undefined;
+}
+
+function causeMessages(error: unknown): string[] {
+  const messages: string[] = [];
+  for (let e: unknown = error, depth = 0; e && depth < 6; e = (e as { cause?: unknown }).cause, depth++) {
+    messages.push(String((e as { message?: unknown }).message ?? ''));
+  }
+  return messages;
+}
+
+function retryAfterSeconds(headers: Headers | undefined): number | undefined {
+  const raw = headers?.get('retry-after');
+  if (!raw) return undefined;
+  const seconds = Number(raw);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds);
+  const date = Date.parse(raw);
+  return Number.isNaN(date) ? undefined : Math.max(0, (date - Date.now()) / 1000);
+}
+
+export function classifyLlmError(error: unknown, target: { baseUrl: string; model: string; timeoutMs: number }): LlmFailure {
+  const host = safeHost(target.baseUrl);
+  if (error instanceof DomainError) return { kind: 'no_api_key', message: error.message, retryable: false };
+  if (error instanceof OpenAI.APIConnectionTimeoutError) {
+    return {
+      kind: 'timeout',
+      message: `No answer from ${host} within ${Math.round(target.timeoutMs / 1000)} s: the server may be overloaded, or the URL may point somewhere that never answers.`,
+      retryable: true,
+    };
+  }
+  if (error instanceof OpenAI.APIConnectionError) {
+    const code = causeCode(error);
+    if (code === 'ECONNREFUSED') {
+      return { kind: 'refused', message: `Connection refused by ${host}: is the server running, and is the port right?`, retryable: true };
+    }
+    if (causeMessages(error).includes('bad port')) {
+      // fetch refuses a fixed list of ports (9, 25, 6000, …) that browsers block too.
+      return { kind: 'bad_url', message: `Port ${safePort(target.baseUrl)} is one that HTTP clients refuse to use; run the server on another port (e.g. 8000).`, retryable: false };
+    }
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+      return { kind: 'dns', message: `Cannot find the host '${host}': check the spelling of the base URL, or your network.`, retryable: code === 'EAI_AGAIN' };
+    }
+    return {
+      kind: 'network',
+      message: `The connection to ${host} failed${code ? ` (${code})` : ''}: the server closed it or the network dropped. Try again.`,
+      retryable: true,
+    };
+  }
+  if (error instanceof OpenAI.APIError && typeof error.status === 'number') {
+    const status = error.status;
+    const said = oneLine(String((error.error as { message?: unknown } | undefined)?.message ?? error.message ?? ''));
+    const base = { status, retryable: false };
+    if (status === 401) return { ...base, kind: 'unauthorized', message: `The server rejected the API key (401): check the key, or the environment variable that holds it.` };
+    if (status === 403) return { ...base, kind: 'forbidden', message: `The key is not allowed to use this model or API (403): ${said}` };
+    if (status === 404) {
+      const aboutModel = error.code === 'model_not_found' || /model/i.test(said);
+      return aboutModel
+        ? { ...base, kind: 'model_not_found', message: `The server has no model '${target.model}' (404): check the model name.` }
+        : { ...base, kind: 'bad_url', message: `Nothing OpenAI-compatible answered at ${target.baseUrl} (404): the base URL usually ends in /v1.` };
+    }
+    if (status === 429) {
+      const retryAfter = retryAfterSeconds(error.headers);
+      return {
+        ...base,
+        kind: 'rate_limited',
+        retryable: true,
+        ...(retryAfter !== undefined ? { retryAfter } : {}),
+        message: `The server is rate-limiting requests (429)${retryAfter !== undefined ? `; it asks to wait ${retryAfter} s` : ''}: ${said}`,
+      };
+    }
+    if (status >= 500) return { ...base, kind: 'server_error', retryable: true, message: `The server failed (${status}): ${said}` };
+    return { ...base, kind: 'bad_response', message: `The server refused the request (${status}): ${said}` };
+  }
+  return {
+    kind: 'bad_response',
+    message: `${host} answered with something that is not an OpenAI-compatible response (${oneLine(error instanceof Error ? error.message : String(error), 120)}).`,
+    retryable: true,
+  };
+}
+
+function safePort(url: string): string {
+  try {
+    return new URL(url).port;
+  } catch {
+    return '?';
+  }
+}
+
+function safeHost(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}

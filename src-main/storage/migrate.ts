@@ -1,0 +1,50 @@
+import type Database from 'better-sqlite3';
+import type { Migration } from './migration';
+import { migrations as shipped } from './migrations';
+
+export class SchemaError extends Error {}
+
+/**
+ * Applies the shipped migrations the database has not seen, each in its own transaction,
+ * and records them in schema_migrations. Refuses a database that a newer build migrated
+ * or whose history disagrees with what this build ships, rather than guessing.
+ */
+export function migrate(db: Database.Database, migrations: readonly Migration[] = shipped): number[] {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version    INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL,
+    applied_at TEXT NOT NULL
+  ) STRICT`);
+  const applied = db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all() as {
+    version: number;
+    name: string;
+  }[];
+  const latest = migrations.at(-1)?.version ?? 0;
+  for (const row of applied) {
+    const known = migrations.find((m) => m.version === row.version);
+    if (!known) {
+      throw new SchemaError(
+        row.version > latest
+          ? `The database was created by a newer SimPsy Studio (schema ${row.version}, this build knows up to ${latest}). Update the app, or open a different database with --db.`
+          : `The database records migration ${row.version} (${row.name}) that this build does not ship. Open a different database with --db.`,
+      );
+    }
+    if (known.name !== row.name) {
+      throw new SchemaError(
+        `Migration ${row.version} is '${row.name}' in the database but '${known.name}' in this build; the database is from an incompatible build.`,
+      );
+    }
+  }
+  const done = new Set(applied.map((r) => r.version));
+  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  const ran: number[] = [];
+  for (const m of migrations) {
+    if (done.has(m.version)) continue;
+    db.transaction(() => {
+      m.up(db);
+      record.run(m.version, m.name, new Date().toISOString());
+    })();
+    ran.push(m.version);
+  }
+  return ran;
+}

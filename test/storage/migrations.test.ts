@@ -1,0 +1,99 @@
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src-main/storage/database';
+import { migrate, SchemaError } from '../../src-main/storage/migrate';
+import { migrations } from '../../src-main/storage/migrations';
+import { tempDbPath } from '../support/temp';
+
+describe('migrations', () => {
+  it('ship as 1..n with unique snake_case names', () => {
+    expect(migrations.map((m) => m.version)).toEqual(migrations.map((_, i) => i + 1));
+    for (const m of migrations) expect(m.name).toMatch(/^[a-z][a-z0-9_]*$/);
+    expect(new Set(migrations.map((m) => m.name)).size).toBe(migrations.length);
+  });
+
+  it('apply to a new file, are recorded, and agree with what ships', () => {
+    const file = tempDbPath();
+    const db = openDatabase(file);
+    const applied = db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all();
+    expect(applied).toEqual(migrations.map((m) => ({ version: m.version, name: m.name })));
+    db.close();
+    // Reopening applies nothing again.
+    const again = new Database(file);
+    expect(migrate(again)).toEqual([]);
+    again.close();
+  });
+
+  it('set WAL, foreign keys and synchronous=NORMAL on every connection', () => {
+    const db = openDatabase(tempDbPath());
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.pragma('synchronous', { simple: true })).toBe(1);
+    db.close();
+  });
+
+  it('refuse a database from a newer build without touching it', () => {
+    const file = tempDbPath();
+    openDatabase(file).close();
+    const raw = new Database(file);
+    raw.prepare("INSERT INTO schema_migrations VALUES (999, 'from_the_future', 'x')").run();
+    raw.close();
+    expect(() => openDatabase(file)).toThrow(/newer SimPsy Studio \(schema 999/);
+  });
+
+  it('refuse a database whose history disagrees with this build', () => {
+    const file = tempDbPath();
+    openDatabase(file).close();
+    const raw = new Database(file);
+    raw.prepare("UPDATE schema_migrations SET name = 'something_else' WHERE version = 1").run();
+    raw.close();
+    expect(() => openDatabase(file)).toThrow(SchemaError);
+  });
+
+  it('roll back a failing migration whole and record nothing', () => {
+    const db = new Database(tempDbPath());
+    const broken = [
+      ...migrations,
+      {
+        version: migrations.length + 1,
+        name: 'broken',
+        up(d: Database.Database) {
+          d.exec('CREATE TABLE half_done (x INTEGER) STRICT');
+          d.exec('THIS IS NOT SQL');
+        },
+      },
+    ];
+    expect(() => migrate(db, broken)).toThrow();
+    expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'half_done'").get()).toEqual({ n: 0 });
+    expect(db.prepare('SELECT max(version) AS v FROM schema_migrations').get()).toEqual({ v: migrations.length });
+    db.close();
+  });
+
+  describe('001 foundation', () => {
+    it('creates strict tables that reject type slips', () => {
+      const db = openDatabase(tempDbPath());
+      expect(() =>
+        db.prepare("INSERT INTO jobs (kind, status, done, created_at, updated_at) VALUES ('k', 'queued', 'many', 'x', 'x')").run(),
+      ).toThrow(/cannot store TEXT value in INTEGER column/);
+      expect(() =>
+        db.prepare("INSERT INTO jobs (kind, status, created_at, updated_at) VALUES ('k', 'exploded', 'x', 'x')").run(),
+      ).toThrow(/CHECK constraint failed/);
+      db.close();
+    });
+
+    it('makes endpoint names unique regardless of case', () => {
+      const db = openDatabase(tempDbPath());
+      const insert = db.prepare("INSERT INTO endpoints (name, base_url, model, created_at, updated_at) VALUES (?, 'http://x/v1', 'm', 'x', 'x')");
+      insert.run('DeepSeek');
+      expect(() => insert.run('deepseek')).toThrow(/UNIQUE/);
+      db.close();
+    });
+
+    it('lists jobs by status through the index', () => {
+      const db = openDatabase(tempDbPath());
+      const plan = db.prepare("EXPLAIN QUERY PLAN SELECT id FROM jobs WHERE status = 'running'").all() as { detail: string }[];
+      expect(plan.map((p) => p.detail).join(' ')).toMatch(/USING (COVERING )?INDEX jobs_by_status/);
+      db.close();
+    });
+  });
+});
