@@ -99,6 +99,10 @@ export function classifyLlmError(error: unknown, target: { baseUrl: string; mode
     if (status >= 500) return { ...base, kind: 'server_error', retryable: true, message: `The server failed (${status}): ${said}` };
     return { ...base, kind: 'bad_response', message: `The server refused the request (${status}): ${said}` };
   }
+  if (error instanceof TypeError && causeMessages(error).some((m) => m === 'terminated' || /other side closed/.test(m))) {
+    // A stream cut mid-way surfaces from fetch as a bare TypeError, not an SDK error.
+    return { kind: 'network', message: `The connection to ${host} broke off mid-answer. Try again.`, retryable: true };
+  }
   return {
     kind: 'bad_response',
     message: `${host} answered with something that is not an OpenAI-compatible response (${oneLine(error instanceof Error ? error.message : String(error), 120)}).`,
