@@ -1,0 +1,33 @@
+import type { ApiError } from '@contract';
+import type { MessageInstance } from 'antd/es/message/interface';
+import type { NotificationInstance } from 'antd/es/notification/interface';
+
+// Store actions run outside React, but antd's message/notification only pick up the theme
+// and locale through <App>'s hooks. <FeedbackBridge> hands those instances over here.
+
+interface Feedback {
+  message: MessageInstance;
+  notification: NotificationInstance;
+}
+
+let feedback: Feedback | null = null;
+
+export function connectFeedback(next: Feedback): () => void {
+  feedback = next;
+  return () => {
+    if (feedback === next) feedback = null;
+  };
+}
+
+/** A failed request: a short title in the UI language, the detail from main on its own line. */
+export function notifyError(title: string, error: ApiError): void {
+  if (!feedback) {
+    console.error(title, error.message);
+    return;
+  }
+  feedback.notification.error({ title, description: error.message, placement: 'bottomRight', duration: 8 });
+}
+
+export function notifySuccess(text: string): void {
+  feedback?.message.success(text);
+}

@@ -1,0 +1,22 @@
+import { SectionEmpty } from '../components/SectionEmpty';
+import { useT } from '../i18n';
+import { selectEndpointCount, useEndpointsStore } from '../stores/endpoints';
+
+/** Dialogues: transcripts produced by simulations. */
+export function Dialogues() {
+  const t = useT();
+  const s = t.sections.dialogues;
+  const hasEndpoints = useEndpointsStore(selectEndpointCount) > 0;
+  return (
+    <SectionEmpty
+      section="dialogues"
+      title={s.emptyTitle}
+      purpose={s.purpose}
+      next={
+        hasEndpoints
+          ? { text: s.nextWithEndpoints, action: { label: t.empty.goSimulations, to: 'simulations' } }
+          : { text: s.nextNoEndpoint, action: { label: t.empty.addEndpoint, to: 'settings' } }
+      }
+    />
+  );
+}

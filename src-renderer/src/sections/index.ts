@@ -1,0 +1,22 @@
+import type { ComponentType } from 'react';
+import type { SectionKey } from '../stores/navigation';
+import { Annotation } from './Annotation';
+import { Arena } from './Arena';
+import { Dialogues } from './Dialogues';
+import { Evaluation } from './Evaluation';
+import { FineTuning } from './FineTuning';
+import { RoleCards } from './RoleCards';
+import { Settings } from './Settings';
+import { Simulations } from './Simulations';
+
+/** The body of each section; the shell adds the header. */
+export const sectionViews: Record<SectionKey, ComponentType> = {
+  roleCards: RoleCards,
+  simulations: Simulations,
+  dialogues: Dialogues,
+  evaluation: Evaluation,
+  arena: Arena,
+  annotation: Annotation,
+  fineTuning: FineTuning,
+  settings: Settings,
+};
