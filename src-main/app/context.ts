@@ -4,16 +4,23 @@ import { EndpointRepository } from '../endpoints/repository';
 import { noSecretBox, type SecretBox } from '../endpoints/secret-box';
 import { JobRunner } from '../jobs/runner';
 import { JobStore } from '../jobs/store';
+import { RoleCardRepository } from '../role-cards/repository';
+import { findResourcesDir } from '../simulation/resources';
+import { SimulationService } from '../simulation/service';
 import { AppEvents } from './events';
+import { noFileChooser, type FileChooser } from './file-chooser';
 import { SettingsStore } from './settings';
 
 export interface AppContextOptions {
   dbPath: string;
   secrets?: SecretBox;
+  chooseFile?: FileChooser;
   version?: string;
   systemLocale?: string;
   env?: NodeJS.ProcessEnv;
   nativeBinding?: string;
+  /** The shipped resources/ folder (prompt templates, termination lists); found from the code's location when omitted. */
+  resourcesDir?: string;
 }
 
 /**
@@ -27,11 +34,15 @@ export interface AppContext {
   readonly systemLocale: string;
   readonly env: NodeJS.ProcessEnv;
   readonly secrets: SecretBox;
+  readonly chooseFile: FileChooser;
   readonly events: AppEvents;
   readonly settings: SettingsStore;
   readonly endpoints: EndpointRepository;
   readonly jobs: JobStore;
   readonly runner: JobRunner;
+  readonly cards: RoleCardRepository;
+  readonly resourcesDir: string;
+  readonly simulation: SimulationService;
   close(): void;
 }
 
@@ -53,6 +64,10 @@ export function createAppContext(options: AppContextOptions): AppContext {
     endpoints: new EndpointRepository(db, secrets),
     jobs,
     runner: new JobRunner(jobs),
+    cards: new RoleCardRepository(db),
+    chooseFile: options.chooseFile ?? noFileChooser,
+    resourcesDir: options.resourcesDir ?? findResourcesDir(options.env ?? process.env),
+    simulation: new SimulationService(db, events),
     close: () => db.close(),
   };
 }

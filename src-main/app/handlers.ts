@@ -1,6 +1,6 @@
 import type { HandlerPart } from '../ipc/handler-table';
 
-export const appHandlers: HandlerPart<'app:info' | 'settings:get' | 'settings:update'> = {
+export const appHandlers: HandlerPart<'app:info' | 'files:choose' | 'settings:get' | 'settings:update'> = {
   'app:info': (_input, ctx) => ({
     version: ctx.version,
     dbPath: ctx.dbPath,
@@ -8,6 +8,7 @@ export const appHandlers: HandlerPart<'app:info' | 'settings:get' | 'settings:up
     systemLocale: ctx.systemLocale,
     canStoreSecrets: ctx.secrets.available,
   }),
+  'files:choose': (request, ctx) => ctx.chooseFile(request),
   'settings:get': (_input, ctx) => ctx.settings.get(),
   'settings:update': (patch, ctx) => ctx.settings.update(patch),
 };

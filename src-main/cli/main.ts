@@ -2,7 +2,11 @@ import { Command, CommanderError } from 'commander';
 import { createAppContext, type AppContext } from '../app/context';
 import { defaultDbPath } from '../app/paths';
 import { DomainError } from '../common/errors';
+import { cardsCommand } from './cards';
+import { dialoguesCommand } from './dialogues';
 import { endpointsCommand } from './endpoints';
+import { runsCommand } from './runs';
+import { simulateCommand } from './simulate';
 
 // `simpsy`: the same domain code and database as the app, headless, for servers and batch
 // work. Failures print one line on stderr and exit 1.
@@ -31,6 +35,10 @@ const withContext: WithContext = async (work) => {
 };
 
 endpointsCommand(program, withContext);
+cardsCommand(program, withContext);
+simulateCommand(program, withContext);
+runsCommand(program, withContext);
+dialoguesCommand(program, withContext);
 
 function fail(message: string): void {
   process.stderr.write(`simpsy: ${message.replace(/\s*\n\s*/g, ' ')}\n`);

@@ -5,6 +5,7 @@
 
 export const requestChannels = [
   'app:info',
+  'files:choose',
   'settings:get',
   'settings:update',
   'endpoints:list',
@@ -14,9 +15,48 @@ export const requestChannels = [
   'endpoints:test',
   'jobs:list',
   'jobs:cancel',
+  'cards:list',
+  'cards:get',
+  'cards:text',
+  'cards:create',
+  'cards:update',
+  'cards:remove',
+  'cards:bulk',
+  'cards:tags',
+  'cards:history',
+  'cards:revert',
+  'cards:import',
+  'cards:export',
+  'cards:split',
+  'cards:duplicates',
+  'cards:render',
+  'cards:draft',
+  'cards:chat',
+  'cards:chatCancel',
+  'cards:chatSave',
+  'cards:chats',
+  'prompts:get',
+  'prompts:set',
+  'simulation:defaults',
+  'simulation:start',
+  'simulation:pause',
+  'simulation:resume',
+  'simulation:cancel',
+  'simulation:remove',
+  'simulation:runs',
+  'simulation:run',
+  'simulation:dashboard',
+  'dialogues:list',
+  'dialogues:get',
+  'dialogues:tag',
+  'dialogues:star',
+  'dialogues:remove',
+  'dialogues:tags',
+  'dialogues:export',
+  'dialogues:import',
 ] as const;
 
-export const eventChannels = ['jobs:progress', 'jobs:changed'] as const;
+export const eventChannels = ['jobs:progress', 'jobs:changed', 'cards:chatTokens', 'simulation:tokens', 'simulation:turn', 'simulation:session'] as const;
 
 export type RequestChannel = (typeof requestChannels)[number];
 export type EventChannel = (typeof eventChannels)[number];

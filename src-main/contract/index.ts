@@ -9,12 +9,71 @@ import {
 } from './endpoint';
 import { jobStatuses, type JobProgressEvent, type JobView } from './job';
 import { settingsUpdateInput, type AppInfo, type Settings } from './settings';
+import { fileChooseInput, type FileChoice } from './files';
+import {
+  cardChatCancelInput,
+  cardChatInput,
+  cardChatSaveInput,
+  cardDraftInput,
+  cardRenderInput,
+  promptRef,
+  promptSetInput,
+  type CardChatReply,
+  type CardChatTokens,
+  type CardChatTranscript,
+  type CardDraftResult,
+  type CardRender,
+  type PromptTemplate,
+} from './card-assist';
+import {
+  cardBulkInput,
+  cardCreateInput,
+  cardDuplicatesInput,
+  cardExportInput,
+  cardImportInput,
+  cardListInput,
+  cardRevertInput,
+  cardSplitInput,
+  cardUpdateInput,
+  type CardText,
+  type DuplicateGroup,
+  type ExportResult,
+  type ImportReport,
+  type RoleCardPage,
+  type RoleCardRevision,
+  type RoleCardView,
+  type SplitResult,
+} from './role-card';
+import {
+  dialogueExportInput,
+  dialogueImportInput,
+  dialogueListInput,
+  dialogueRemoveInput,
+  dialogueStarInput,
+  dialogueTagInput,
+  runStartInput,
+  type DialogueDetail,
+  type DialogueExportResult,
+  type DialogueImportResult,
+  type DialoguePage,
+  type RunDashboard,
+  type RunDetail,
+  type RunSummary,
+  type SimulationSessionEvent,
+  type SimulationTokensEvent,
+  type SimulationTurnEvent,
+  type TemplateDefaults,
+} from './simulation';
 
 export * from './channels';
+export * from './role-card';
+export * from './simulation';
 export * from './errors';
 export * from './endpoint';
 export * from './job';
 export * from './settings';
+export * from './card-assist';
+export * from './files';
 
 // The one contract between renderer and main: every request channel with its input
 // schema (main parses every payload with it, strictly) and its result type.
@@ -27,6 +86,7 @@ const byId = z.strictObject({ id: z.number().int().positive() });
 
 export const contract = {
   'app:info': { input: none, result: returns<AppInfo>() },
+  'files:choose': { input: fileChooseInput, result: returns<FileChoice>() },
   'settings:get': { input: none, result: returns<Settings>() },
   'settings:update': { input: settingsUpdateInput, result: returns<Settings>() },
   'endpoints:list': { input: none, result: returns<EndpointView[]>() },
@@ -43,11 +103,55 @@ export const contract = {
     result: returns<JobView[]>(),
   },
   'jobs:cancel': { input: byId, result: returns<JobView>() },
+  'cards:list': { input: cardListInput, result: returns<RoleCardPage>() },
+  'cards:get': { input: byId, result: returns<RoleCardView>() },
+  'cards:text': { input: byId, result: returns<CardText>() },
+  'cards:create': { input: cardCreateInput, result: returns<RoleCardView>() },
+  'cards:update': { input: cardUpdateInput, result: returns<RoleCardView>() },
+  'cards:remove': { input: byId, result: returns<{ removed: true }>() },
+  'cards:bulk': { input: cardBulkInput, result: returns<{ affected: number }>() },
+  'cards:tags': { input: none, result: returns<{ tag: string; count: number }[]>() },
+  'cards:history': { input: byId, result: returns<RoleCardRevision[]>() },
+  'cards:revert': { input: cardRevertInput, result: returns<RoleCardView>() },
+  'cards:import': { input: cardImportInput, result: returns<ImportReport>() },
+  'cards:export': { input: cardExportInput, result: returns<ExportResult>() },
+  'cards:split': { input: cardSplitInput, result: returns<SplitResult>() },
+  'cards:duplicates': { input: cardDuplicatesInput, result: returns<DuplicateGroup[]>() },
+  'cards:render': { input: cardRenderInput, result: returns<CardRender>() },
+  'cards:draft': { input: cardDraftInput, result: returns<CardDraftResult>() },
+  'cards:chat': { input: cardChatInput, result: returns<CardChatReply>() },
+  'cards:chatCancel': { input: cardChatCancelInput, result: returns<{ cancelled: boolean }>() },
+  'cards:chatSave': { input: cardChatSaveInput, result: returns<CardChatTranscript>() },
+  'cards:chats': { input: byId, result: returns<CardChatTranscript[]>() },
+  'prompts:get': { input: promptRef, result: returns<PromptTemplate>() },
+  'prompts:set': { input: promptSetInput, result: returns<PromptTemplate>() },
+  // Simulation runs and their dialogues (src-main/simulation).
+  'simulation:defaults': { input: z.strictObject({ language: z.enum(['zh', 'en']) }), result: returns<TemplateDefaults>() },
+  'simulation:start': { input: runStartInput, result: returns<RunSummary>() },
+  'simulation:pause': { input: byId, result: returns<RunSummary>() },
+  'simulation:resume': { input: byId, result: returns<RunSummary>() },
+  'simulation:cancel': { input: byId, result: returns<RunSummary>() },
+  'simulation:remove': { input: byId, result: returns<{ removed: true }>() },
+  'simulation:runs': { input: none, result: returns<RunSummary[]>() },
+  'simulation:run': { input: byId, result: returns<RunDetail>() },
+  'simulation:dashboard': { input: byId, result: returns<RunDashboard>() },
+  'dialogues:list': { input: dialogueListInput, result: returns<DialoguePage>() },
+  'dialogues:get': { input: byId, result: returns<DialogueDetail>() },
+  'dialogues:tag': { input: dialogueTagInput, result: returns<{ affected: number }>() },
+  'dialogues:star': { input: dialogueStarInput, result: returns<{ affected: number }>() },
+  'dialogues:remove': { input: dialogueRemoveInput, result: returns<{ affected: number }>() },
+  'dialogues:tags': { input: none, result: returns<{ tag: string; count: number }[]>() },
+  'dialogues:export': { input: dialogueExportInput, result: returns<DialogueExportResult>() },
+  'dialogues:import': { input: dialogueImportInput, result: returns<DialogueImportResult>() },
 } satisfies Record<RequestChannel, { input: z.ZodType; result: unknown }>;
 
 export interface EventPayloads {
   'jobs:progress': JobProgressEvent;
   'jobs:changed': { jobId: number };
+  'cards:chatTokens': CardChatTokens;
+  'simulation:tokens': SimulationTokensEvent;
+  'simulation:turn': SimulationTurnEvent;
+  'simulation:session': SimulationSessionEvent;
 }
 // Compile-time check that every event channel has a payload type and no extra ones exist.
 type _Events = [EventChannel] extends [keyof EventPayloads]

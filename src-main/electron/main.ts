@@ -6,6 +6,7 @@ import { DB_FILE } from '../app/paths';
 import { createDispatch } from '../ipc/dispatch';
 import { createHandlerTable } from '../ipc/handlers';
 import { registerIpc } from './ipc-adapter';
+import { electronFileChooser } from './file-dialog';
 import { safeStorageBox } from './safe-storage-box';
 import { applySecurityPolicy } from './security';
 import { isAppUrl, windowOptions } from './window-options';
@@ -44,6 +45,7 @@ void app.whenReady().then(() => {
   ctx = createAppContext({
     dbPath: dbPathFromArgs(),
     secrets: safeStorageBox(),
+    chooseFile: electronFileChooser,
     version: app.getVersion(),
     systemLocale: app.getLocale(),
     ...(nativeBinding ? { nativeBinding } : {}),

@@ -10,8 +10,18 @@ export type Handler<C extends RequestChannel> = (
 export type HandlerTable = { [C in RequestChannel]: Handler<C> };
 export type HandlerPart<C extends RequestChannel> = { [K in C]: Handler<K> };
 
-/** Joins the domains' parts; a channel handled twice is a wiring bug and throws at start-up. */
-export function joinHandlers(...parts: Partial<HandlerTable>[]): HandlerTable {
+type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;
+/** Resolves to `true` only when the parts cover every channel; else names what is missing. */
+type Covers<P extends Partial<HandlerTable>[]> =
+  Exclude<RequestChannel, keyof UnionToIntersection<P[number]>> extends never
+    ? P
+    : { missingHandlers: Exclude<RequestChannel, keyof UnionToIntersection<P[number]>> };
+
+/**
+ * Joins the domains' parts. A channel without a handler fails to compile; a channel handled
+ * twice is a wiring bug and throws at start-up.
+ */
+export function joinHandlers<P extends Partial<HandlerTable>[]>(...parts: P & Covers<P>): HandlerTable {
   const table: Partial<Record<RequestChannel, unknown>> = {};
   for (const part of parts) {
     for (const [channel, handler] of Object.entries(part) as [RequestChannel, unknown][]) {

@@ -1,4 +1,5 @@
 import type { JobView } from '../contract/job';
+import { DomainError } from '../common/errors';
 import type { JobStore } from './store';
 
 /** Thrown by `checkpoint()` when the job was asked to stop; the runner records it as cancelled. */
@@ -9,13 +10,23 @@ export class JobCancelled extends Error {
   }
 }
 
+/** Thrown by `checkpoint()` when the job was asked to pause; the runner records it as paused. */
+export class JobPaused extends Error {
+  constructor() {
+    super('Paused');
+    this.name = 'JobPaused';
+  }
+}
+
 export interface JobControl {
   readonly jobId: number;
   /** Aborts in-flight calls (pass it to fetch / the openai SDK) as soon as cancel is asked. */
   readonly signal: AbortSignal;
   progress(done: number, total: number, message?: string): void;
-  /** Call between steps: throws JobCancelled if the job should stop. */
+  /** Call between steps: throws JobCancelled if the job should stop, JobPaused if it should pause. */
   checkpoint(): void;
+  /** True once pause() was asked: start nothing new, let work in flight finish and save, then throw JobPaused. */
+  isPauseRequested(): boolean;
   setRemoteId(remoteId: string): void;
 }
 
@@ -28,12 +39,14 @@ export type JobWork = (control: JobControl) => Promise<string | void>;
  */
 export class JobRunner {
   private readonly running = new Map<number, AbortController>();
+  private readonly pausing = new Set<number>();
 
   constructor(private readonly store: JobStore) {}
 
   async run(jobId: number, work: JobWork): Promise<JobView> {
     const abort = new AbortController();
     this.running.set(jobId, abort);
+    this.pausing.delete(jobId);
     this.store.transition(jobId, 'running', { error: null });
     const control: JobControl = {
       jobId,
@@ -41,7 +54,9 @@ export class JobRunner {
       progress: (done, total, message) => this.store.progress(jobId, done, total, message),
       checkpoint: () => {
         if (abort.signal.aborted || this.store.isCancelRequested(jobId)) throw new JobCancelled();
+        if (this.pausing.has(jobId)) throw new JobPaused();
       },
+      isPauseRequested: () => this.pausing.has(jobId),
       setRemoteId: (remoteId) => this.store.setRemoteId(jobId, remoteId),
     };
     try {
@@ -51,9 +66,11 @@ export class JobRunner {
       if (error instanceof JobCancelled || this.store.isCancelRequested(jobId)) {
         return this.store.transition(jobId, 'cancelled', { message: 'Cancelled' });
       }
+      if (error instanceof JobPaused) return this.store.transition(jobId, 'paused', { message: 'Paused' });
       return this.store.transition(jobId, 'failed', { error: error instanceof Error ? error.message : String(error) });
     } finally {
       this.running.delete(jobId);
+      this.pausing.delete(jobId);
     }
   }
 
@@ -61,6 +78,29 @@ export class JobRunner {
     const job = this.store.requestCancel(jobId);
     this.running.get(jobId)?.abort();
     return job;
+  }
+
+  /**
+   * Asks a job running in this process to pause at its next checkpoint (work in flight
+   * finishes first); a queued job is paused at once. A job running in another process
+   * cannot be paused from here.
+   */
+  pause(jobId: number): JobView {
+    const job = this.store.get(jobId);
+    if (this.running.has(jobId)) {
+      this.pausing.add(jobId);
+      this.store.progress(jobId, job.done, job.total, 'Pausing: finishing the calls in flight');
+      return this.store.get(jobId);
+    }
+    if (job.status === 'queued') return this.store.transition(jobId, 'paused', { message: 'Paused' });
+    if (job.status === 'running') {
+      throw new DomainError('conflict', `Job ${jobId} is running in another process; pause it there (Ctrl-C in the terminal running it).`);
+    }
+    return job;
+  }
+
+  isPauseRequested(jobId: number): boolean {
+    return this.pausing.has(jobId);
   }
 
   isRunning(jobId: number): boolean {

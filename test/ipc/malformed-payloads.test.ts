@@ -5,6 +5,7 @@ import { createDispatch, MAX_PAYLOAD_BYTES, type Dispatch } from '../../src-main
 import { createHandlerTable } from '../../src-main/ipc/handlers';
 import { memorySecretBox } from '../support/secret-box';
 import { tempDbPath } from '../support/temp';
+import { makeCard } from '../role-cards/support';
 
 // Every request channel gets a table of malformed payloads. Each must come back as a
 // typed validation error, and nothing in the database may change.
@@ -12,6 +13,7 @@ import { tempDbPath } from '../support/temp';
 const huge = 'x'.repeat(300_000);
 const long = 'y'.repeat(5_000);
 const validEndpoint = { name: 'ok', baseUrl: 'http://127.0.0.1:8000/v1', model: 'm' };
+const validCard = makeCard();
 
 const shared: [string, unknown][] = [
   ['null', null],
@@ -24,6 +26,13 @@ const shared: [string, unknown][] = [
 
 const malformed: Record<RequestChannel, [string, unknown][]> = {
   'app:info': shared,
+  'files:choose': [
+    ...shared,
+    ['no mode', {}],
+    ['an unknown mode', { mode: 'delete-file' }],
+    ['a filter extension with a path', { mode: 'open-file', filters: [{ name: 'x', extensions: ['../etc'] }] }],
+    ['a huge title', { mode: 'open-file', title: long }],
+  ],
   'settings:get': shared,
   'settings:update': [
     ...shared,
@@ -73,6 +82,160 @@ const malformed: Record<RequestChannel, [string, unknown][]> = {
     ['kind of the wrong type', { kind: 3 }],
   ],
   'jobs:cancel': [...shared, ['no id', {}], ['id as text', { id: 'all' }]],
+  // Role cards (src-main/role-cards): a valid card to break one field at a time.
+  'cards:list': [
+    ...shared,
+    ['an unknown split', { split: 'train' }],
+    ['age as text', { ageMin: '20' }],
+    ['an age range upside down', { ageMin: 40, ageMax: 20 }],
+    ['an unknown level', { traits: { openness: ['extreme'] } }],
+    ['an unknown trait', { traits: { humour: ['high'] } }],
+    ['an empty level list', { resistance: [] }],
+    ['limit too big', { limit: 100_000 }],
+    ['a negative offset', { offset: -1 }],
+    ['an unknown sort', { sort: 'random' }],
+    ['a huge query', { query: huge }],
+    ['tags as text', { tags: 'a' }],
+  ],
+  'cards:get': [...shared, ['no id', {}], ['id as text', { id: '1' }]],
+  'cards:text': [...shared, ['no id', {}], ['fractional id', { id: 1.5 }]],
+  'cards:create': [
+    ...shared,
+    ['missing fields', { gender: '女' }],
+    ['age as text', { ...validCard, age: 'abc' }],
+    ['a negative age', { ...validCard, age: -3 }],
+    ['an unknown Big Five level', { ...validCard, bigFive: { ...validCard.bigFive, openness: { level: '超高', description: '' } } }],
+    ['a missing trait', { ...validCard, bigFive: { openness: validCard.bigFive.openness } }],
+    ['an empty complaint', { ...validCard, chiefComplaint: '   ' }],
+    ['a complaint too long', { ...validCard, chiefComplaint: 'z'.repeat(20_001) }],
+    ['a tag with a semicolon', { ...validCard, tags: ['a;b'] }],
+    ['too many tags', { ...validCard, tags: Array.from({ length: 51 }, (_, i) => `t${i}`) }],
+    ['an unknown split', { ...validCard, split: 'train' }],
+    ['an unknown language', { ...validCard, language: 'fr' }],
+    ['an id', { ...validCard, id: 5 }],
+  ],
+  'cards:update': [
+    ...shared,
+    ['no id', { age: 20 }],
+    ['age as text', { id: 1, age: '20' }],
+    ['an unknown trait', { id: 1, bigFive: { humour: { level: 'high' } } }],
+    ['a rating without a level', { id: 1, resistance: { description: 'x' } }],
+    ['null gender', { id: 1, gender: null }],
+    ['an unknown split', { id: 1, split: 'train' }],
+    ['a createdAt', { id: 1, createdAt: 'x' }],
+  ],
+  'cards:remove': [...shared, ['no id', {}], ['id zero', { id: 0 }]],
+  'cards:bulk': [
+    ...shared,
+    ['no action', { ids: [1] }],
+    ['neither ids nor filter', { action: { kind: 'delete' } }],
+    ['both ids and filter', { ids: [1], filter: {}, action: { kind: 'delete' } }],
+    ['empty ids', { ids: [], action: { kind: 'delete' } }],
+    ['ids as text', { ids: ['1'], action: { kind: 'delete' } }],
+    ['an unknown action', { ids: [1], action: { kind: 'explode' } }],
+    ['no tags to add', { ids: [1], action: { kind: 'addTags', tags: [] } }],
+    ['an unknown split', { ids: [1], action: { kind: 'setSplit', split: 'train' } }],
+    ['a bad filter', { filter: { split: 'train' }, action: { kind: 'delete' } }],
+  ],
+  'cards:tags': shared,
+  'cards:history': [...shared, ['no id', {}], ['id as text', { id: 'all' }]],
+  'cards:revert': [...shared, ['no revision', { id: 1 }], ['revision as text', { id: 1, revisionId: 'last' }]],
+  'cards:import': [
+    ...shared,
+    ['no path', {}],
+    ['a relative path', { path: 'cards.json' }],
+    ['a path with NUL', { path: '/tmp/a\u0000b' }],
+    ['an unknown format', { path: '/tmp/cards.xlsx', format: 'xlsx' }],
+    ['dryRun as text', { path: '/tmp/cards.json', dryRun: 'yes' }],
+    ['an unknown split', { path: '/tmp/cards.json', split: 'train' }],
+  ],
+  'cards:export': [
+    ...shared,
+    ['no format', { path: '/tmp/out.json' }],
+    ['a relative path', { path: 'out.json', format: 'json' }],
+    ['an unknown format', { path: '/tmp/out.xlsx', format: 'xlsx' }],
+    ['both ids and filter', { path: '/tmp/out.json', format: 'json', ids: [1], filter: {} }],
+  ],
+  'cards:split': [
+    ...shared,
+    ['no seed', { test: 10 }],
+    ['a negative test count', { test: -1, seed: 1 }],
+    ['a fractional seed', { test: 1, seed: 1.5 }],
+    ['seed as text', { test: 1, seed: '42' }],
+  ],
+  'cards:duplicates': [
+    ...shared,
+    ['a threshold too low', { threshold: 0.2 }],
+    ['threshold as text', { threshold: '0.7' }],
+    ['an unknown split', { split: 'train' }],
+  ],
+  // Simulation runs and dialogues (src-main/simulation).
+  'simulation:defaults': [...shared, ['no language', {}], ['an unknown language', { language: 'fr' }]],
+  'simulation:start': [
+    ...shared,
+    ['no agents', {}],
+    ['no counselor', { client: { endpointId: 1 } }],
+    ['an endpoint id as text', { client: { endpointId: '1' }, counselor: { endpointId: 1 } }],
+    ['an unknown agent field', { client: { endpointId: 1, apiKey: 'sk' }, counselor: { endpointId: 1 } }],
+    ['temperature out of range', { client: { endpointId: 1, temperature: 5 }, counselor: { endpointId: 1 } }],
+    ['an unknown template name', { client: { endpointId: 1 }, counselor: { endpointId: 1, templateName: 'mine' } }],
+    ['zero concurrency', { client: { endpointId: 1 }, counselor: { endpointId: 1 }, concurrency: 0 }],
+    ['fractional turns', { client: { endpointId: 1 }, counselor: { endpointId: 1 }, maxTurns: 2.5 }],
+    ['an unknown language', { client: { endpointId: 1 }, counselor: { endpointId: 1 }, language: 'fr' }],
+    ['an unknown split', { client: { endpointId: 1 }, counselor: { endpointId: 1 }, cards: { split: 'train' } }],
+    ['empty card ids', { client: { endpointId: 1 }, counselor: { endpointId: 1 }, cards: { ids: [] } }],
+    ['an empty termination list', { client: { endpointId: 1 }, counselor: { endpointId: 1 }, terminationPhrases: [] }],
+    ['a blank termination phrase', { client: { endpointId: 1 }, counselor: { endpointId: 1 }, terminationPhrases: ['  '] }],
+    ['max length zero', { client: { endpointId: 1 }, counselor: { endpointId: 1 }, refinement: { maxLength: 0 } }],
+    ['too many attempts', { client: { endpointId: 1 }, counselor: { endpointId: 1 }, refinement: { maxAttempts: 99 } }],
+    ['rpm as text', { client: { endpointId: 1 }, counselor: { endpointId: 1 }, rateLimits: [{ endpointId: 1, rpm: '60' }] }],
+    ['a timeout too short', { client: { endpointId: 1 }, counselor: { endpointId: 1 }, timeoutMs: 5 }],
+  ],
+  'simulation:pause': [...shared, ['no id', {}], ['id as text', { id: '1' }]],
+  'simulation:resume': [...shared, ['no id', {}], ['a negative id', { id: -1 }]],
+  'simulation:cancel': [...shared, ['no id', {}], ['fractional id', { id: 1.5 }]],
+  'simulation:remove': [...shared, ['no id', {}], ['id zero', { id: 0 }]],
+  'simulation:runs': shared,
+  'simulation:run': [...shared, ['no id', {}], ['id as text', { id: 'last' }]],
+  'simulation:dashboard': [...shared, ['no id', {}], ['id as text', { id: 'x' }]],
+  'dialogues:list': [
+    ...shared,
+    ['an unknown end reason', { endReasons: ['bored'] }],
+    ['an empty end reason list', { endReasons: [] }],
+    ['turns upside down', { minTurns: 10, maxTurns: 2 }],
+    ['a negative offset', { offset: -1 }],
+    ['limit too big', { limit: 10_000 }],
+    ['an unknown sort', { sort: 'random' }],
+    ['a huge query', { query: huge }],
+    ['run ids as text', { runIds: '1' }],
+    ['starred as text', { starred: 'yes' }],
+  ],
+  'dialogues:get': [...shared, ['no id', {}], ['id as text', { id: '1' }]],
+  'dialogues:tag': [
+    ...shared,
+    ['no ids', { add: ['a'] }],
+    ['nothing to add or remove', { ids: [1] }],
+    ['a tag with a semicolon', { ids: [1], add: ['a;b'] }],
+    ['ids as text', { ids: ['1'], add: ['a'] }],
+  ],
+  'dialogues:star': [...shared, ['no starred', { ids: [1] }], ['starred as text', { ids: [1], starred: 'yes' }], ['empty ids', { ids: [], starred: true }]],
+  'dialogues:remove': [...shared, ['empty ids', { ids: [] }], ['ids as numbers in text', { ids: ['1'] }]],
+  'dialogues:tags': shared,
+  'dialogues:export': [
+    ...shared,
+    ['no format', { path: '/tmp/out.jsonl' }],
+    ['a relative path', { path: 'out.jsonl', format: 'paper' }],
+    ['an unknown format', { path: '/tmp/out.csv', format: 'csv' }],
+    ['both ids and filter', { path: '/tmp/out.jsonl', format: 'paper', ids: [1], filter: {} }],
+    ['a bad filter', { path: '/tmp/out.jsonl', format: 'paper', filter: { endReasons: ['bored'] } }],
+  ],
+  'dialogues:import': [
+    ...shared,
+    ['no path', {}],
+    ['a relative path', { path: 'dialogue' }],
+    ['a path with NUL', { path: '/tmp/a\u0000b' }],
+    ['an unknown language', { path: '/tmp/dialogue', language: 'fr' }],
+  ],
 };
 
 let ctx: AppContext;
@@ -80,7 +243,7 @@ let dispatch: Dispatch;
 
 function snapshot(): string {
   return JSON.stringify(
-    ['settings', 'endpoints', 'jobs'].map((t) => ctx.db.prepare(`SELECT * FROM ${t} ORDER BY rowid`).all()),
+    ['settings', 'endpoints', 'jobs', 'role_cards', 'role_card_revisions', 'sim_runs', 'sim_sessions', 'sim_messages'].map((t) => ctx.db.prepare(`SELECT * FROM ${t} ORDER BY rowid`).all()),
   );
 }
 
@@ -90,6 +253,7 @@ beforeAll(() => {
   // Something to protect: one endpoint and one job.
   ctx.endpoints.create({ ...validEndpoint, name: 'existing', apiKey: 'sk-existing' });
   ctx.jobs.create('sim', 'A run');
+  ctx.cards.create(validCard);
 });
 afterAll(() => ctx.close());
 

@@ -43,6 +43,8 @@ export function bridgeInitScript(): Promise<string> {
 
 export interface Bridge {
   url: string;
+  /** Answers for the next file dialogs, in order (null = the person cancelled). */
+  filePicks: (string | null)[];
   initScript: string;
   ctx: AppContext;
   close(): Promise<void>;
@@ -52,7 +54,13 @@ export async function startBridge(options: { dbPath: string; systemLocale?: stri
   if (!existsSync(join(rendererDir, 'index.html'))) {
     throw new Error(`No built renderer at ${rendererDir}: run \`npm run build\` first.`);
   }
+  const filePicks: (string | null)[] = [];
   const ctx = createAppContext({
+    // Stands in for the system file dialog: a test says what the person would pick.
+    chooseFile: async () => {
+      if (filePicks.length === 0) throw new Error('The test did not say which file to pick (bridge.filePicks).');
+      return { path: filePicks.shift() ?? null };
+    },
     dbPath: options.dbPath,
     secrets: memorySecretBox(),
     version: 'test',
@@ -112,6 +120,7 @@ export async function startBridge(options: { dbPath: string; systemLocale?: stri
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/`,
+    filePicks,
     initScript: await bridgeInitScript(),
     ctx,
     async close() {

@@ -1,0 +1,376 @@
+import { z } from 'zod';
+
+// A client role card (paper §3.4, Figure 8): nine elements (gender, age, education,
+// occupation, marital status, family relationships, Big Five, resistance, chief complaint)
+// plus what the studio needs to manage a pool of them. Levels are stored as language-neutral
+// keys; `levelLabels` gives the words a card shows in its own language.
+
+export const splits = ['pool', 'test'] as const;
+export type Split = (typeof splits)[number];
+
+export const cardLanguages = ['zh', 'en'] as const;
+export type CardLanguage = (typeof cardLanguages)[number];
+
+export const levels = ['low', 'moderately_low', 'moderate', 'moderately_high', 'high'] as const;
+export type Level = (typeof levels)[number];
+
+export const traits = ['openness', 'conscientiousness', 'extraversion', 'agreeableness', 'neuroticism'] as const;
+export type Trait = (typeof traits)[number];
+
+/** Derived from the gender text so the pool can filter on it; the text itself is kept as written. */
+export const genderKeys = ['female', 'male', 'other'] as const;
+export type GenderKey = (typeof genderKeys)[number];
+
+export const levelLabels: Record<CardLanguage, Record<Level, string>> = {
+  zh: { low: '低', moderately_low: '中等偏低', moderate: '中等', moderately_high: '中等偏高', high: '高' },
+  en: { low: 'Low', moderately_low: 'Moderately low', moderate: 'Moderate', moderately_high: 'Moderately high', high: 'High' },
+};
+
+export const traitLabels: Record<CardLanguage, Record<Trait, string>> = {
+  zh: { openness: '开放性', conscientiousness: '尽责性', extraversion: '外向性', agreeableness: '宜人性', neuroticism: '神经质' },
+  en: {
+    openness: 'Openness',
+    conscientiousness: 'Conscientiousness',
+    extraversion: 'Extraversion',
+    agreeableness: 'Agreeableness',
+    neuroticism: 'Neuroticism',
+  },
+};
+
+export const AGE_MIN = 1;
+export const AGE_MAX = 120;
+export const COMPLAINT_MAX = 20_000;
+
+/** zod's error option: one message when the field is absent, another when it has the wrong type. */
+const absentOr = (what: string, wrong: string) => (issue: { input: unknown }) =>
+  issue.input === undefined ? `${what} is missing` : wrong;
+
+const text = (what: string, max: number) =>
+  z
+    .string({ error: absentOr(what, `${what} must be text`) })
+    .trim()
+    .min(1, `${what} must not be empty`)
+    .max(max, `${what} is too long (at most ${max} characters)`);
+
+const description = z
+  .string({ error: 'The description must be text' })
+  .trim()
+  .max(4000, 'The description is too long (at most 4000 characters)');
+
+export const levelSchema = z.enum(levels, {
+  error: absentOr('The level', `Use one of the levels ${levels.join(', ')} (or 低, 中等偏低, 中等, 中等偏高, 高)`),
+});
+
+export const ratingSchema = z.strictObject(
+  { level: levelSchema, description: description.default('') },
+  { error: absentOr('The rating', 'A rating is { level, description }') },
+);
+export type Rating = { level: Level; description: string };
+
+export const bigFiveSchema = z.strictObject(
+  {
+    openness: ratingSchema,
+    conscientiousness: ratingSchema,
+    extraversion: ratingSchema,
+    agreeableness: ratingSchema,
+    neuroticism: ratingSchema,
+  },
+  { error: absentOr('The Big Five', 'The Big Five is an object with the five traits') },
+);
+export type BigFive = Record<Trait, Rating>;
+
+export const tagSchema = z
+  .string({ error: 'A tag must be text' })
+  .trim()
+  .min(1, 'A tag must not be empty')
+  .max(40, 'Keep a tag under 40 characters')
+  .regex(/^[^;；,，\n\r\t]+$/u, 'A tag may not contain ; , or line breaks');
+
+export const tagsSchema = z
+  .array(tagSchema, { error: 'Tags must be a list of words' })
+  .max(50, 'At most 50 tags per card')
+  // Tags are a set: duplicates dropped, kept in a stable order so round trips are exact.
+  .transform((tags) => [...new Set(tags)].sort());
+
+export const roleCardContentShape = {
+  gender: text('Gender', 40),
+  age: z
+    .number({ error: absentOr('Age', `Age must be a whole number of years from ${AGE_MIN} to ${AGE_MAX}`) })
+    .int(`Age must be a whole number of years from ${AGE_MIN} to ${AGE_MAX}`)
+    .min(AGE_MIN, `Age must be a whole number of years from ${AGE_MIN} to ${AGE_MAX}`)
+    .max(AGE_MAX, `Age must be a whole number of years from ${AGE_MIN} to ${AGE_MAX}`),
+  education: text('Education', 200),
+  occupation: text('Occupation', 200),
+  maritalStatus: text('Marital status', 200),
+  familyRelationships: text('Family relationships', 4000),
+  bigFive: bigFiveSchema,
+  resistance: ratingSchema,
+  chiefComplaint: text('The chief complaint', COMPLAINT_MAX),
+};
+
+/** Everything a person edits on a card; also the shape of a history snapshot. */
+export const roleCardFieldsSchema = z.strictObject({
+  ...roleCardContentShape,
+  split: z.enum(splits, { error: "Split is 'pool' or 'test'" }).default('pool'),
+  language: z.enum(cardLanguages, { error: "Language is 'zh' or 'en'" }).default('zh'),
+  tags: tagsSchema.default([]),
+  source: z.string({ error: 'Source must be text' }).trim().max(500, 'Keep the source under 500 characters').default('manual'),
+});
+export type RoleCardFields = z.output<typeof roleCardFieldsSchema>;
+export type RoleCardContent = Omit<RoleCardFields, 'split' | 'language' | 'tags' | 'source'>;
+
+export interface RoleCardView extends RoleCardFields {
+  id: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** One row of the pool list: enough to show and filter, without the long texts. */
+export interface RoleCardSummary {
+  id: number;
+  split: Split;
+  language: CardLanguage;
+  gender: string;
+  genderKey: GenderKey;
+  age: number;
+  education: string;
+  occupation: string;
+  maritalStatus: string;
+  levels: Record<Trait, Level>;
+  resistance: Level;
+  /** The first 160 characters of the complaint. */
+  complaintPreview: string;
+  complaintLength: number;
+  tags: string[];
+  source: string;
+  /** How many other cards have the same complaint (after ignoring spacing and punctuation). */
+  sameComplaint: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface RoleCardPage {
+  total: number;
+  offset: number;
+  items: RoleCardSummary[];
+}
+
+const id = z.number().int().positive();
+const levelList = z.array(levelSchema).min(1).max(levels.length);
+
+/** Which cards: every condition given must hold; a list of levels means "any of these". */
+export const cardFilterShape = {
+  /** Words to find in the complaint and the other texts (Chinese works: substring search). */
+  query: z.string().trim().max(200).optional(),
+  split: z.enum(splits).optional(),
+  language: z.enum(cardLanguages).optional(),
+  gender: z.enum(genderKeys).optional(),
+  ageMin: z.number().int().min(0).max(200).optional(),
+  ageMax: z.number().int().min(0).max(200).optional(),
+  /** Cards carrying every one of these tags. */
+  tags: z.array(tagSchema).max(20).optional(),
+  traits: z
+    .strictObject({
+      openness: levelList.optional(),
+      conscientiousness: levelList.optional(),
+      extraversion: levelList.optional(),
+      agreeableness: levelList.optional(),
+      neuroticism: levelList.optional(),
+    })
+    .optional(),
+  resistance: levelList.optional(),
+  /** Only cards whose complaint another card shares exactly. */
+  sameComplaint: z.boolean().optional(),
+};
+const ageOrder = (f: { ageMin?: number | undefined; ageMax?: number | undefined }) =>
+  f.ageMin === undefined || f.ageMax === undefined || f.ageMin <= f.ageMax;
+const ageOrderIssue = { message: 'The lowest age must not be above the highest', path: ['ageMin'] };
+
+export const cardFilterSchema = z.strictObject(cardFilterShape).refine(ageOrder, ageOrderIssue);
+export type CardFilter = z.output<typeof cardFilterSchema>;
+
+export const cardSortKeys = ['id', 'createdAt', 'updatedAt', 'age', 'relevance'] as const;
+export type CardSortKey = (typeof cardSortKeys)[number];
+
+export const cardListInput = z
+  .strictObject({
+    ...cardFilterShape,
+    /** `relevance` ranks by the text query and falls back to id without one. */
+    sort: z.enum(cardSortKeys).default('id'),
+    order: z.enum(['asc', 'desc']).default('asc'),
+    offset: z.number().int().min(0).default(0),
+    limit: z.number().int().min(1).max(500).default(100),
+  })
+  .refine(ageOrder, ageOrderIssue);
+export type CardListInput = z.output<typeof cardListInput>;
+
+export const cardCreateInput = roleCardFieldsSchema;
+export type CardCreateInput = z.input<typeof cardCreateInput>;
+
+const content = roleCardContentShape;
+/** Fields left out stay as they are; `bigFive` may carry only the traits that changed. */
+export const cardUpdateInput = z.strictObject({
+  id,
+  gender: content.gender.optional(),
+  age: content.age.optional(),
+  education: content.education.optional(),
+  occupation: content.occupation.optional(),
+  maritalStatus: content.maritalStatus.optional(),
+  familyRelationships: content.familyRelationships.optional(),
+  bigFive: bigFiveSchema.partial().optional(),
+  resistance: ratingSchema.optional(),
+  chiefComplaint: content.chiefComplaint.optional(),
+  split: z.enum(splits).optional(),
+  language: z.enum(cardLanguages).optional(),
+  tags: tagsSchema.optional(),
+  source: z.string().trim().max(500).optional(),
+  /** Shown in the history, e.g. "fixed the age". */
+  reason: z.string().trim().max(200).optional(),
+  /** The updatedAt the editor loaded; a newer one on disk means someone else saved first. */
+  ifUpdatedAt: z.string().max(40).optional(),
+});
+export type CardUpdateInput = z.output<typeof cardUpdateInput>;
+
+export const cardBulkAction = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('addTags'), tags: z.array(tagSchema).min(1).max(20) }),
+  z.strictObject({ kind: z.literal('removeTags'), tags: z.array(tagSchema).min(1).max(20) }),
+  z.strictObject({ kind: z.literal('setSplit'), split: z.enum(splits) }),
+  z.strictObject({ kind: z.literal('delete') }),
+]);
+export type CardBulkAction = z.output<typeof cardBulkAction>;
+
+/** A bulk action applies to listed cards or to every card a filter matches ("select all"). */
+export const cardBulkInput = z
+  .strictObject({
+    ids: z.array(id).min(1).max(20_000).optional(),
+    filter: cardFilterSchema.optional(),
+    action: cardBulkAction,
+  })
+  .refine((b) => (b.ids === undefined) !== (b.filter === undefined), {
+    message: 'Give either ids or filter, not both',
+    path: ['ids'],
+  });
+export type CardBulkInput = z.output<typeof cardBulkInput>;
+
+export const cardRevertInput = z.strictObject({ id, revisionId: id });
+
+export interface RoleCardRevision {
+  id: number;
+  cardId: number;
+  /** When the card was changed away from this version. */
+  createdAt: string;
+  reason: string;
+  /** The card as it was before that change. */
+  card: RoleCardFields;
+}
+
+export const cardFormats = ['paper', 'json', 'jsonl', 'csv'] as const;
+export type CardFormat = (typeof cardFormats)[number];
+
+/** A full path, as a file dialog returns it; main never resolves paths relative to its own folder. */
+export const absolutePath = z
+  .string()
+  .max(4096)
+  .refine((p) => !p.includes('\0'), 'A path may not contain NUL')
+  .refine((p) => /^(\/|[A-Za-z]:[\\/]|\\\\)/.test(p), 'Give a full path (as the file dialog returns it)');
+
+export const cardImportInput = z.strictObject({
+  path: absolutePath,
+  format: z.enum(['auto', ...cardFormats]).default('auto'),
+  /** Puts every imported card in this split, whatever the file says. */
+  split: z.enum(splits).optional(),
+  /** Check and preview only; nothing is written. */
+  dryRun: z.boolean().default(false),
+});
+export type CardImportInput = z.output<typeof cardImportInput>;
+
+/** One problem found in an import, pointing at the place to fix. */
+export interface ImportProblem {
+  file: string;
+  /** 1-based line in a text file (JSONL, CSV, a paper card). */
+  line?: number;
+  /** 0-based position in a JSON array or a paper split; 1-based data row in CSV. */
+  record?: number;
+  field?: string;
+  reason: string;
+}
+
+export interface ImportReport {
+  path: string;
+  format: CardFormat | null;
+  encoding: string | null;
+  dryRun: boolean;
+  /** True when nothing was (or would be) imported because of `problems`. */
+  refused: boolean;
+  /** Cards found in the input. */
+  found: number;
+  /** Cards written (0 in a dry run or when refused). */
+  imported: number;
+  /** Cards that would be written if this were not a dry run. */
+  importable: number;
+  ids: number[];
+  /** Errors: any one refuses the whole input. Capped at 500; `moreProblems` counts the rest. */
+  problems: ImportProblem[];
+  moreProblems: number;
+  /** Cards identical to one already in the pool or earlier in the file: not imported again. Capped at 500. */
+  duplicates: ImportProblem[];
+  duplicateCount: number;
+  /** Worth a look but imported, e.g. a complaint another card already has. */
+  warnings: ImportProblem[];
+  /** The first cards as they will be stored, for a dry-run preview. */
+  preview: RoleCardFields[];
+}
+
+export const cardExportInput = z
+  .strictObject({
+    path: absolutePath,
+    format: z.enum(cardFormats),
+    ids: z.array(id).min(1).max(20_000).optional(),
+    filter: cardFilterSchema.optional(),
+  })
+  .refine((e) => e.ids === undefined || e.filter === undefined, { message: 'Give ids or filter, not both', path: ['ids'] });
+export type CardExportInput = z.output<typeof cardExportInput>;
+
+export interface ExportResult {
+  path: string;
+  format: CardFormat;
+  count: number;
+  files: string[];
+}
+
+export const cardSplitInput = z.strictObject({
+  /** How many cards go to the held-out test split; the rest go to the pool. */
+  test: z.number().int().min(0).max(1_000_000),
+  seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  dryRun: z.boolean().default(false),
+});
+export type CardSplitInput = z.output<typeof cardSplitInput>;
+
+export interface SplitResult {
+  seed: number;
+  pool: number;
+  test: number;
+  /** Cards whose split changed (or would change, in a dry run). */
+  moved: number;
+  dryRun: boolean;
+}
+
+export const cardDuplicatesInput = z.strictObject({
+  /** Character-trigram Jaccard similarity from which two complaints count as near-duplicates. */
+  threshold: z.number().min(0.5).max(1).default(0.7),
+  split: z.enum(splits).optional(),
+});
+
+export interface DuplicateGroup {
+  kind: 'exact' | 'near';
+  cardIds: number[];
+  /** Pairs that tie the group together, with their similarity (1 for exact). */
+  pairs: { a: number; b: number; similarity: number }[];
+}
+
+export interface CardText {
+  id: number;
+  language: CardLanguage;
+  /** The card exactly as the client agent receives it in place of {role_card}. */
+  text: string;
+}

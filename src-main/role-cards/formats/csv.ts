@@ -1,0 +1,212 @@
+import { levelLabels, traits, type RoleCardView, type Trait } from '../../contract/role-card';
+import { guessLanguage } from '../card';
+import type { Problems } from '../import-report';
+import { parseCsv, guessDelimiter, writeCsvRows } from './csv-text';
+import { RecordReader, type ReadCard } from './fields';
+
+// Cards as a spreadsheet: one card per row, one column per field (see README.md for the
+// list). Headers may be our snake_case names or the Chinese labels a counselor would type
+// (性别, 年龄, 开放性 …). A level column may hold the level alone, with its description in
+// the `<trait>_description` column, or "中等。描述" in one cell. Tags are separated by ;.
+
+type Column =
+  | 'id' | 'split' | 'language' | 'gender' | 'age' | 'education' | 'occupation' | 'maritalStatus'
+  | 'familyRelationships' | Trait | `${Trait}Description` | 'resistance' | 'resistanceDescription'
+  | 'chiefComplaint' | 'tags' | 'source' | 'createdAt' | 'updatedAt';
+
+/** Export order and header names. */
+export const csvColumns: [Column, string][] = [
+  ['id', 'id'],
+  ['split', 'split'],
+  ['language', 'language'],
+  ['gender', 'gender'],
+  ['age', 'age'],
+  ['education', 'education'],
+  ['occupation', 'occupation'],
+  ['maritalStatus', 'marital_status'],
+  ['familyRelationships', 'family_relationships'],
+  ...traits.flatMap((t): [Column, string][] => [[t, t], [`${t}Description`, `${t}_description`]]),
+  ['resistance', 'resistance'],
+  ['resistanceDescription', 'resistance_description'],
+  ['chiefComplaint', 'chief_complaint'],
+  ['tags', 'tags'],
+  ['source', 'source'],
+  ['createdAt', 'created_at'],
+  ['updatedAt', 'updated_at'],
+];
+
+const zhNames: Partial<Record<Column, string[]>> = {
+  id: ['编号'],
+  split: ['划分', '数据集'],
+  language: ['语言'],
+  gender: ['性别'],
+  age: ['年龄'],
+  education: ['教育程度', '学历'],
+  occupation: ['职业'],
+  maritalStatus: ['婚恋情况', '婚姻情况', '婚恋状况', '婚姻状况'],
+  familyRelationships: ['家庭关系'],
+  openness: ['开放性'],
+  conscientiousness: ['尽责性', '责任心'],
+  extraversion: ['外向性'],
+  agreeableness: ['宜人性'],
+  neuroticism: ['神经质'],
+  opennessDescription: ['开放性描述', '开放性说明'],
+  conscientiousnessDescription: ['尽责性描述', '尽责性说明'],
+  extraversionDescription: ['外向性描述', '外向性说明'],
+  agreeablenessDescription: ['宜人性描述', '宜人性说明'],
+  neuroticismDescription: ['神经质描述', '神经质说明'],
+  resistance: ['阻抗程度', '对心理咨询的阻抗程度', '抗拒程度', '对心理咨询的抗拒程度'],
+  resistanceDescription: ['阻抗描述', '阻抗程度描述', '阻抗说明'],
+  chiefComplaint: ['主诉', '主诉问题', '来访者的主诉问题'],
+  tags: ['标签'],
+  source: ['来源'],
+  createdAt: ['创建时间'],
+  updatedAt: ['更新时间'],
+};
+
+const squash = (s: string) => s.normalize('NFKC').replace(/[\s_\-]/g, '').toLowerCase();
+const headerIndex = new Map<string, Column>();
+for (const [column, name] of csvColumns) {
+  headerIndex.set(squash(name), column);
+  headerIndex.set(squash(column), column);
+  for (const zh of zhNames[column] ?? []) headerIndex.set(squash(zh), column);
+}
+headerIndex.set('complaint', 'chiefComplaint');
+headerIndex.set('sex', 'gender');
+
+const required: Column[] = [
+  'gender', 'age', 'education', 'occupation', 'maritalStatus', 'familyRelationships', ...traits, 'resistance', 'chiefComplaint',
+];
+
+const splitWords: Record<string, 'pool' | 'test'> = { pool: 'pool', train: 'pool', 训练: 'pool', 训练集: 'pool', test: 'test', 测试: 'test', 测试集: 'test' };
+const languageWords: Record<string, 'zh' | 'en'> = { zh: 'zh', 中文: 'zh', chinese: 'zh', en: 'en', 英文: 'en', english: 'en' };
+
+export function readCsv(text: string, file: string, problems: Problems): ReadCard[] {
+  const delimiter = guessDelimiter(text);
+  const parsed = parseCsv(text, delimiter);
+  if (!parsed.ok) {
+    problems.add({ file, line: parsed.line }, parsed.reason);
+    return [];
+  }
+  const [head, ...rows] = parsed.rows.filter((r) => r.cells.some((c) => c.trim() !== ''));
+  if (!head) {
+    problems.add({ file }, 'The file has no header row and no cards');
+    return [];
+  }
+  const columns = new Map<Column, { index: number; name: string }>();
+  let headerBroken = false;
+  head.cells.forEach((name, index) => {
+    const column = headerIndex.get(squash(name));
+    if (column === undefined || columns.has(column)) headerBroken = true;
+    if (!column) {
+      problems.add({ file, line: head.line }, `Unknown column '${name.trim()}' (column ${index + 1}); rename it to one of ${csvColumns.map((c) => c[1]).join(', ')} or remove it`, name.trim());
+    } else if (columns.has(column)) {
+      problems.add({ file, line: head.line }, `Column '${name.trim()}' appears twice (columns ${columns.get(column)!.index + 1} and ${index + 1})`, name.trim());
+    } else columns.set(column, { index, name: name.trim() });
+  });
+  const missing = required.filter((c) => !columns.has(c));
+  if (missing.length > 0) {
+    problems.add({ file, line: head.line }, `Missing column(s): ${missing.map((c) => csvColumns.find((x) => x[0] === c)![1]).join(', ')}`);
+  }
+  if (missing.length > 0 || headerBroken) return [];
+
+  const nameOf = (path: string): string => {
+    const [top, trait, part] = path.split('.');
+    if (top === 'bigFive' && trait) {
+      const desc = columns.get(`${trait as Trait}Description`);
+      return part === 'description' && desc ? desc.name : columns.get(trait as Trait)?.name ?? path;
+    }
+    if (top === 'resistance' && part === 'description' && columns.has('resistanceDescription')) return columns.get('resistanceDescription')!.name;
+    return columns.get(top as Column)?.name ?? path;
+  };
+
+  const cards: ReadCard[] = [];
+  rows.forEach((row, i) => {
+    const reader = new RecordReader({ file, line: row.line, record: i + 1 }, problems, nameOf);
+    if (row.cells.length !== head.cells.length) {
+      problems.add(reader.place, `This row has ${row.cells.length} cells but the header has ${head.cells.length}; check for a missing or extra delimiter, or an unbalanced quote`);
+      return;
+    }
+    const cell = (c: Column): string | undefined => {
+      const at = columns.get(c);
+      return at ? row.cells[at.index]!.trim() : undefined;
+    };
+    const rating = (level: Column, description: Column, path: string) => {
+      const read = reader.rating(cell(level), path) as { level: unknown; description: string } | undefined;
+      const extra = cell(description) ?? '';
+      if (!read || extra === '') return read;
+      if (read.description !== '') {
+        reader.complain(`${path}.description`, 'The description is given both after the level and in its own column; keep one');
+        return undefined;
+      }
+      return { ...read, description: extra };
+    };
+    const candidate: Record<string, unknown> = {
+      gender: cell('gender'),
+      age: reader.age(cell('age')),
+      education: cell('education'),
+      occupation: cell('occupation'),
+      maritalStatus: cell('maritalStatus'),
+      familyRelationships: cell('familyRelationships'),
+      bigFive: Object.fromEntries(traits.map((t) => [t, rating(t, `${t}Description`, `bigFive.${t}`)])),
+      resistance: rating('resistance', 'resistanceDescription', 'resistance'),
+      chiefComplaint: cell('chiefComplaint'),
+      tags: (cell('tags') ?? '').split(/[;；]/).map((t) => t.trim()).filter(Boolean),
+      source: cell('source') || `file:${file}`,
+    };
+    const split = cell('split');
+    if (split) {
+      candidate.split = splitWords[split.toLowerCase()];
+      if (!candidate.split) reader.complain('split', `Unknown split '${split}': use pool or test`);
+    }
+    const language = cell('language');
+    if (language) {
+      candidate.language = languageWords[language.toLowerCase()];
+      if (!candidate.language) reader.complain('language', `Unknown language '${language}': use zh or en`);
+    } else candidate.language = guessLanguage(String(candidate.chiefComplaint ?? ''));
+    const times: { createdAt?: string; updatedAt?: string } = {};
+    for (const key of ['createdAt', 'updatedAt'] as const) {
+      const t = cell(key);
+      if (!t) continue;
+      if (/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/.test(t) && !Number.isNaN(Date.parse(t))) {
+        times[key] = new Date(t).toISOString();
+      } else reader.complain(key, `Not a time: '${t}'; use the form 2024-05-01T08:30:00Z`);
+    }
+    cards.push(reader.done(candidate, times));
+  });
+  return cards;
+}
+
+/** Levels are written in the card's own language (中等偏高 / Moderately high), as people read them. */
+export function writeCsv(cards: RoleCardView[]): string {
+  const rows = cards.map((card) => {
+    const label = (l: keyof (typeof levelLabels)['zh']) => levelLabels[card.language][l];
+    const value: Record<Column, string> = {
+      id: String(card.id),
+      split: card.split,
+      language: card.language,
+      gender: card.gender,
+      age: String(card.age),
+      education: card.education,
+      occupation: card.occupation,
+      maritalStatus: card.maritalStatus,
+      familyRelationships: card.familyRelationships,
+      ...(Object.fromEntries(
+        traits.flatMap((t) => [
+          [t, label(card.bigFive[t].level)],
+          [`${t}Description`, card.bigFive[t].description],
+        ]),
+      ) as Record<Trait | `${Trait}Description`, string>),
+      resistance: label(card.resistance.level),
+      resistanceDescription: card.resistance.description,
+      chiefComplaint: card.chiefComplaint,
+      tags: card.tags.join(';'),
+      source: card.source,
+      createdAt: card.createdAt,
+      updatedAt: card.updatedAt,
+    };
+    return csvColumns.map(([c]) => value[c]);
+  });
+  // A UTF-8 BOM makes Excel (Chinese Windows included) open the file as UTF-8.
+  return `\uFEFF${writeCsvRows([csvColumns.map((c) => c[1]), ...rows])}`;
+}

@@ -1,0 +1,261 @@
+import { setMaxListeners } from 'node:events';
+import type OpenAI from 'openai';
+import type { AppContext } from '../app/context';
+import type { AgentRole, RunSnapshot } from '../contract/simulation';
+import { JobCancelled, JobPaused, type JobControl } from '../jobs/runner';
+import { createLlmClient, resolveApiKey } from '../llm/client';
+import type { LlmFailure } from '../llm/failure';
+import { CallSlots } from './call-slots';
+import { callModel } from './model-call';
+import { RateLimiter } from './rate-limiter';
+import { isConfigurationFailure } from './retry';
+import { runSession, type SessionHooks } from './session';
+import type { SimulationStore } from './store';
+import { terminationMatcher } from './termination';
+import type { TokenBatcher } from './token-batcher';
+
+// Executes a run: a pool of session workers taking unfinished sessions in order, each
+// running one session at a time, call by call. `concurrency` is the number of model calls
+// in flight at once (call slots, see call-slots.ts); four times that many sessions are open,
+// so a slot never waits on a session's bookkeeping between two calls, and the run ends
+// without a long tail. The database write after
+// each call is synchronous and short, so the event loop stays free for the other workers,
+// the streams and the UI. Stopping:
+//  - pause: no new call starts; calls in flight finish and are saved; the job is paused.
+//  - cancel: calls in flight are aborted (lost, as nothing of them was saved); unfinished
+//    sessions end as cancelled.
+//  - a configuration failure (wrong key, unknown model…): like pause, then the job fails
+//    with the reason; after fixing it the run resumes where it stopped.
+//  - stopNow (a second Ctrl-C, the app quitting): like pause, but calls in flight are
+//    abandoned too.
+
+/** How often a cancel flag set by another process is looked up. */
+const CHECK_MS = 100;
+const PROGRESS_MS = 200;
+
+/**
+ * Sessions open at once, per call slot. A session between two calls (saving its turn,
+ * building the next request) holds no slot, so another session's call takes it; and with
+ * sessions served fewest-turns-first, enough sessions are open that those opened last catch
+ * up before the queue runs dry, so the run does not end on a long tail of a few sessions
+ * using a few slots (see docs/simulation.md, "Concurrency").
+ */
+const OPEN_PER_SLOT = 4;
+
+export interface ExecutionHandle {
+  /** Abandon calls in flight now (they are not saved); the run ends paused. */
+  stopNow(): void;
+}
+
+export interface ExecuteOptions {
+  store: SimulationStore;
+  batcher: TokenBatcher;
+  /** Called once the workers are set up, with a handle for stopping at once. */
+  onStart?: (handle: ExecutionHandle) => void;
+}
+
+export async function executeRun(ctx: AppContext, runId: number, control: JobControl, options: ExecuteOptions): Promise<string> {
+  const { store, batcher } = options;
+  const run = store.run(runId);
+  const snapshot = JSON.parse(run.config) as RunSnapshot;
+
+  // Resolve keys before anything starts: a missing key fails the run at once, resumable later.
+  const clients = new Map<number, OpenAI>();
+  for (const agent of [snapshot.client, snapshot.counselor]) {
+    if (clients.has(agent.endpointId)) continue;
+    const endpoint = ctx.endpoints.get(agent.endpointId);
+    const key = resolveApiKey(endpoint, ctx.secrets, ctx.env);
+    // The SDK's own logging is off: every failure is classified and recorded here instead.
+    const client = createLlmClient({ baseUrl: agent.baseUrl, timeoutMs: snapshot.timeoutMs }, key, { timeoutMs: snapshot.timeoutMs, maxRetries: 0 });
+    clients.set(agent.endpointId, client.withOptions({ logLevel: 'off' }));
+  }
+  const limiters = new Map<number, RateLimiter>();
+  for (const l of snapshot.rateLimits) if (l.rpm || l.tpm) limiters.set(l.endpointId, new RateLimiter(l));
+
+  const stop = new AbortController();
+  setMaxListeners(0, stop.signal);
+  let stoppedNow = false;
+  let cancelled = false;
+  let fatal: LlmFailure | null = null;
+  const onJobAbort = () => {
+    cancelled = true;
+    stop.abort();
+  };
+  control.signal.addEventListener('abort', onJobAbort, { once: true });
+
+  /**
+   * Checked before every call. A cancel asked in this process aborts at once; one asked from
+   * another process (a flag in the database) is looked up at most every CHECK_MS.
+   */
+  let checkedAt = 0;
+  const stopping = (): boolean => {
+    if (stop.signal.aborted || fatal) return true;
+    if (control.isPauseRequested()) return true;
+    const at = performance.now();
+    if (at - checkedAt < CHECK_MS) return false;
+    checkedAt = at;
+    try {
+      control.checkpoint();
+    } catch (error) {
+      if (error instanceof JobCancelled) {
+        cancelled = true;
+        stop.abort();
+      }
+      return true;
+    }
+    return false;
+  };
+
+  store.beginExecution(runId);
+  const queue = store.unfinishedSessionIds(runId);
+  const total = run.session_count;
+  let ended = total - queue.length;
+  // Progress (a row update and a jobs:progress event) at most every PROGRESS_MS, and at the end.
+  let progressAt = 0;
+  const progress = (force = false) => {
+    const at = performance.now();
+    if (!force && at - progressAt < PROGRESS_MS) return;
+    progressAt = at;
+    control.progress(ended, total, `${ended} of ${total} sessions`);
+  };
+  progress(true);
+
+  const slots = new CallSlots(snapshot.concurrency);
+  const hooks: SessionHooks = {
+    runId,
+    snapshot,
+    store,
+    termination: terminationMatcher(snapshot.termination.phrases),
+    stopping,
+    call: (role: AgentRole, messages, at) => {
+      const agent = role === 'client' ? snapshot.client : snapshot.counselor;
+      return callModel({
+        client: clients.get(agent.endpointId)!,
+        agent,
+        messages,
+        stream: snapshot.stream,
+        timeoutMs: snapshot.timeoutMs,
+        retry: { maxRetries: snapshot.maxRetries, baseMs: snapshot.retryBaseMs, maxMs: snapshot.retryMaxMs },
+        limiter: limiters.get(agent.endpointId) ?? null,
+        slots: { pool: slots, priority: at.index },
+        signal: stop.signal,
+        mayStart: () => !stopping(),
+        onDelta: (text, restart) => batcher.push(runId, at.sessionId, at.index, role, at.attempt, text, restart),
+        onFailure: (failure) => {
+          if (isConfigurationFailure(failure)) fatal ??= failure;
+          void store
+            .saveError({ runId, sessionId: at.sessionId, idx: at.index, role, kind: failure.kind, status: failure.status ?? null, message: failure.message })
+            .catch(() => undefined);
+        },
+      });
+    },
+    onTurn: (e) => {
+      batcher.flushSession(e.sessionId);
+      ctx.events.emit('simulation:turn', {
+        runId,
+        sessionId: e.sessionId,
+        index: e.index,
+        role: e.role,
+        content: e.content,
+        attempt: e.attempt,
+        ended: e.end ? { reason: e.end.reason, phrase: e.end.phrase ?? null } : null,
+      });
+    },
+    onRejected: (e) => {
+      batcher.flushSession(e.sessionId);
+      ctx.events.emit('simulation:session', {
+        runId,
+        sessionId: e.sessionId,
+        status: e.end ? 'ended' : 'running',
+        endReason: e.end?.reason ?? null,
+        endPhrase: null,
+        error: e.end?.error ?? null,
+        rejected: { index: e.index, attempt: e.attempt, reason: e.reason },
+      });
+    },
+    onStarted: (sessionId) => {
+      ctx.events.emit('simulation:session', { runId, sessionId, status: 'running', endReason: null, endPhrase: null, error: null, rejected: null });
+    },
+    onEnded: (sessionId, end) => {
+      ended++;
+      progress();
+      ctx.events.emit('simulation:session', {
+        runId,
+        sessionId,
+        status: 'ended',
+        endReason: end.reason,
+        endPhrase: end.phrase ?? null,
+        error: end.error ?? null,
+        rejected: null,
+      });
+    },
+  };
+
+  options.onStart?.({
+    stopNow: () => {
+      stoppedNow = true;
+      stop.abort();
+    },
+  });
+
+  // A bug or a database failure in one session stops the whole run (the others' calls in
+  // flight are abandoned) rather than leaving workers running behind a failed job.
+  let unexpected: unknown = null;
+  const worker = async (): Promise<void> => {
+    while (queue.length > 0 && !stopping()) {
+      const sessionId = queue.shift()!;
+      try {
+        const outcome = await runSession(hooks, sessionId);
+        if (outcome.kind === 'fatal' && !fatal) fatal = outcome.failure;
+        // A call abandoned half-way: its streamed text was never saved.
+        if (outcome.kind !== 'ended') batcher.discard(sessionId);
+      } catch (error) {
+        unexpected ??= error;
+        stop.abort();
+        return;
+      }
+    }
+  };
+
+  try {
+    const workers = Math.max(1, Math.min(snapshot.concurrency * OPEN_PER_SLOT, queue.length));
+    await Promise.all(Array.from({ length: workers }, worker));
+  } finally {
+    control.signal.removeEventListener('abort', onJobAbort);
+    store.flush();
+    batcher.flush();
+    try {
+      progress(true);
+    } catch {
+      // reported by the job's own ending
+    }
+  }
+
+  if (unexpected) {
+    try {
+      store.releaseRunning(runId);
+    } catch {
+      // the database itself may be what failed
+    }
+    throw unexpected;
+  }
+  if (cancelled) {
+    for (const sessionId of store.cancelUnfinished(runId)) {
+      ctx.events.emit('simulation:session', { runId, sessionId, status: 'ended', endReason: 'cancelled', endPhrase: null, error: null, rejected: null });
+    }
+    throw new JobCancelled();
+  }
+  store.releaseRunning(runId);
+  if (fatal) throw new Error(`${(fatal as LlmFailure).message} Fix the endpoint, then resume the run.`);
+  if (stoppedNow || control.isPauseRequested()) throw new JobPaused();
+  const left = store.unfinishedSessionIds(runId).length;
+  if (left > 0) throw new JobPaused();
+  return summaryLine(store, runId);
+}
+
+export function summaryLine(store: SimulationStore, runId: number): string {
+  const counts = store.sessionCounts(runId);
+  const by = (reasons: string[]) => counts.filter((c) => c.end_reason && reasons.includes(c.end_reason)).reduce((n, c) => n + c.n, 0);
+  const total = counts.reduce((n, c) => n + c.n, 0);
+  return `${total} sessions: ${by(['phrase', 'turn_limit'])} completed, ${by(['refinement_failed', 'error'])} failed`;
+}

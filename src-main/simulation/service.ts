@@ -1,0 +1,192 @@
+import type { AppContext } from '../app/context';
+import type { AppEvents } from '../app/events';
+import type { JobView } from '../contract/job';
+import type { CardLanguage } from '../contract/role-card';
+import type {
+  DialogueExportInput,
+  DialogueExportResult,
+  DialogueImportInput,
+  DialogueImportResult,
+  RunDashboard,
+  RunDetail,
+  RunStartInput,
+  RunSummary,
+  TemplateDefaults,
+} from '../contract/simulation';
+import { DomainError } from '../common/errors';
+import type { Db } from '../storage/database';
+import { resolveRun, templateDefaults } from './config';
+import { DialogueRepository } from './dialogues';
+import { exportDialogues } from './export';
+import { importDialogues } from './import';
+import { executeRun, type ExecutionHandle } from './executor';
+import { runDashboard, runDetail, runSummary } from './figures';
+import { SimulationStore } from './store';
+import { TokenBatcher } from './token-batcher';
+
+// The simulation domain as the app, the CLI and the tests use it. It owns what lives only
+// in this process (runs executing here, the token batcher); everything else is in the
+// database, so any process can list, watch, pause-by-flag or resume any run.
+
+export const RUN_JOB_KIND = 'simulation';
+
+export class SimulationService {
+  readonly store: SimulationStore;
+  readonly batcher: TokenBatcher;
+  readonly dialogues: DialogueRepository;
+  private readonly active = new Map<number, { handle: ExecutionHandle | null; done: Promise<JobView> }>();
+
+  constructor(db: Db, events: AppEvents) {
+    this.store = new SimulationStore(db);
+    this.batcher = new TokenBatcher(events);
+    this.dialogues = new DialogueRepository(db);
+  }
+
+  defaults(ctx: AppContext, language: CardLanguage): TemplateDefaults {
+    return templateDefaults(ctx.resourcesDir, language);
+  }
+
+  /** Creates the run (its job, snapshot and sessions); it does not start executing. */
+  async create(ctx: AppContext, input: RunStartInput): Promise<RunSummary> {
+    const resolved = await resolveRun(ctx, input);
+    const runId = this.store.createRun(
+      { kind: 'simulation', title: resolved.title, language: resolved.snapshot.language, config: resolved.snapshot, appVersion: ctx.version, jobId: null },
+      resolved.sessions,
+    );
+    const job = ctx.jobs.create(RUN_JOB_KIND, resolved.title, { runId }, resolved.sessions.length);
+    this.store.attachJob(runId, job.id);
+    return this.summary(ctx, runId);
+  }
+
+  /** Creates a run and starts it in the background (the app). */
+  async start(ctx: AppContext, input: RunStartInput): Promise<RunSummary> {
+    const created = await this.create(ctx, input);
+    // The outcome is in the job (done, paused, failed…); nothing to await here.
+    void this.execute(ctx, created.id).catch(() => undefined);
+    return this.summary(ctx, created.id);
+  }
+
+  /**
+   * Executes (or resumes) a run in this process until it is done, paused, cancelled or
+   * failed. Resolves with the job as it ended.
+   */
+  async execute(ctx: AppContext, runId: number, onStart?: (handle: ExecutionHandle) => void): Promise<JobView> {
+    const existing = this.active.get(runId);
+    if (existing) return existing.done;
+    const { jobId, job } = this.checkResumable(ctx, runId);
+    if (job.status === 'failed') ctx.jobs.transition(jobId, 'queued', { message: 'Resuming' });
+    const entry: { handle: ExecutionHandle | null; done: Promise<JobView> } = { handle: null, done: Promise.resolve(job) };
+    entry.done = ctx.runner
+      .run(jobId, (control) =>
+        executeRun(ctx, runId, control, {
+          store: this.store,
+          batcher: this.batcher,
+          onStart: (handle) => {
+            entry.handle = handle;
+            onStart?.(handle);
+          },
+        }),
+      )
+      .finally(() => {
+        this.active.delete(runId);
+        this.batcher.flush();
+      });
+    this.active.set(runId, entry);
+    return entry.done;
+  }
+
+  /** Resumes a paused or failed run in the background (the app). */
+  resume(ctx: AppContext, runId: number): RunSummary {
+    if (!this.active.has(runId)) this.checkResumable(ctx, runId);
+    void this.execute(ctx, runId).catch(() => undefined);
+    return this.summary(ctx, runId);
+  }
+
+  pause(ctx: AppContext, runId: number): RunSummary {
+    ctx.runner.pause(this.jobIdOf(runId));
+    return this.summary(ctx, runId);
+  }
+
+  /** Abandons calls in flight at once (not saved) and pauses: for shutdown or a second Ctrl-C. */
+  stopNow(ctx: AppContext, runId: number): void {
+    const entry = this.active.get(runId);
+    if (!entry) return;
+    ctx.runner.pause(this.jobIdOf(runId));
+    entry.handle?.stopNow();
+  }
+
+  /** Pauses every run executing here and waits for them to stop (the app quitting). */
+  async stopAll(ctx: AppContext): Promise<void> {
+    const waits = [...this.active.keys()].map((runId) => {
+      this.stopNow(ctx, runId);
+      return this.active.get(runId)?.done.catch(() => undefined);
+    });
+    await Promise.all(waits);
+  }
+
+  cancel(ctx: AppContext, runId: number): RunSummary {
+    const jobId = this.jobIdOf(runId);
+    if (ctx.jobs.get(jobId).status === 'failed') ctx.jobs.transition(jobId, 'queued', { message: 'Cancelling' });
+    const job = ctx.runner.cancel(jobId);
+    // Not executing anywhere (paused, queued, failed): its unfinished sessions end now.
+    // Executing here or in another process: the executor ends them when it sees the flag.
+    if (job.status === 'cancelled') this.store.cancelUnfinished(runId);
+    return this.summary(ctx, runId);
+  }
+
+  remove(ctx: AppContext, runId: number): void {
+    const row = this.store.run(runId);
+    if (row.job_id !== null && ctx.jobs.get(row.job_id).status === 'running') {
+      throw new DomainError('conflict', `Run ${runId} is running; pause or cancel it before deleting it.`);
+    }
+    this.store.removeRun(runId);
+  }
+
+  isExecuting(runId: number): boolean {
+    return this.active.has(runId);
+  }
+
+  summary(ctx: AppContext, runId: number): RunSummary {
+    return runSummary(this.store, ctx.jobs, this.store.run(runId));
+  }
+
+  /** Every run and imported dataset, oldest first. */
+  runs(ctx: AppContext): RunSummary[] {
+    return this.store.runs().map((row) => runSummary(this.store, ctx.jobs, row));
+  }
+
+  detail(ctx: AppContext, runId: number): RunDetail {
+    return runDetail(this.store, ctx.jobs, this.store.run(runId));
+  }
+
+  dashboard(ctx: AppContext, runId: number): RunDashboard {
+    return runDashboard(this.store, ctx.jobs, this.store.run(runId));
+  }
+
+  exportDialogues(ctx: AppContext, input: DialogueExportInput): Promise<DialogueExportResult> {
+    return exportDialogues(ctx.db, this.dialogues, ctx.resourcesDir, input);
+  }
+
+  importDialogues(ctx: AppContext, input: DialogueImportInput): Promise<DialogueImportResult> {
+    return importDialogues(ctx.db, this.store, ctx.resourcesDir, ctx.version, input);
+  }
+
+  /** Throws unless the run can be executed now (paused, failed, queued, and not running elsewhere). */
+  checkResumable(ctx: AppContext, runId: number): { jobId: number; job: JobView } {
+    const jobId = this.jobIdOf(runId);
+    const job = ctx.jobs.get(jobId);
+    if (job.status === 'running') {
+      throw new DomainError('conflict', `Run ${runId} is already running in another process; pause it there, or wait.`);
+    }
+    if (job.status === 'done' || job.status === 'cancelled') {
+      throw new DomainError('conflict', `Run ${runId} is ${job.status === 'done' ? 'finished' : 'cancelled'}; there is nothing to resume.`);
+    }
+    return { jobId, job };
+  }
+
+  private jobIdOf(runId: number): number {
+    const row = this.store.run(runId);
+    if (row.job_id === null) throw new DomainError('conflict', `Run ${runId} is an imported dataset; it does not run.`);
+    return row.job_id;
+  }
+}

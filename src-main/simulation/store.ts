@@ -1,0 +1,317 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import type { CardLanguage } from '../contract/role-card';
+import type { AgentRole, EndReason, RejectionReason, RunKind, RunSnapshot, SessionStatus } from '../contract/simulation';
+import { notFound } from '../common/errors';
+import { now } from '../common/time';
+import type { Db } from '../storage/database';
+import type { Usage } from './usage';
+import type { Turn } from './views';
+
+// Persistence of runs, sessions, turns and calls. A turn is saved whole (message, the call
+// that produced it, its usage, the session's and the run's totals) or not at all, in a
+// synchronous transaction (better-sqlite3), so nothing awaits inside a transaction.
+//
+// Group commit: the writes of a running simulation (turns, refused attempts, errors, session
+// starts and ends) are queued and committed together once per turn of the event loop, each
+// in its own savepoint inside one transaction. Sessions whose calls finished at about the
+// same time (32 concurrent calls of equal latency finish in bursts) then share one commit
+// and one WAL append instead of paying one each. The promise a session awaits resolves only
+// once its write is committed, and the session makes its next call after that, so every
+// completed turn is still on disk before the next call for that session starts.
+// Statements are prepared once.
+
+type Statement = BetterSqlite3.Statement<unknown[], unknown>;
+
+export interface RunRow {
+  id: number;
+  job_id: number | null;
+  kind: RunKind;
+  title: string;
+  language: CardLanguage;
+  config: string;
+  app_version: string;
+  session_count: number;
+  calls: number;
+  rejected: number;
+  errors: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+  cached_tokens: number;
+  cost: number;
+  resumed_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface NewSession {
+  cardId: number | null;
+  repetition: number;
+  cardText: string | null;
+  externalId?: string | null;
+}
+
+export interface CallRecord {
+  attempt: number;
+  retries: number;
+  model: string | null;
+  finishReason: string | null;
+  usage: Usage;
+  cost: number;
+  latencyMs: number;
+}
+
+export interface SessionState {
+  id: number;
+  runId: number;
+  status: SessionStatus;
+  cardText: string | null;
+  turns: Turn[];
+  /** Refused attempts already made for the next turn (a crash may have come between them). */
+  rejectedForNext: number;
+}
+
+export interface SessionEnd {
+  reason: EndReason;
+  phrase?: string | null;
+  error?: string | null;
+  errorKind?: string | null;
+}
+
+interface QueuedWrite {
+  work: () => unknown;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+export class SimulationStore {
+  private readonly statements = new Map<string, Statement>();
+  private queued: QueuedWrite[] = [];
+  private scheduled: NodeJS.Immediate | null = null;
+
+  constructor(readonly db: Db) {}
+
+  /** Runs `work` in the next group commit; resolves with its result once committed. */
+  private enqueue<T>(work: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queued.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      this.scheduled ??= setImmediate(() => this.flush());
+    });
+  }
+
+  /** Commits every queued write now (also called before reads that must see them). */
+  flush(): void {
+    if (this.scheduled) clearImmediate(this.scheduled);
+    this.scheduled = null;
+    const batch = this.queued;
+    if (batch.length === 0) return;
+    this.queued = [];
+    const results: { ok: boolean; value: unknown }[] = [];
+    try {
+      this.db.transaction(() => {
+        for (const item of batch) {
+          // A savepoint each: one failing write (a constraint) does not undo the others.
+          try {
+            results.push({ ok: true, value: this.db.transaction(item.work)() });
+          } catch (error) {
+            results.push({ ok: false, value: error });
+          }
+        }
+      })();
+    } catch (error) {
+      for (const item of batch) item.reject(error);
+      return;
+    }
+    batch.forEach((item, i) => (results[i]!.ok ? item.resolve(results[i]!.value) : item.reject(results[i]!.value)));
+  }
+
+  private s(sql: string): Statement {
+    let st = this.statements.get(sql);
+    if (!st) this.statements.set(sql, (st = this.db.prepare(sql)));
+    return st;
+  }
+
+  // ---- runs
+
+  createRun(run: { kind: RunKind; title: string; language: CardLanguage; config: RunSnapshot | Record<string, unknown>; appVersion: string; jobId: number | null }, sessions: NewSession[]): number {
+    return this.db.transaction(() => {
+      const stamp = now();
+      const info = this.s(
+        `INSERT INTO sim_runs (job_id, kind, title, language, config, app_version, session_count, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(run.jobId, run.kind, run.title, run.language, JSON.stringify(run.config), run.appVersion, sessions.length, stamp, stamp);
+      const runId = Number(info.lastInsertRowid);
+      const insert = this.s(
+        `INSERT INTO sim_sessions (run_id, seq, card_id, repetition, card_text, external_id, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      );
+      sessions.forEach((s, i) => insert.run(runId, i + 1, s.cardId, s.repetition, s.cardText, s.externalId ?? null, stamp, stamp));
+      return runId;
+    })();
+  }
+
+  attachJob(runId: number, jobId: number): void {
+    this.s('UPDATE sim_runs SET job_id = ?, updated_at = ? WHERE id = ?').run(jobId, now(), runId);
+  }
+
+  run(runId: number): RunRow {
+    const row = this.s('SELECT * FROM sim_runs WHERE id = ?').get(runId) as RunRow | undefined;
+    if (!row) throw notFound(`Run ${runId}`);
+    return row;
+  }
+
+  runs(): RunRow[] {
+    return this.s('SELECT * FROM sim_runs ORDER BY id').all() as RunRow[];
+  }
+
+  snapshot(runId: number): RunSnapshot {
+    return JSON.parse(this.run(runId).config) as RunSnapshot;
+  }
+
+  removeRun(runId: number): void {
+    if (this.s('DELETE FROM sim_runs WHERE id = ?').run(runId).changes === 0) throw notFound(`Run ${runId}`);
+  }
+
+  /** Execution (re)starts: sessions a dead process left running are free again; pace counts from now. */
+  beginExecution(runId: number): void {
+    this.db.transaction(() => {
+      const stamp = now();
+      this.s(`UPDATE sim_sessions SET status = 'pending', updated_at = ? WHERE run_id = ? AND status = 'running'`).run(stamp, runId);
+      this.s('UPDATE sim_runs SET resumed_at = ?, updated_at = ? WHERE id = ?').run(stamp, stamp, runId);
+    })();
+  }
+
+  /** Execution stopped (paused, failed): sessions not ended are no longer running. */
+  releaseRunning(runId: number): void {
+    this.s(`UPDATE sim_sessions SET status = 'pending', updated_at = ? WHERE run_id = ? AND status = 'running'`).run(now(), runId);
+  }
+
+  unfinishedSessionIds(runId: number): number[] {
+    return (this.s(`SELECT id FROM sim_sessions WHERE run_id = ? AND status != 'ended' ORDER BY seq`).all(runId) as { id: number }[]).map((r) => r.id);
+  }
+
+  /** Ends every session of the run that has not ended, as cancelled. */
+  cancelUnfinished(runId: number): number[] {
+    return this.db.transaction(() => {
+      const ids = this.unfinishedSessionIds(runId);
+      const stamp = now();
+      this.s(
+        `UPDATE sim_sessions SET status = 'ended', end_reason = 'cancelled', finished_at = ?, updated_at = ?
+         WHERE run_id = ? AND status != 'ended'`,
+      ).run(stamp, stamp, runId);
+      return ids;
+    })();
+  }
+
+  // ---- sessions
+
+  loadSession(sessionId: number): SessionState {
+    const row = this.s('SELECT id, run_id, status, card_text FROM sim_sessions WHERE id = ?').get(sessionId) as
+      | { id: number; run_id: number; status: SessionStatus; card_text: string | null }
+      | undefined;
+    if (!row) throw notFound(`Session ${sessionId}`);
+    const turns = this.s('SELECT role, content FROM sim_messages WHERE session_id = ? ORDER BY idx').all(sessionId) as Turn[];
+    const rejected = this.s('SELECT count(*) AS n FROM sim_calls WHERE session_id = ? AND idx = ? AND accepted = 0').get(sessionId, turns.length) as { n: number };
+    return { id: row.id, runId: row.run_id, status: row.status, cardText: row.card_text, turns, rejectedForNext: rejected.n };
+  }
+
+  /** Marks the session running and, for a new one, saves the client's opener as turn 0. */
+  startSession(sessionId: number, opener: string): Promise<boolean> {
+    return this.enqueue(() => {
+      const stamp = now();
+      this.s(`UPDATE sim_sessions SET status = 'running', started_at = COALESCE(started_at, ?), updated_at = ? WHERE id = ? AND status != 'ended'`).run(
+        stamp,
+        stamp,
+        sessionId,
+      );
+      const has = this.s('SELECT 1 FROM sim_messages WHERE session_id = ? AND idx = 0').get(sessionId);
+      if (has) return false;
+      this.s(`INSERT INTO sim_messages (session_id, idx, role, content, call_id, created_at) VALUES (?, 0, 'client', ?, NULL, ?)`).run(sessionId, opener, stamp);
+      this.s('UPDATE sim_sessions SET message_count = 1 WHERE id = ?').run(sessionId);
+      return true;
+    });
+  }
+
+  private insertCall(runId: number, sessionId: number, idx: number, role: AgentRole, call: CallRecord, rejection: { reason: RejectionReason; detail: string; content: string } | null, stamp: string): number {
+    const info = this.s(
+      `INSERT INTO sim_calls (run_id, session_id, idx, role, attempt, retries, accepted, rejection, rejection_detail, content, model, finish_reason,
+         prompt_tokens, completion_tokens, cached_tokens, cost, latency_ms, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      runId, sessionId, idx, role, call.attempt, call.retries, rejection ? 0 : 1, rejection?.reason ?? null, rejection?.detail ?? null, rejection?.content ?? null,
+      call.model, call.finishReason, call.usage.promptTokens, call.usage.completionTokens, call.usage.cachedTokens, call.cost, Math.round(call.latencyMs), stamp,
+    );
+    const u = call.usage;
+    this.s(
+      `UPDATE sim_sessions SET calls = calls + 1, prompt_tokens = prompt_tokens + ?, completion_tokens = completion_tokens + ?,
+         cached_tokens = cached_tokens + ?, cost = cost + ?, updated_at = ? WHERE id = ?`,
+    ).run(u.promptTokens ?? 0, u.completionTokens ?? 0, u.cachedTokens ?? 0, call.cost, stamp, sessionId);
+    this.s(
+      `UPDATE sim_runs SET calls = calls + 1, rejected = rejected + ?, prompt_tokens = prompt_tokens + ?, completion_tokens = completion_tokens + ?,
+         cached_tokens = cached_tokens + ?, cost = cost + ?, updated_at = ? WHERE id = ?`,
+    ).run(rejection ? 1 : 0, u.promptTokens ?? 0, u.completionTokens ?? 0, u.cachedTokens ?? 0, call.cost, stamp, runId);
+    return Number(info.lastInsertRowid);
+  }
+
+  private end(sessionId: number, end: SessionEnd, stamp: string): void {
+    this.s(
+      `UPDATE sim_sessions SET status = 'ended', end_reason = ?, end_phrase = ?, error = ?, error_kind = ?, finished_at = ?, updated_at = ? WHERE id = ?`,
+    ).run(end.reason, end.phrase ?? null, end.error ?? null, end.errorKind ?? null, stamp, stamp, sessionId);
+  }
+
+  /** One accepted reply: the call, the message and, when it ends the session, the ending. */
+  saveTurn(t: { runId: number; sessionId: number; idx: number; role: AgentRole; content: string; call: CallRecord; end: SessionEnd | null }): Promise<void> {
+    return this.enqueue(() => {
+      const stamp = now();
+      const callId = this.insertCall(t.runId, t.sessionId, t.idx, t.role, t.call, null, stamp);
+      this.s('INSERT INTO sim_messages (session_id, idx, role, content, call_id, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(
+        t.sessionId, t.idx, t.role, t.content, callId, stamp,
+      );
+      this.s(`UPDATE sim_sessions SET message_count = ?, turns = turns + ? WHERE id = ?`).run(t.idx + 1, t.role === 'counselor' ? 1 : 0, t.sessionId);
+      if (t.end) this.end(t.sessionId, t.end, stamp);
+    });
+  }
+
+  /** A reply refused by refinement, kept with its reason; `end` when it was the last attempt. */
+  saveRejected(t: { runId: number; sessionId: number; idx: number; role: AgentRole; content: string; reason: RejectionReason; detail: string; call: CallRecord; end: SessionEnd | null }): Promise<void> {
+    return this.enqueue(() => {
+      const stamp = now();
+      this.insertCall(t.runId, t.sessionId, t.idx, t.role, t.call, { reason: t.reason, detail: t.detail, content: t.content }, stamp);
+      if (t.end) this.end(t.sessionId, t.end, stamp);
+    });
+  }
+
+  saveError(e: { runId: number; sessionId: number | null; idx: number | null; role: AgentRole | null; kind: string; status: number | null; message: string }): Promise<void> {
+    return this.enqueue(() => {
+      const stamp = now();
+      this.s('INSERT INTO sim_errors (run_id, session_id, idx, role, kind, status, message, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+        e.runId, e.sessionId, e.idx, e.role, e.kind, e.status, e.message, stamp,
+      );
+      this.s('UPDATE sim_runs SET errors = errors + 1, updated_at = ? WHERE id = ?').run(stamp, e.runId);
+    });
+  }
+
+  endSession(sessionId: number, end: SessionEnd): Promise<void> {
+    return this.enqueue(() => this.end(sessionId, end, now()));
+  }
+
+  // ---- figures
+
+  sessionCounts(runId: number): { status: SessionStatus; end_reason: EndReason | null; n: number; turns: number }[] {
+    return this.s(
+      `SELECT status, end_reason, count(*) AS n, sum(turns) AS turns FROM sim_sessions WHERE run_id = ? GROUP BY status, end_reason`,
+    ).all(runId) as { status: SessionStatus; end_reason: EndReason | null; n: number; turns: number }[];
+  }
+
+  endedSince(runId: number, since: string): number {
+    return (this.s(`SELECT count(*) AS n FROM sim_sessions WHERE run_id = ? AND finished_at >= ?`).get(runId, since) as { n: number }).n;
+  }
+
+  callsSince(runId: number, since: string): number {
+    return (this.s('SELECT count(*) AS n FROM sim_calls WHERE run_id = ? AND created_at >= ?').get(runId, since) as { n: number }).n;
+  }
+
+  errorsByKind(runId: number): Record<string, number> {
+    const rows = this.s('SELECT kind, count(*) AS n FROM sim_errors WHERE run_id = ? GROUP BY kind ORDER BY kind').all(runId) as { kind: string; n: number }[];
+    return Object.fromEntries(rows.map((r) => [r.kind, r.n]));
+  }
+}

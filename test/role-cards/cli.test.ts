@@ -1,0 +1,129 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { simpsy } from '../support/cli';
+import { tempDbPath, tempDir } from '../support/temp';
+import { encodeGb18030, paperFixtures } from './support';
+
+// The built `simpsy cards …`, run as a user would (npm run build first).
+
+const complaints = JSON.parse(readFileSync(join(paperFixtures, 'user_profiles/test.json'), 'utf8')) as string[];
+
+describe('simpsy cards', () => {
+  it('imports the paper fixture folder as 6 cards and lists them as JSON with every element', async () => {
+    const db = tempDbPath();
+    const dry = await simpsy(['--db', db, 'cards', 'import', paperFixtures, '--dry-run']);
+    expect(dry).toMatchObject({ code: 0, stdout: 'Dry run: 6 of 6 cards would be imported (paper, utf-8). Nothing was written.\n' });
+    expect(JSON.parse((await simpsy(['--db', db, 'cards', 'list', '--json'])).stdout)).toEqual([]);
+
+    const run = await simpsy(['--db', db, 'cards', 'import', paperFixtures]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe('Imported 6 of 6 cards (paper, utf-8).\n');
+    expect(run.stderr).toMatch(/^warning: user_profiles\/test\.json: 100 complaints but 6 card files/);
+
+    const list = await simpsy(['--db', db, 'cards', 'list', '--json']);
+    const cards = JSON.parse(list.stdout) as Record<string, unknown>[];
+    expect(cards).toHaveLength(6);
+    cards.forEach((card, n) => {
+      expect(card).toMatchObject({ id: n + 1, split: 'test', chiefComplaint: complaints[n]!.trim() });
+      for (const key of ['gender', 'age', 'education', 'occupation', 'maritalStatus', 'familyRelationships', 'bigFive', 'resistance', 'language', 'tags', 'source', 'createdAt', 'updatedAt']) {
+        expect(card).toHaveProperty(key);
+      }
+    });
+    const table = await simpsy(['--db', db, 'cards', 'list', '--split', 'test']);
+    expect(table.stdout).toMatch(/^ID\s+SPLIT\s+GENDER\s+AGE\s+OCCUPATION\s+COMPLAINT\n1\s+test\s+女性\s+25/);
+    expect(JSON.parse((await simpsy(['--db', db, 'cards', 'list', '--split', 'pool', '--json'])).stdout)).toEqual([]);
+  });
+
+  it('exports to every format and imports each back into a fresh database unchanged', async () => {
+    const db = tempDbPath();
+    await simpsy(['--db', db, 'cards', 'import', paperFixtures]);
+    const original = JSON.parse((await simpsy(['--db', db, 'cards', 'list', '--json'])).stdout) as Record<string, unknown>[];
+    const dir = tempDir();
+    for (const format of ['paper', 'json', 'jsonl', 'csv']) {
+      const path = join(dir, format === 'paper' ? 'paper-out' : `cards.${format}`);
+      expect(await simpsy(['--db', db, 'cards', 'export', path, '--format', format])).toMatchObject({ code: 0, stdout: expect.stringMatching(/^Exported 6 cards to /) });
+      const fresh = tempDbPath();
+      expect(await simpsy(['--db', fresh, 'cards', 'import', path])).toMatchObject({ code: 0, stdout: expect.stringMatching(/^Imported 6 of 6 cards/) });
+      const back = JSON.parse((await simpsy(['--db', fresh, 'cards', 'list', '--json'])).stdout) as Record<string, unknown>[];
+      const strip = (c: Record<string, unknown>) => ({ ...c, source: '', createdAt: '', updatedAt: '' });
+      expect(back.map(strip)).toEqual(original.map(strip));
+    }
+  });
+
+  it('refuses a JSONL file with one broken line whole, naming the line, exit 1', async () => {
+    const db = tempDbPath();
+    const dir = tempDir();
+    await simpsy(['--db', db, 'cards', 'import', paperFixtures]);
+    const good = join(dir, 'good.jsonl');
+    await simpsy(['--db', db, 'cards', 'export', good, '--format', 'jsonl']);
+    const lines = readFileSync(good, 'utf8').trimEnd().split('\n');
+    lines[4] = lines[4]!.slice(0, 80);
+    const broken = join(dir, 'broken.jsonl');
+    writeFileSync(broken, `${lines.join('\n')}\n`);
+    const fresh = tempDbPath();
+    const result = await simpsy(['--db', fresh, 'cards', 'import', broken]);
+    expect(result).toMatchObject({ code: 1, stdout: '' });
+    expect(result.stderr).toBe('simpsy: broken.jsonl line 5: This line is not complete JSON (it ends early); each line must hold one whole card. Nothing was imported.\n');
+    expect(JSON.parse((await simpsy(['--db', fresh, 'cards', 'list', '--json'])).stdout)).toEqual([]);
+  });
+
+  it('lists every problem of a refused file on stderr and ends with one summary line', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'bad.jsonl');
+    writeFileSync(path, '{"gender":"女","age":"abc"}\nnot json\n');
+    const result = await simpsy(['--db', tempDbPath(), 'cards', 'import', path]);
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^  bad\.jsonl line 1 \(age\): Age must be a whole number/);
+    expect(lines.at(-1)).toMatch(/^simpsy: \d+ problems in .*bad\.jsonl \(listed above\)\. Nothing was imported\.$/);
+    expect(lines.some((l) => l.startsWith('  bad.jsonl line 2: Not valid JSON'))).toBe(true);
+  });
+
+  it('imports a GB18030 CSV with its Chinese intact', async () => {
+    const db = tempDbPath();
+    const header = 'gender,age,education,occupation,marital_status,family_relationships,openness,conscientiousness,extraversion,agreeableness,neuroticism,resistance,chief_complaint';
+    const row = '女,30岁,硕士,会计,已婚,与婆婆关系紧张,中等,高,中等偏低,中等,高,中等。有一定的防御,和婆婆住在一起，每天都很压抑，我该怎么办？';
+    const path = join(tempDir(), 'excel.csv');
+    writeFileSync(path, encodeGb18030(`${header}\r\n${row}\r\n`));
+    expect(await simpsy(['--db', db, 'cards', 'import', path, '--split', 'test'])).toMatchObject({ code: 0, stdout: 'Imported 1 of 1 cards (csv, gb18030).\n' });
+    const [card] = JSON.parse((await simpsy(['--db', db, 'cards', 'list', '--json'])).stdout) as Record<string, unknown>[];
+    expect(card).toMatchObject({ split: 'test', occupation: '会计', familyRelationships: '与婆婆关系紧张', chiefComplaint: '和婆婆住在一起，每天都很压抑，我该怎么办？', resistance: { level: 'moderate', description: '有一定的防御' } });
+    const shown = await simpsy(['--db', db, 'cards', 'show', '1']);
+    expect(shown.stdout).toMatch(/^性别：女\n年龄：30岁\n教育程度：硕士\n/);
+  });
+
+  it('splits with a seed, reproducibly', async () => {
+    const a = tempDbPath();
+    const b = tempDbPath();
+    for (const db of [a, b]) await simpsy(['--db', db, 'cards', 'import', paperFixtures, '--split', 'pool']);
+    const split = await simpsy(['--db', a, 'cards', 'split', '--test', '2', '--seed', '42']);
+    expect(split).toMatchObject({ code: 0, stdout: 'Moved 2 cards: 2 test, 4 pool (seed 42).\n' });
+    await simpsy(['--db', b, 'cards', 'split', '--test', '2', '--seed', '42']);
+    const testIds = async (db: string) => (JSON.parse((await simpsy(['--db', db, 'cards', 'list', '--split', 'test', '--json'])).stdout) as { id: number }[]).map((c) => c.id);
+    expect(await testIds(a)).toHaveLength(2);
+    expect(await testIds(a)).toEqual(await testIds(b));
+  });
+
+  const bad: [string, string[], RegExp][] = [
+    ['an unknown format', ['import', '/tmp/x.xlsx', '--format', 'xlsx'], /^simpsy: --format must be one of auto, paper, json, jsonl, csv, got 'xlsx'\.\n$/],
+    ['an unknown split', ['import', '/tmp/x.json', '--split', 'train'], /^simpsy: --split must be one of pool, test, got 'train'\.\n$/],
+    ['a missing file', ['import', '/nonexistent/cards.json'], /^simpsy: \/nonexistent\/cards\.json: Nothing is at this path; check the spelling\. Nothing was imported\.\n$/],
+    ['export without --format', ['export', '/tmp/x.json'], /^simpsy: required option '--format <format>' not specified/],
+    ['export of an empty pool', ['export', '/tmp/simpsy-never.json', '--format', 'json'], /^simpsy: No cards to export: the selection is empty\.\n$/],
+    ['a seed that is not a number', ['split', '--test', '1', '--seed', 'abc'], /^simpsy: --seed must be a whole number \(0 or more\), got 'abc'\.\n$/],
+    ['more test cards than cards', ['split', '--test', '5', '--seed', '1'], /^simpsy: Cannot put 5 cards in the test split: there are only 0 cards\.\n$/],
+    ['an unknown card', ['show', '9'], /^simpsy: Role card 9 was not found/],
+  ];
+  it.each(bad)('refuses %s with exit 1 and one line', async (_label, args, message) => {
+    const result = await simpsy(['--db', tempDbPath(), 'cards', ...args]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it.each([[['cards']], [['cards', 'import']], [['cards', 'export']], [['cards', 'list']], [['cards', 'split']]])('has --help for %j', async (path) => {
+    const result = await simpsy([...path, '--help'], { SIMPSY_DB: tempDbPath() });
+    expect(result).toMatchObject({ code: 0, stdout: expect.stringMatching(/^Usage: simpsy cards/) });
+  });
+});

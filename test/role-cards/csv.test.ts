@@ -1,0 +1,126 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createAppContext, type AppContext } from '../../src-main/app/context';
+import { parseCsv } from '../../src-main/role-cards/formats/csv-text';
+import { describeProblem } from '../../src-main/role-cards/import-report';
+import { importCards } from '../../src-main/role-cards/import';
+import { encodeGb18030, writeFile } from './support';
+import { tempDbPath, tempDir } from '../support/temp';
+
+let ctx: AppContext;
+beforeEach(() => {
+  ctx = createAppContext({ dbPath: tempDbPath() });
+});
+afterEach(() => ctx.close());
+
+// As a counselor would type it in Chinese Excel: Chinese headers, level and description in one cell.
+const zhHeader = '性别,年龄,教育程度,职业,婚恋情况,家庭关系,开放性,尽责性,外向性,宜人性,神经质,阻抗程度,主诉,标签';
+const zhRow = (over: Partial<Record<string, string>> = {}) => {
+  const v = {
+    性别: '女',
+    年龄: '20岁',
+    教育程度: '本科在读',
+    职业: '学生',
+    婚恋情况: '单身',
+    家庭关系: '与母亲关系紧张',
+    开放性: '中等偏低。对新想法接受程度较低',
+    尽责性: '中等',
+    外向性: '中低',
+    宜人性: '中高',
+    神经质: '高。焦虑、情绪波动',
+    阻抗程度: '中等。存在一定的怀疑',
+    主诉: '"总是渴望他人认可，总是拖延，怎么办？\n前几天和我妈吵架，她说：""你是不是不吃？"""',
+    标签: '拖延;亲子',
+    ...over,
+  };
+  return Object.values(v).join(',');
+};
+const zhCsv = (...rows: string[]) => `${[zhHeader, ...rows].join('\r\n')}\r\n`;
+
+function run(content: string | Buffer, name = 'cards.csv') {
+  const path = writeFile(tempDir(), name, content);
+  const report = importCards(ctx.cards, { path, format: 'auto', dryRun: false });
+  return { report, text: report.problems.map(describeProblem).join('\n') };
+}
+
+describe('CSV parsing', () => {
+  it('handles quotes, doubled quotes, line breaks inside cells, CRLF and a missing final newline', () => {
+    expect(parseCsv('a,"b,1","c ""q""\nnext"\r\nx,y,z', ',')).toEqual({
+      ok: true,
+      rows: [
+        { line: 1, cells: ['a', 'b,1', 'c "q"\nnext'] },
+        { line: 3, cells: ['x', 'y', 'z'] },
+      ],
+    });
+  });
+
+  it('names the line where an unclosed quote opened', () => {
+    expect(parseCsv('a,b\n1,2\n3,"never closed\n4,5\n', ',')).toEqual({ ok: false, line: 3, reason: expect.stringMatching(/never closed/) });
+  });
+});
+
+describe('CSV import', () => {
+  it('imports a UTF-8 file with Chinese headers, cells with line breaks and quotes', () => {
+    const { report } = run(zhCsv(zhRow()));
+    expect(report).toMatchObject({ refused: false, format: 'csv', encoding: 'utf-8', imported: 1 });
+    expect(ctx.cards.all()[0]).toMatchObject({
+      age: 20,
+      language: 'zh',
+      bigFive: { openness: { level: 'moderately_low', description: '对新想法接受程度较低' }, extraversion: { level: 'moderately_low', description: '' } },
+      chiefComplaint: '总是渴望他人认可，总是拖延，怎么办？\n前几天和我妈吵架，她说："你是不是不吃？"',
+      tags: ['亲子', '拖延'],
+    });
+  });
+
+  it('imports UTF-8 with a BOM', () => {
+    expect(run(`\uFEFF${zhCsv(zhRow())}`).report).toMatchObject({ refused: false, encoding: 'utf-8-bom', imported: 1 });
+    expect(ctx.cards.all()[0]!.gender).toBe('女');
+  });
+
+  it('imports a CSV saved in GB18030 (Chinese Excel) with its Chinese intact', () => {
+    const { report } = run(encodeGb18030(zhCsv(zhRow(), zhRow({ 主诉: '第二位来访者：失眠多梦，工作压力大。', 性别: '男性' }))));
+    expect(report).toMatchObject({ refused: false, encoding: 'gb18030', imported: 2 });
+    const [first, second] = ctx.cards.all();
+    expect(first).toMatchObject({ gender: '女', education: '本科在读', familyRelationships: '与母亲关系紧张', bigFive: { neuroticism: { level: 'high', description: '焦虑、情绪波动' } } });
+    expect(first!.chiefComplaint).toMatch(/^总是渴望他人认可/);
+    expect(second).toMatchObject({ gender: '男性', chiefComplaint: '第二位来访者：失眠多梦，工作压力大。' });
+  });
+
+  it('reads semicolon-separated files and skips empty spreadsheet rows', () => {
+    const text = zhCsv(zhRow()).replace(/,/g, ';').replace('拖延;亲子', '拖延');
+    expect(run(`${text};;;;;;;;;;;;;\r\n`).report).toMatchObject({ refused: false, imported: 1 });
+  });
+
+  const malformed: [string, string | Buffer, RegExp][] = [
+    ['unbalanced quotes', zhCsv(zhRow(), zhRow({ 主诉: '"没有结束的引号' }), zhRow({ 主诉: '普通的主诉' })), /cards\.csv line 4: A quoted cell opened on this line is never closed/],
+    ['a stray quote closed by a later row', zhCsv(zhRow(), zhRow({ 主诉: '"没有结束的引号' }), zhRow()), /cards\.csv line 4 record 2: This row has 13 cells but the header has 14; .*unbalanced quote/],
+    ['a missing column', zhCsv(zhRow()).replace('职业,', '').replace('学生,', ''), /cards\.csv line 1: Missing column\(s\): occupation/],
+    ['an unknown column', zhCsv(zhRow()).replace('标签', '备注'), /cards\.csv line 1 \(备注\): Unknown column '备注' \(column 14\)/],
+    ['a row with too few cells', zhCsv(zhRow(), '女,20'), /cards\.csv line 4 record 2: This row has 2 cells but the header has 14/],
+    ['an age of "abc"', zhCsv(zhRow({ 年龄: 'abc' })), /line 2 record 1 \(年龄\): Age must be a whole number .*got 'abc'/],
+    ['an age of -3', zhCsv(zhRow({ 年龄: '-3' })), /line 2 record 1 \(年龄\): Age must be a whole number .*got '-3'/],
+    ['an unknown Big Five level', zhCsv(zhRow({ 宜人性: '超高' })), /line 2 record 1 \(宜人性\): Unknown level '超高'/],
+    ['an empty level', zhCsv(zhRow({ 神经质: '' })), /line 2 record 1 \(神经质\): No level given/],
+    ['an empty complaint', zhCsv(zhRow({ 主诉: '' })), /line 2 record 1 \(主诉\): The chief complaint is missing|must not be empty/],
+    ['an empty gender', zhCsv(zhRow({ 性别: ' ' })), /line 2 record 1 \(性别\): Gender must not be empty/],
+    ['a header only', `${zhHeader}\r\n`, /cards\.csv: No cards found/],
+    ['an empty file', '', /cards\.csv: The file is empty/],
+    ['a binary file', Buffer.from([0x00, 0x01, 0x02, 0x03, 0x00, 0xff]), /cards\.csv: This is a binary file/],
+    ['an Excel workbook', Buffer.from('504b030414000600080000002100', 'hex'), /cards\.csv: This is a ZIP archive .*CSV UTF-8/],
+    ['UTF-16', Buffer.from(`\uFEFF${zhHeader}`, 'utf16le'), /cards\.csv: The file is saved as UTF-16/],
+    ['bytes that are neither UTF-8 nor GB18030', Buffer.concat([Buffer.from(`${zhHeader}\n`), Buffer.from([0x81, 0x20, 0xff, 0xff])]), /not valid UTF-8 \(line 2, byte \d+\) and is not GB18030\/GBK either/],
+  ];
+  it.each(malformed)('refuses %s, naming the problem and the place', (_label, content, message) => {
+    const { report, text } = run(content);
+    expect(report.refused).toBe(true);
+    expect(ctx.cards.count()).toBe(0);
+    expect(text).toMatch(message);
+  });
+
+  it('refuses the whole file when one row of many is bad', () => {
+    const rows = Array.from({ length: 50 }, (_, i) => zhRow({ 主诉: `第${i}位来访者的主诉。`, 年龄: i === 37 ? '三十' : '30' }));
+    const { report, text } = run(zhCsv(...rows));
+    expect(report).toMatchObject({ refused: true, found: 50, imported: 0 });
+    expect(text).toMatch(/^cards\.csv line 39 record 38 \(年龄\): .*got '三十'$/);
+    expect(ctx.cards.count()).toBe(0);
+  });
+});

@@ -1,0 +1,143 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cardFormats, type CardFormat, type RoleCardView } from '../../src-main/contract/role-card';
+import { createAppContext, type AppContext } from '../../src-main/app/context';
+import { fieldsOf } from '../../src-main/role-cards/card';
+import { exportCards } from '../../src-main/role-cards/export';
+import { importCards } from '../../src-main/role-cards/import';
+import { makeCard, paperFixtures } from './support';
+import { tempDbPath, tempDir } from '../support/temp';
+
+const open: AppContext[] = [];
+const context = () => {
+  const ctx = createAppContext({ dbPath: tempDbPath() });
+  open.push(ctx);
+  return ctx;
+};
+afterEach(() => {
+  for (const ctx of open.splice(0)) ctx.close();
+});
+
+/** Cards that stress every format: quotes, delimiters, line breaks, English, empty descriptions, rare characters. */
+function awkwardCards(ctx: AppContext): void {
+  ctx.cards.create(makeCard({ tags: ['拖延', '重点'], split: 'test', source: 'paper:test/7' }));
+  ctx.cards.create(
+    makeCard({
+      familyRelationships: '第一行，有逗号, "引号" 和；分号\n第二行：父亲常说"你不行"',
+      chiefComplaint: '  标题？ 正文第一段。\n\n正文第二段，含 emoji 😢 和生僻字 𠀀，以及 =SUM(A1) 这样的文字。',
+      bigFive: { ...makeCard().bigFive, openness: { level: 'low', description: '（注：仅在家庭中）' }, extraversion: { level: 'high', description: '' } },
+      resistance: { level: 'moderately_high', description: '' },
+      tags: ['a b'],
+    }),
+  );
+  ctx.cards.create(
+    makeCard({
+      language: 'en',
+      gender: 'Female',
+      age: 34,
+      education: 'Master, psychology',
+      occupation: 'Nurse',
+      maritalStatus: 'Married; two children',
+      familyRelationships: 'Close to her sister, distant from her father.',
+      bigFive: {
+        openness: { level: 'moderately_high', description: 'Curious, "open" to new ideas.' },
+        conscientiousness: { level: 'high', description: '' },
+        extraversion: { level: 'moderate', description: 'Friendly, but tires easily.' },
+        agreeableness: { level: 'moderately_low', description: '' },
+        neuroticism: { level: 'low', description: 'Calm.' },
+      },
+      resistance: { level: 'low', description: 'Eager to talk.' },
+      chiefComplaint: 'I cannot sleep since my promotion. What should I do?',
+      source: 'manual',
+    }),
+  );
+}
+
+const comparable = (cards: RoleCardView[], format: CardFormat) =>
+  cards.map((c) => {
+    const fields = fieldsOf(c);
+    // The paper format carries the nine elements, split and language only.
+    if (format === 'paper') return { ...fields, tags: [], source: '' };
+    return { ...fields, createdAt: c.createdAt, updatedAt: c.updatedAt };
+  });
+
+describe('export then import is lossless', () => {
+  it.each(cardFormats.map((f) => [f]))('in the %s format', (format) => {
+    const source = context();
+    awkwardCards(source);
+    const dir = tempDir();
+    const path = format === 'paper' ? join(dir, 'paper') : join(dir, `cards.${format}`);
+    const exported = exportCards(source.cards, { path, format });
+    expect(exported.count).toBe(3);
+
+    const target = context();
+    const report = importCards(target.cards, { path, format: 'auto', dryRun: false });
+    expect(report.problems).toEqual([]);
+    expect(report).toMatchObject({ format, refused: false, imported: 3 });
+    const before = comparable(source.cards.all(), format);
+    const after = comparable(target.cards.all(), format);
+    if (format === 'paper') {
+      // The paper numbers each split from 0 and writes the pool as `train`: pool cards come first.
+      const bySplit = (list: typeof before) => [...list].sort((a, b) => a.split.localeCompare(b.split));
+      expect(bySplit(after.map((c) => ({ ...c, source: '' })))).toEqual(bySplit(before));
+    } else expect(after).toEqual(before);
+
+    // And a second round trip changes nothing.
+    const again = join(dir, format === 'paper' ? 'paper2' : `again.${format}`);
+    exportCards(target.cards, { path: again, format });
+    // (JSON carries its export time, so compare the byte-stable formats.)
+    if (format === 'jsonl' || format === 'csv') expect(readFileSync(again, 'utf8')).toBe(readFileSync(path, 'utf8'));
+  });
+
+  it('keeps the fixture cards exact through every format', () => {
+    const source = context();
+    importCards(source.cards, { path: paperFixtures, format: 'paper', dryRun: false });
+    for (const format of cardFormats) {
+      const dir = tempDir();
+      const path = join(dir, format === 'paper' ? 'out' : `cards.${format}`);
+      exportCards(source.cards, { path, format });
+      const target = context();
+      expect(importCards(target.cards, { path, format, dryRun: false })).toMatchObject({ imported: 6, problems: [] });
+      expect(target.cards.all().map((c) => ({ ...fieldsOf(c), source: '' }))).toEqual(source.cards.all().map((c) => ({ ...fieldsOf(c), source: '' })));
+    }
+  });
+
+  it('writes the paper layout: numbered files from 0 and the complaints list', () => {
+    const source = context();
+    importCards(source.cards, { path: paperFixtures, format: 'paper', dryRun: false });
+    const dir = join(tempDir(), 'out');
+    const result = exportCards(source.cards, { path: dir, format: 'paper' });
+    expect(result.files.map((f) => f.slice(dir.length + 1))).toEqual([
+      ...[0, 1, 2, 3, 4, 5].map((n) => `raw_role_card/test/${n}.txt`),
+      'user_profiles/test.json',
+    ]);
+    expect(readFileSync(join(dir, 'raw_role_card/test/0.txt'), 'utf8')).toBe(readFileSync(join(paperFixtures, 'raw_role_card/test/0.txt'), 'utf8'));
+    const list = JSON.parse(readFileSync(join(dir, 'user_profiles/test.json'), 'utf8')) as string[];
+    expect(list).toHaveLength(6);
+    // Exporting again into the same folder would mix two exports: refused.
+    expect(() => exportCards(source.cards, { path: dir, format: 'paper' })).toThrow(/already exists; export to an empty folder/);
+  });
+
+  it('writes CSV with a BOM and CRLF, as Excel expects', () => {
+    const source = context();
+    awkwardCards(source);
+    const path = join(tempDir(), 'cards.csv');
+    exportCards(source.cards, { path, format: 'csv' });
+    const bytes = readFileSync(path);
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const text = bytes.toString('utf8');
+    expect(text.split('\r\n')[0]).toBe(
+      '\uFEFFid,split,language,gender,age,education,occupation,marital_status,family_relationships,openness,openness_description,conscientiousness,conscientiousness_description,extraversion,extraversion_description,agreeableness,agreeableness_description,neuroticism,neuroticism_description,resistance,resistance_description,chief_complaint,tags,source,created_at,updated_at',
+    );
+    expect(text).toContain(',中等偏低,');
+    expect(text).toContain(',Moderately high,');
+  });
+
+  it('refuses to export nothing, or into a folder that does not exist', () => {
+    const ctx = context();
+    expect(() => exportCards(ctx.cards, { path: join(tempDir(), 'x.json'), format: 'json' })).toThrow(/No cards to export/);
+    ctx.cards.create(makeCard());
+    expect(() => exportCards(ctx.cards, { path: '/nonexistent/dir/x.json', format: 'json' })).toThrow(/does not exist/);
+  });
+});

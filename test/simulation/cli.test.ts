@@ -1,0 +1,279 @@
+import Database from 'better-sqlite3';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_REFINEMENT, refine } from '../../src-main/simulation/refinement';
+import { counselorTemplate, defaultTerminationPhrases, findResourcesDir } from '../../src-main/simulation/resources';
+import { terminationMatcher } from '../../src-main/simulation/termination';
+import { startLlmServer, type LlmServer } from '../llm-server/server';
+import type { ResponderContext } from '../llm-server/types';
+import { simpsy } from '../support/cli';
+import { tempDbPath, tempDir } from '../support/temp';
+import { agentOf, counselorTurnsBefore, paperFixtures, repoRoot } from './support';
+
+// The built `simpsy` as a user runs it, against the OpenAI-compatible test server.
+
+let server: LlmServer;
+beforeAll(async () => {
+  server = await startLlmServer();
+});
+afterAll(() => server.close());
+
+const phrases = defaultTerminationPhrases(findResourcesDir(), 'zh');
+
+/** A tiny deterministic hash, so replies depend on the whole history a call was given. */
+const hash = (s: string) => [...s].reduce((h, c) => (Math.imul(h, 31) + c.codePointAt(0)!) >>> 0, 7).toString(36);
+
+/**
+ * Plays both agents. The counselor ends after a card-dependent number of turns with a
+ * Table 2 phrase, and for about one turn in three first offers a reply that σ must refuse
+ * (too long, or enumerated); asked again for the same turn, it answers properly.
+ */
+const asked = new Map<string, number>();
+function counseling(ctx: ResponderContext) {
+  const turn = counselorTurnsBefore(ctx) + 1;
+  const history = hash(ctx.messages.map((m) => `${m.role}:${m.content}`).join('|'));
+  if (agentOf(ctx) === 'client') return `我想再说说我的情况（${history}）。`;
+  const attempt = (asked.get(history) ?? 0) + 1;
+  asked.set(history, attempt);
+  const flavour = Number.parseInt(history, 36);
+  if (attempt === 1 && flavour % 3 === 0) return flavour % 2 ? `这是一个太长的回答${'嗯'.repeat(210)}` : '我们可以：1. 先睡好 2. 再运动';
+  const ends = 2 + (flavour % 4);
+  return turn >= ends ? `好的，今天先聊到这里，${phrases[turn % phrases.length]}（${history}）` : `你能具体说说吗？（${history}）`;
+}
+
+async function setup(db: string, latencyMs = 0) {
+  server.reset();
+  server.setLatency(latencyMs);
+  expect(await simpsy(['--db', db, 'endpoints', 'add', '--name', 'local', '--base-url', server.url, '--model', 'test-model', '--price-input', '1', '--price-output', '2'])).toMatchObject({ code: 0 });
+  expect(await simpsy(['--db', db, 'cards', 'import', paperFixtures])).toMatchObject({ code: 0 });
+}
+
+const lastJson = (stdout: string) => JSON.parse(stdout.trimEnd().split('\n').at(-1)!) as Record<string, unknown>;
+
+describe('simpsy simulate', () => {
+  it('runs the fixture cards and exports sessions that open with 你好, alternate, and end on a counselor turn holding a termination phrase, none breaking a refinement rule', async () => {
+    const db = tempDbPath();
+    await setup(db);
+    server.respond(counseling);
+    const run = await simpsy(['--db', db, 'simulate', '--client', 'local', '--counselor', 'local', '--cards', 'test', '--repeat', '2', '--max-turns', '10', '--json']);
+    expect(run.code).toBe(0);
+    const result = lastJson(run.stdout);
+    expect(result).toMatchObject({ runId: 1, status: 'done', sessions: 12, completed: 12, failed: 0 });
+    expect(run.stderr).toMatch(/run 1 .* 12\/12/);
+
+    const dir = tempDir();
+    const exported = await simpsy(['--db', db, 'dialogues', 'export', join(dir, 'sessions.jsonl'), '--run', '1']);
+    expect(exported).toMatchObject({ code: 0, stdout: `Exported 12 dialogues to ${join(dir, 'sessions.jsonl')} (paper).\n` });
+    const sessions = readFileSync(join(dir, 'sessions.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as { id: number; runId: number; cardId: number; endReason: string; messages: { role: string; content: string }[] });
+    expect(sessions).toHaveLength(12);
+    const g = terminationMatcher(phrases);
+    for (const s of sessions) {
+      expect(s).toMatchObject({ runId: 1, endReason: 'phrase' });
+      expect(s.messages[0]).toEqual({ role: 'client', content: '你好' });
+      s.messages.forEach((m, i) => expect(m.role).toBe(i % 2 === 0 ? 'client' : 'counselor'));
+      expect(s.messages.at(-1)!.role).toBe('counselor');
+      expect(g.match(s.messages.at(-1)!.content)).not.toBeNull();
+      for (const m of s.messages.filter((m) => m.role === 'counselor')) expect(refine(m.content, DEFAULT_REFINEMENT)).toMatchObject({ ok: true });
+      // Only the last counselor turn ends the session.
+      for (const m of s.messages.filter((m) => m.role === 'counselor').slice(0, -1)) expect(g.match(m.content)).toBeNull();
+    }
+    // Refused attempts were asked again, and kept.
+    expect(result.rejectedAttempts).toBeGreaterThan(0);
+
+    for (const format of ['sharegpt', 'openai'] as const) {
+      const file = join(dir, `out.${format}`);
+      expect(await simpsy(['--db', db, 'dialogues', 'export', file, '--format', format])).toMatchObject({ code: 0 });
+      const text = readFileSync(file, 'utf8');
+      const records = (format === 'sharegpt' ? JSON.parse(text) : text.trimEnd().split('\n').map((l) => JSON.parse(l))) as { messages: { role: string }[] }[];
+      expect(records).toHaveLength(12);
+      for (const r of records) expect(r.messages.map((m) => m.role).slice(0, 3)).toEqual(['system', 'user', 'assistant']);
+    }
+  });
+
+  it('lists, shows, resumes and cancels runs', async () => {
+    const db = tempDbPath();
+    await setup(db);
+    server.respond(() => ({ fault: 'unauthorized' }));
+    const failed = await simpsy(['--db', db, 'simulate', '--client', 'local', '--counselor', 'local', '--cards', '1,2', '--json']);
+    expect(failed.code).toBe(1);
+    expect(lastJson(failed.stdout)).toMatchObject({ runId: 1, status: 'failed', sessions: 2, completed: 0, unfinished: 2 });
+    expect(failed.stderr).toMatch(/rejected the API key \(401\).*simpsy runs resume 1/);
+
+    server.respond(counseling);
+    const second = await simpsy(['--db', db, 'simulate', '--client', 'local', '--counselor', 'local', '--cards', '3', '--max-turns', '1']);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/^Run 2 done: 1 sessions, 1 completed, 0 failed\./);
+
+    const list = await simpsy(['--db', db, 'runs', 'list', '--json']);
+    const runs = JSON.parse(list.stdout) as { id: number; status: string }[];
+    expect(runs.map((r) => [r.id, r.status])).toEqual([[1, 'failed'], [2, 'done']]);
+
+    const show = await simpsy(['--db', db, 'runs', 'show', '1', '--json']);
+    expect(JSON.parse(show.stdout)).toMatchObject({ id: 1, config: { maxTurns: 50, counselor: { endpointName: 'local' } }, dashboard: { errorsByKind: { unauthorized: expect.any(Number) } } });
+    expect((await simpsy(['--db', db, 'runs', 'show', '1'])).stdout).toMatch(/status\s+failed/);
+
+    const resumed = await simpsy(['--db', db, 'runs', 'resume', '1', '--json']);
+    expect(resumed.code).toBe(0);
+    expect(lastJson(resumed.stdout)).toMatchObject({ runId: 1, status: 'done', sessions: 2, completed: 2, failed: 0 });
+
+    expect(await simpsy(['--db', db, 'runs', 'resume', '1'])).toMatchObject({ code: 1, stderr: 'simpsy: Run 1 is finished; there is nothing to resume.\n' });
+    expect(await simpsy(['--db', db, 'runs', 'show', '9'])).toMatchObject({ code: 1, stderr: expect.stringMatching(/^simpsy: Run 9 was not found/) });
+
+    // A run created but not finished can be cancelled from another process.
+    server.respond(() => ({ fault: 'unauthorized' }));
+    await simpsy(['--db', db, 'simulate', '--client', 'local', '--counselor', 'local', '--cards', '1']);
+    expect(await simpsy(['--db', db, 'runs', 'cancel', '3'])).toMatchObject({ code: 0, stdout: 'Cancelled run 3: 0 completed, 0 failed, 1 cancelled.\n' });
+  });
+
+  it('refuses bad flags with one line naming the flag', async () => {
+    const db = tempDbPath();
+    await setup(db);
+    const cases: [string[], RegExp][] = [
+      [['--cards', 'train'], /--cards takes pool, test, all or card ids/],
+      [['--concurrency', '0'], /--concurrency must be a whole number of at least 1/],
+      [['--lang', 'fr'], /--lang must be zh or en/],
+      [['--client-temperature', '7'], /--client-temperature: Too big/i],
+      [['--cards', '999'], /Role card 999 was not found/],
+    ];
+    for (const [flags, message] of cases) {
+      const r = await simpsy(['--db', db, 'simulate', '--client', 'local', '--counselor', 'local', ...flags]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    }
+    expect((await simpsy(['--db', db, 'simulate', '--client', 'nope', '--counselor', 'local'])).stderr).toMatch(/^simpsy: No endpoint named 'nope'/);
+  });
+
+  it('imports the released dialogues and exports them back', async () => {
+    const db = tempDbPath();
+    const imported = await simpsy(['--db', db, 'dialogues', 'import', join(paperFixtures, 'dialogue')]);
+    expect(imported).toMatchObject({ code: 0, stdout: 'Imported 1 dialogue (20 messages) as run 1.\n' });
+    const file = join(tempDir(), 'back.jsonl');
+    expect(await simpsy(['--db', db, 'dialogues', 'export', file])).toMatchObject({ code: 0 });
+    const [line] = readFileSync(file, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as { messages: unknown });
+    expect(line!.messages).toEqual(JSON.parse(readFileSync(join(paperFixtures, 'dialogue/0.json'), 'utf8')));
+    const list = JSON.parse((await simpsy(['--db', db, 'runs', 'list', '--json'])).stdout) as { kind: string; status: string }[];
+    expect(list).toMatchObject([{ kind: 'import', status: 'done' }]);
+    const search = JSON.parse((await simpsy(['--db', db, 'dialogues', 'list', '--query', '彩礼', '--json'])).stdout) as { total: number };
+    expect(search.total).toBe(1);
+  });
+});
+
+/** Starts the CLI and returns the process (the helper in test/support waits for it to end). */
+function start(args: string[]): ChildProcess & { output: { stdout: string; stderr: string }; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, [join(repoRoot, 'bin/simpsy.cjs'), ...args], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }) as ChildProcess & { output: { stdout: string; stderr: string }; exited: Promise<number | null> };
+  child.output = { stdout: '', stderr: '' };
+  child.stdout!.on('data', (d: Buffer) => (child.output.stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (child.output.stderr += d.toString()));
+  child.exited = new Promise((resolve) => child.on('close', (code) => resolve(code)));
+  return child;
+}
+
+function groupBy<T, K>(items: T[], key: (item: T) => K): Map<K, T[]> {
+  const map = new Map<K, T[]>();
+  for (const item of items) (map.get(key(item)) ?? map.set(key(item), []).get(key(item))!).push(item);
+  return map;
+}
+
+function count(db: string, sql: string): number {
+  try {
+    const raw = new Database(db, { readonly: true, fileMustExist: true });
+    try {
+      return (raw.prepare(sql).get() as { n: number }).n;
+    } finally {
+      raw.close();
+    }
+  } catch {
+    return 0;
+  }
+}
+
+/** Never ends by a phrase, so sessions run to the turn limit; replies depend on the history. */
+function longTalk(ctx: ResponderContext) {
+  const history = hash(ctx.messages.map((m) => `${m.role}:${m.content}`).join('|'));
+  return agentOf(ctx) === 'client' ? `来访者（${history}）` : `咨询师（${history}）能再说说吗？`;
+}
+
+describe('a crash and an interrupt', () => {
+  it('SIGKILL mid-run, then resume: no completed turn lost or repeated, integrity ok', async () => {
+    const db = tempDbPath();
+    await setup(db, 25);
+    server.respond(longTalk);
+    const concurrency = 4;
+    const child = start(['--db', db, 'simulate', '--client', 'local', '--counselor', 'local', '--cards', 'test', '--repeat', '2', '--max-turns', '6', '--concurrency', String(concurrency), '--json']);
+    const deadline = Date.now() + 20_000;
+    while (count(db, 'SELECT count(*) AS n FROM sim_calls') < 40 && Date.now() < deadline) await sleep(10);
+    child.kill('SIGKILL');
+    expect(await child.exited).toBeNull();
+    await sleep(100); // requests the dead process sent are logged
+
+    const savedBefore = count(db, 'SELECT count(*) AS n FROM sim_calls');
+    const seenBefore = server.requests.filter((r) => r.path === '/v1/chat/completions').length;
+    expect(savedBefore).toBeGreaterThanOrEqual(40);
+    expect(savedBefore).toBeLessThan(12 * 11);
+    expect(seenBefore - savedBefore).toBeLessThanOrEqual(concurrency);
+    const turnsBefore = new Database(db, { readonly: true }).prepare('SELECT session_id, idx, content FROM sim_messages ORDER BY session_id, idx').all();
+
+    // The interrupted run is found paused (its process is gone) and resumes where it stopped.
+    const list = JSON.parse((await simpsy(['--db', db, 'runs', 'list', '--json'])).stdout) as { id: number; status: string }[];
+    expect(list).toMatchObject([{ id: 1, status: 'paused' }]);
+    const resumed = await simpsy(['--db', db, 'runs', 'resume', '1', '--json']);
+    expect(resumed.code).toBe(0);
+    expect(lastJson(resumed.stdout)).toMatchObject({ runId: 1, status: 'done', sessions: 12, completed: 12, failed: 0 });
+
+    const raw = new Database(db, { readonly: true });
+    expect(raw.pragma('integrity_check', { simple: true })).toBe('ok');
+    // Every turn saved before the kill is still there, unchanged.
+    const after = raw.prepare('SELECT session_id, idx, content FROM sim_messages ORDER BY session_id, idx').all();
+    expect(after).toEqual(expect.arrayContaining(turnsBefore));
+    // Each session: the opener and 6 turns each way, positions 0..11 once each, alternating.
+    const rows = raw.prepare('SELECT session_id AS s, idx, role FROM sim_messages ORDER BY s, idx').all() as { s: number; idx: number; role: string }[];
+    const bySession = groupBy(rows, (r) => r.s);
+    expect(bySession.size).toBe(12);
+    for (const list of bySession.values()) {
+      expect(list.map((r) => r.idx)).toEqual([...Array(12).keys()]);
+      expect(list.every((r) => r.role === (r.idx % 2 === 0 ? 'client' : 'counselor'))).toBe(true);
+    }
+    // Each counselor reply was made from exactly the saved dialogue before it (what the
+    // resumed process sent was what the killed one had saved).
+    const counselorPrompt = counselorTemplate(findResourcesDir(), 'zh');
+    const messages = raw.prepare('SELECT session_id AS s, idx, role, content FROM sim_messages ORDER BY s, idx').all() as { s: number; idx: number; role: string; content: string }[];
+    for (const list of groupBy(messages, (m) => m.s).values()) {
+      for (const m of list.filter((x) => x.role === 'counselor')) {
+        const view = [`system:${counselorPrompt}`, ...list.slice(0, m.idx).map((x) => `${x.role === 'counselor' ? 'assistant' : 'user'}:${x.content}`)];
+        expect(m.content).toBe(`咨询师（${hash(view.join('|'))}）能再说说吗？`);
+      }
+    }
+    // No completed call was made twice: the calls made in all are those saved plus those lost in flight.
+    const calls = (raw.prepare('SELECT count(*) AS n FROM sim_calls').get() as { n: number }).n;
+    expect(calls).toBe(12 * 11);
+    const seen = server.requests.filter((r) => r.path === '/v1/chat/completions').length;
+    expect(seen - calls).toBe(seenBefore - savedBefore);
+    raw.close();
+  });
+
+  it('Ctrl-C pauses cleanly (exit 130) and the run resumes', async () => {
+    const db = tempDbPath();
+    await setup(db, 25);
+    server.respond(longTalk);
+    const child = start(['--db', db, 'simulate', '--client', 'local', '--counselor', 'local', '--cards', 'test', '--max-turns', '8', '--concurrency', '3', '--json']);
+    while (count(db, 'SELECT count(*) AS n FROM sim_calls') < 10) await sleep(10);
+    child.kill('SIGINT');
+    expect(await child.exited).toBe(130);
+    expect(lastJson(child.output.stdout)).toMatchObject({ runId: 1, status: 'paused', sessions: 6 });
+    expect(child.output.stderr).toMatch(/Pausing: letting the calls in flight finish/);
+    expect(child.output.stderr).toMatch(/simpsy runs resume 1/);
+    // Paused cleanly: every call the server answered was saved.
+    expect(server.requests.filter((r) => r.path === '/v1/chat/completions').length).toBe(count(db, 'SELECT count(*) AS n FROM sim_calls'));
+    const resumed = await simpsy(['--db', db, 'runs', 'resume', '1', '--json']);
+    expect(lastJson(resumed.stdout)).toMatchObject({ status: 'done', completed: 6 });
+    expect(count(db, 'SELECT count(*) AS n FROM sim_calls')).toBe(6 * 15);
+    expect(server.requests.filter((r) => r.path === '/v1/chat/completions').length).toBe(6 * 15);
+  });
+});

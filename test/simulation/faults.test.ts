@@ -1,0 +1,104 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Fault } from '../llm-server/types';
+import { agentOf, harness, messagesOf, play, sessionsOf, simulate, type Harness } from './support';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+const chat = (h: Harness) => h.server.requests.filter((r) => r.path === '/v1/chat/completions');
+const errors = (h: Harness, runId: number) =>
+  h.ctx.db.prepare('SELECT kind, idx, role FROM sim_errors WHERE run_id = ? ORDER BY id').all(runId) as { kind: string; idx: number; role: string }[];
+
+const faults: [string, Fault, string][] = [
+  ['a 429 with Retry-After', { fault: 'rate_limit', retryAfter: 0.05 }, 'rate_limited'],
+  ['a 500', { fault: 'server_error', status: 500 }, 'server_error'],
+  ['a 502', { fault: 'server_error', status: 502 }, 'server_error'],
+  ['a 503', { fault: 'server_error', status: 503 }, 'server_error'],
+  ['a hung request (timeout)', { fault: 'hang' }, 'timeout'],
+  ['a dropped connection', { fault: 'drop' }, 'network'],
+  ['a malformed answer', { fault: 'malformed' }, 'bad_response'],
+  ['a stream cut mid-way', { fault: 'cut_stream', afterChunks: 3, content: '这是一段会被切断的很长的回答内容' }, 'network'],
+];
+
+describe('retries', () => {
+  for (const stream of [true, false]) {
+    for (const [label, fault, kind] of faults) {
+      it(`retry ${label} and finish the session (${stream ? 'streaming' : 'not streaming'})`, async () => {
+        h = await harness();
+        h.server.respond(play({ counselor: (_c, turn) => (turn === 2 ? '再见' : '嗯？') }));
+        // The first call (counselor, reply 1) and the third (counselor, reply 2) fail once each.
+        h.server.enqueue(fault, { delayMs: 0 }, { delayMs: 0 }, fault);
+        const { run, job } = await simulate(h, { stream, timeoutMs: 300, concurrency: 1 });
+        expect(job.status).toBe('done');
+        const [session] = sessionsOf(h, run.id);
+        expect(session).toMatchObject({ endReason: 'phrase', turns: 2, messageCount: 4 });
+        expect(messagesOf(h, session!.id).map((m) => m.content)).toEqual(['你好', '嗯？', '来访者第1次回应', '再见']);
+        expect(errors(h, run.id)).toEqual([
+          { kind, idx: 1, role: 'counselor' },
+          { kind, idx: 3, role: 'counselor' },
+        ]);
+        expect(chat(h)).toHaveLength(5);
+        const retries = h.ctx.db.prepare('SELECT idx, retries FROM sim_calls WHERE session_id = ? ORDER BY idx').all(session!.id);
+        expect(retries).toEqual([
+          { idx: 1, retries: 1 },
+          { idx: 2, retries: 0 },
+          { idx: 3, retries: 1 },
+        ]);
+        expect(h.ctx.simulation.dashboard(h.ctx, run.id).errorsByKind).toEqual({ [kind]: 2 });
+      });
+    }
+  }
+
+  it('waits at least as long as Retry-After asks, even with a short backoff', async () => {
+    h = await harness();
+    h.server.respond(play({ counselor: () => '再见' }));
+    h.server.enqueue({ fault: 'rate_limit', retryAfter: 0.3 });
+    await simulate(h, { retryBaseMs: 1, concurrency: 1 });
+    const [first, second] = chat(h);
+    expect(second!.time - first!.time).toBeGreaterThanOrEqual(290);
+  });
+
+  it('backs off exponentially between retries', async () => {
+    h = await harness();
+    h.server.respond(play({ counselor: () => '再见' }));
+    h.server.enqueue({ fault: 'server_error' }, { fault: 'server_error' }, { fault: 'server_error' });
+    await simulate(h, { retryBaseMs: 40, retryMaxMs: 1000, concurrency: 1 });
+    const times = chat(h).map((r) => r.time);
+    const gaps = times.slice(1).map((t, i) => t - times[i]!);
+    // Equal jitter: retry n waits between base·2^n / 2 and base·2^n.
+    expect(gaps[0]).toBeGreaterThanOrEqual(20 - 2);
+    expect(gaps[1]).toBeGreaterThanOrEqual(40 - 2);
+    expect(gaps[2]).toBeGreaterThanOrEqual(80 - 2);
+  });
+
+  it('ends a session as error when retries run out, and the run goes on with the others', async () => {
+    h = await harness({ cards: 2 });
+    // The client names its card; the counselor's reply to card 1's client always fails.
+    const inner = play({ client: (ctx) => `我是${/第(\d+)号/.exec(ctx.systemPrompt ?? '')?.[1]}号`, counselor: (_c, turn) => (turn === 2 ? '再见' : '嗯？') });
+    h.server.respond((ctx) => (agentOf(ctx) === 'counselor' && ctx.lastUserMessage === '我是1号' ? { fault: 'server_error' } : inner(ctx)));
+    const { run, job } = await simulate(h, { maxRetries: 2, maxTurns: 3, counselor: { endpointId: h.endpointId }, client: { endpointId: h.endpointId } });
+    expect(job.status).toBe('done');
+    const sessions = sessionsOf(h, run.id);
+    expect(sessions[0]).toMatchObject({ status: 'ended', endReason: 'error', errorKind: 'server_error', messageCount: 3 });
+    expect(sessions[1]).toMatchObject({ endReason: 'phrase' });
+    expect(run).toMatchObject({ completed: 1, failed: 1 });
+  });
+
+  it('stops the run on a rejected key instead of failing every session, and resumes once fixed', async () => {
+    h = await harness({ cards: 3 });
+    h.server.respond(() => ({ fault: 'unauthorized' }));
+    const first = await simulate(h, { concurrency: 2 });
+    expect(first.job.status).toBe('failed');
+    expect(first.job.error).toMatch(/rejected the API key \(401\).*resume/);
+    expect(sessionsOf(h, first.run.id).every((s) => s.status === 'pending')).toBe(true);
+    expect(chat(h).length).toBeLessThanOrEqual(2);
+
+    h.server.respond(play({ counselor: () => '再见' }));
+    const job = await h.ctx.simulation.execute(h.ctx, first.run.id);
+    expect(job.status).toBe('done');
+    expect(sessionsOf(h, first.run.id).map((s) => s.endReason)).toEqual(['phrase', 'phrase', 'phrase']);
+  });
+});

@@ -1,0 +1,99 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Result } from '../../src-main/contract';
+import { createDispatch } from '../../src-main/ipc/dispatch';
+import { createHandlerTable } from '../../src-main/ipc/handlers';
+import { tempDir } from '../support/temp';
+import { harness, paperFixtures, play, type Harness } from './support';
+
+// The simulation domain through the IPC dispatch, as the renderer reaches it.
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+async function call<T>(h: Harness, channel: string, payload: unknown = {}): Promise<T> {
+  const result = (await createDispatch(createHandlerTable(), h.ctx, () => {})(channel, payload)) as Result<T>;
+  if (!result.ok) throw new Error(`${channel}: ${result.error.code}: ${result.error.message}`);
+  return result.value;
+}
+
+async function until(check: () => boolean | Promise<boolean>, ms = 10_000) {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('timed out');
+    await sleep(10);
+  }
+}
+
+describe('simulation over IPC', () => {
+  it('gives the form its defaults: templates, opener, phrases, rules', async () => {
+    h = await harness();
+    const zh = await call<{ opener: string; terminationPhrases: string[]; templates: { counselor: { released: string | null } }; refinement: { maxLength: number } }>(h, 'simulation:defaults', { language: 'zh' });
+    expect(zh).toMatchObject({ opener: '你好', refinement: { maxLength: 200, maxAttempts: 3 }, maxTurns: 50, concurrency: 8 });
+    expect(zh.terminationPhrases).toContain('期待再次');
+    expect(zh.templates.counselor.released).toContain('100轮');
+    const en = await call<{ opener: string; templates: { client: { default: string }; counselor: { released: string | null } } }>(h, 'simulation:defaults', { language: 'en' });
+    expect(en.opener).toBe('Hello');
+    expect(en.templates.client.default).toContain('{role_card}');
+    expect(en.templates.counselor.released).toBeNull();
+  });
+
+  it('start in the background, announce progress, pause, resume, and browse the result', async () => {
+    h = await harness({ cards: 4, latencyMs: 10 });
+    h.server.respond(play({ counselor: (_c, turn) => (turn === 3 ? '今天就到这里，下次见。' : '嗯，你能多说一点吗？') }));
+    const progress: number[] = [];
+    h.ctx.events.on('jobs:progress', (e) => progress.push(e.done));
+    const started = await call<{ id: number; jobId: number; status: string; sessions: number }>(h, 'simulation:start', h.input({ concurrency: 2 }));
+    expect(started).toMatchObject({ sessions: 4 });
+    await until(() => h!.ctx.simulation.dashboard(h!.ctx, started.id).calls >= 3);
+    await call(h, 'simulation:pause', { id: started.id });
+    await until(() => h!.ctx.simulation.summary(h!.ctx, started.id).status === 'paused');
+    await call(h, 'simulation:resume', { id: started.id });
+    await until(() => h!.ctx.simulation.summary(h!.ctx, started.id).status === 'done');
+    expect(progress.at(-1)).toBe(4);
+
+    const runs = await call<{ id: number; status: string; completed: number }[]>(h, 'simulation:runs');
+    expect(runs).toMatchObject([{ id: started.id, status: 'done', completed: 4 }]);
+    const detail = await call<{ config: { maxTurns: number }; dashboard: { sessions: { completed: number }; endReasons: { phrase: number } } }>(h, 'simulation:run', { id: started.id });
+    expect(detail).toMatchObject({ config: { maxTurns: 5 }, dashboard: { sessions: { completed: 4 }, endReasons: { phrase: 4 } } });
+
+    const page = await call<{ total: number; items: { id: number; endPhrase: string }[] }>(h, 'dialogues:list', { query: '下次见', limit: 2 });
+    expect(page.total).toBe(4);
+    expect(page.items).toHaveLength(2);
+    const one = await call<{ messages: { role: string }[] }>(h, 'dialogues:get', { id: page.items[0]!.id });
+    expect(one.messages).toHaveLength(6);
+    expect(await call(h, 'dialogues:tag', { ids: [page.items[0]!.id], add: ['标注'] })).toEqual({ affected: 1 });
+    expect(await call(h, 'dialogues:star', { ids: [page.items[0]!.id], starred: true })).toEqual({ affected: 1 });
+    expect(await call(h, 'dialogues:tags')).toEqual([{ tag: '标注', count: 1 }]);
+
+    const path = join(tempDir(), 'out.jsonl');
+    expect(await call(h, 'dialogues:export', { path, format: 'paper', filter: { tags: ['标注'] } })).toMatchObject({ count: 1 });
+    expect(readFileSync(path, 'utf8').trimEnd().split('\n')).toHaveLength(1);
+    expect(await call(h, 'dialogues:remove', { ids: [page.items[1]!.id] })).toEqual({ affected: 1 });
+    expect(await call(h, 'dialogues:import', { path: join(paperFixtures, 'dialogue') })).toMatchObject({ sessions: 1 });
+    expect(await call(h, 'simulation:remove', { id: started.id })).toEqual({ removed: true });
+    expect((await call<unknown[]>(h, 'simulation:runs')).length).toBe(1);
+  });
+
+  it('report domain problems as typed errors', async () => {
+    h = await harness();
+    const dispatch = createDispatch(createHandlerTable(), h.ctx, () => {});
+    expect(await dispatch('simulation:start', h.input({ client: { endpointId: 99 } }))).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await dispatch('simulation:start', h.input({ language: 'en' }))).toMatchObject({ ok: false, error: { code: 'validation', issues: [{ path: 'cards' }] } });
+    expect(await dispatch('simulation:start', h.input({ client: { endpointId: h.endpointId, templateText: 'no card here' } }))).toMatchObject({
+      ok: false,
+      error: { code: 'validation', issues: [{ path: 'client.templateText' }] },
+    });
+    expect(await dispatch('simulation:start', h.input({ language: 'en', cards: { ids: h.cardIds }, counselor: { endpointId: h.endpointId, templateName: 'released' } }))).toMatchObject({
+      ok: false,
+      error: { code: 'validation' },
+    });
+    expect(await dispatch('simulation:resume', { id: 42 })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await dispatch('dialogues:get', { id: 42 })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+  });
+});
