@@ -62,4 +62,15 @@ app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
 });
 
-app.on('will-quit', () => ctx?.close());
+// Let running simulations save the calls in flight and stop as paused before the database closes.
+let quitting = false;
+app.on('will-quit', (event) => {
+  if (!ctx || quitting) return;
+  quitting = true;
+  event.preventDefault();
+  const context = ctx;
+  void context.simulation.stopAll(context).finally(() => {
+    context.close();
+    app.quit();
+  });
+});

@@ -80,6 +80,21 @@ describe('simulation over IPC', () => {
     expect((await call<unknown[]>(h, 'simulation:runs')).length).toBe(1);
   });
 
+  it('cancel a paused run from the generic jobs list, ending its unfinished sessions', async () => {
+    h = await harness({ cards: 3, latencyMs: 10 });
+    h.server.respond(play({ counselor: () => '嗯，你能多说一点吗？' }));
+    const started = await call<{ id: number; jobId: number }>(h, 'simulation:start', h.input({ concurrency: 1 }));
+    await until(() => h!.ctx.simulation.dashboard(h!.ctx, started.id).calls >= 2);
+    await call(h, 'simulation:pause', { id: started.id });
+    await until(() => h!.ctx.simulation.summary(h!.ctx, started.id).status === 'paused');
+    const job = await call<{ status: string }>(h, 'jobs:cancel', { id: started.jobId });
+    expect(job.status).toBe('cancelled');
+    const open = h.ctx.db.prepare("SELECT count(*) AS n FROM sim_sessions WHERE run_id = ? AND status != 'ended'").get(started.id);
+    expect(open).toEqual({ n: 0 });
+    const cancelled = h.ctx.db.prepare("SELECT count(*) AS n FROM sim_sessions WHERE run_id = ? AND end_reason = 'cancelled'").get(started.id) as { n: number };
+    expect(cancelled.n).toBeGreaterThan(0);
+  });
+
   it('report domain problems as typed errors', async () => {
     h = await harness();
     const dispatch = createDispatch(createHandlerTable(), h.ctx, () => {});
