@@ -7,7 +7,8 @@ import { now } from '../common/time';
 import { DEFAULT_TIMEOUT_MS } from '../llm/client';
 import { cardText } from '../role-cards/card-text';
 import { DEFAULT_REFINEMENT } from './refinement';
-import { clientTemplate, counselorTemplate, defaultTerminationPhrases, releasedCounselorTemplate } from './resources';
+import { effectiveTemplate, type TemplateSource } from '../card-assist/prompt-store';
+import { counselorTemplate, defaultTerminationPhrases, releasedCounselorTemplate } from './resources';
 import type { NewSession } from './store';
 
 // A run's configuration, resolved once into a snapshot that is stored with the run: the
@@ -26,7 +27,9 @@ export const DEFAULTS = {
   opener: { zh: '你好', en: 'Hello' } as Record<CardLanguage, string>,
 };
 
-export function templateDefaults(resourcesDir: string, language: CardLanguage): TemplateDefaults {
+/** The form's defaults: the user's prompt overrides where set (Settings → prompts), else the shipped files. */
+export function templateDefaults(source: TemplateSource, language: CardLanguage): TemplateDefaults {
+  const { resourcesDir } = source;
   return {
     language,
     opener: DEFAULTS.opener[language],
@@ -35,8 +38,8 @@ export function templateDefaults(resourcesDir: string, language: CardLanguage): 
     terminationPhrases: defaultTerminationPhrases(resourcesDir, language),
     refinement: { ...DEFAULT_REFINEMENT },
     templates: {
-      client: { default: clientTemplate(resourcesDir, language) },
-      counselor: { default: counselorTemplate(resourcesDir, language), released: releasedCounselorTemplate(resourcesDir, language) },
+      client: { default: effectiveTemplate(source, 'client', language) },
+      counselor: { default: effectiveTemplate(source, 'counselor', language), released: releasedCounselorTemplate(resourcesDir, language) },
     },
   };
 }
@@ -55,7 +58,8 @@ function agentSnapshot(ctx: AppContext, role: 'client' | 'counselor', a: AgentSe
         { path: 'client.templateName', message: 'Only the counselor has a released variant' },
       ]);
     }
-    template = role === 'client' ? clientTemplate(ctx.resourcesDir, language) : counselorTemplate(ctx.resourcesDir, language, templateName);
+    // 'default' is what the user made it (an override), 'released' is always the shipped file.
+    template = templateName === 'default' ? effectiveTemplate(ctx, role, language) : counselorTemplate(ctx.resourcesDir, language, templateName);
   }
   if (role === 'client' && !template.includes('{role_card}')) {
     throw new DomainError('validation', 'The client template must contain {role_card}, where the role card goes.', [

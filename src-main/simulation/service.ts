@@ -43,7 +43,7 @@ export class SimulationService {
   }
 
   defaults(ctx: AppContext, language: CardLanguage): TemplateDefaults {
-    return templateDefaults(ctx.resourcesDir, language);
+    return templateDefaults(ctx, language);
   }
 
   /** Creates the run (its job, snapshot and sessions); it does not start executing. */

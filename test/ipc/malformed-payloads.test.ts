@@ -169,6 +169,62 @@ const malformed: Record<RequestChannel, [string, unknown][]> = {
     ['threshold as text', { threshold: '0.7' }],
     ['an unknown split', { split: 'train' }],
   ],
+  // Card design help (src-main/card-assist): preview, drafting, trial chat, prompt templates.
+  'cards:render': [
+    ...shared,
+    ['neither id nor draft', {}],
+    ['both id and draft', { id: 1, draft: { language: 'zh' } }],
+    ['id as text', { id: '1' }],
+    ['a draft without a language', { draft: { gender: '女' } }],
+    ['a draft in an unknown language', { draft: { language: 'fr' } }],
+    ['a draft with age as text', { draft: { language: 'zh', age: 'abc' } }],
+    ['a draft with an unknown level', { draft: { language: 'zh', resistance: { level: 'extreme', description: '' } } }],
+    ['a draft with an unknown trait', { draft: { language: 'zh', bigFive: { humour: { level: 'high' } } } }],
+    ['a draft with an unknown field', { draft: { language: 'zh', split: 'pool' } }],
+  ],
+  'cards:draft': [
+    ...shared,
+    ['no complaint', { endpointId: 1, language: 'zh' }],
+    ['a blank complaint', { endpointId: 1, chiefComplaint: '   ', language: 'zh' }],
+    ['a complaint too long', { endpointId: 1, chiefComplaint: 'z'.repeat(20_001), language: 'zh' }],
+    ['no endpoint', { chiefComplaint: '睡不着', language: 'zh' }],
+    ['an endpoint id as text', { endpointId: '1', chiefComplaint: '睡不着', language: 'zh' }],
+    ['an unknown language', { endpointId: 1, chiefComplaint: '睡不着', language: 'fr' }],
+    ['an api key', { endpointId: 1, chiefComplaint: '睡不着', language: 'zh', apiKey: 'sk' }],
+  ],
+  'cards:chat': [
+    ...shared,
+    ['no chat id', { endpointId: 1, card: { id: 1 }, history: [], message: '你好' }],
+    ['an empty chat id', { chatId: '', endpointId: 1, card: { id: 1 }, history: [], message: '你好' }],
+    ['a huge chat id', { chatId: long, endpointId: 1, card: { id: 1 }, history: [], message: '你好' }],
+    ['no card', { chatId: 'c', endpointId: 1, history: [], message: '你好' }],
+    ['a blank message', { chatId: 'c', endpointId: 1, card: { id: 1 }, history: [], message: '  ' }],
+    ['an unknown role in the history', { chatId: 'c', endpointId: 1, card: { id: 1 }, history: [{ role: 'system', content: 'x' }], message: '你好' }],
+    ['history as text', { chatId: 'c', endpointId: 1, card: { id: 1 }, history: 'x', message: '你好' }],
+    ['too much history', { chatId: 'c', endpointId: 1, card: { id: 1 }, history: Array.from({ length: 201 }, () => ({ role: 'client', content: 'x' })), message: '你好' }],
+  ],
+  'cards:chatCancel': [...shared, ['no chat id', {}], ['chat id as a number', { chatId: 1 }], ['an empty chat id', { chatId: '' }]],
+  'cards:chatSave': [
+    ...shared,
+    ['no messages', { cardId: 1, endpointId: 1, messages: [] }],
+    ['no card', { endpointId: 1, messages: [{ role: 'client', content: '你好' }] }],
+    ['a message without a role', { cardId: 1, endpointId: 1, messages: [{ content: '你好' }] }],
+    ['an unknown role', { cardId: 1, endpointId: 1, messages: [{ role: 'assistant', content: '你好' }] }],
+    ['a note too long', { cardId: 1, endpointId: 1, messages: [{ role: 'client', content: '你好' }], note: long }],
+    ['card id as text', { cardId: '1', endpointId: 1, messages: [{ role: 'client', content: '你好' }] }],
+  ],
+  'cards:chats': [...shared, ['no id', {}], ['id as text', { id: '1' }]],
+  'prompts:get': [...shared, ['no kind', { language: 'zh' }], ['an unknown kind', { kind: 'judge', language: 'zh' }], ['an unknown language', { kind: 'client', language: 'fr' }]],
+  'prompts:set': [
+    ...shared,
+    ['no template', { kind: 'client', language: 'zh' }],
+    ['a template too long', { kind: 'counselor', language: 'zh', template: 'z'.repeat(50_001) }],
+    ['a template as a number', { kind: 'counselor', language: 'zh', template: 5 }],
+    ['an unknown kind', { kind: 'judge', language: 'zh', template: null }],
+    ['a client template without {role_card}', { kind: 'client', language: 'zh', template: '你是一位来访者。' }],
+    ['a drafting template without {chief_complaint}', { kind: 'drafting', language: 'en', template: 'Draft a card as JSON.' }],
+    ['a blank counselor template', { kind: 'counselor', language: 'zh', template: '   ' }],
+  ],
   // Simulation runs and dialogues (src-main/simulation).
   'simulation:defaults': [...shared, ['no language', {}], ['an unknown language', { language: 'fr' }]],
   'simulation:start': [
@@ -243,7 +299,7 @@ let dispatch: Dispatch;
 
 function snapshot(): string {
   return JSON.stringify(
-    ['settings', 'endpoints', 'jobs', 'role_cards', 'role_card_revisions', 'sim_runs', 'sim_sessions', 'sim_messages'].map((t) => ctx.db.prepare(`SELECT * FROM ${t} ORDER BY rowid`).all()),
+    ['settings', 'endpoints', 'jobs', 'role_cards', 'role_card_revisions', 'sim_runs', 'sim_sessions', 'sim_messages', 'prompt_overrides', 'card_chats'].map((t) => ctx.db.prepare(`SELECT * FROM ${t} ORDER BY rowid`).all()),
   );
 }
 

@@ -95,6 +95,20 @@ describe('simulation over IPC', () => {
     expect(cancelled.n).toBeGreaterThan(0);
   });
 
+  it('use the user’s prompt override as the default template, in the form and in the run', async () => {
+    h = await harness({ cards: 1 });
+    const override = '你是咨询师小天（本机改写版）。请简短回答。';
+    await call(h, 'prompts:set', { kind: 'counselor', language: 'zh', template: override });
+    const defaults = await call<{ templates: { counselor: { default: string } } }>(h, 'simulation:defaults', { language: 'zh' });
+    expect(defaults.templates.counselor.default).toBe(override);
+    h.server.respond(play({ counselor: () => '好的，下次见。' }));
+    const started = await call<{ id: number }>(h, 'simulation:start', h.input());
+    await until(() => h!.ctx.simulation.summary(h!.ctx, started.id).status === 'done');
+    const detail = await call<{ config: { counselor: { template: string } } }>(h, 'simulation:run', { id: started.id });
+    expect(detail.config.counselor.template).toBe(override);
+    expect(h.server.requests.some((r) => JSON.stringify(r.body).includes('本机改写版'))).toBe(true);
+  });
+
   it('report domain problems as typed errors', async () => {
     h = await harness();
     const dispatch = createDispatch(createHandlerTable(), h.ctx, () => {});

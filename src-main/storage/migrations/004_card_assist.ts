@@ -19,7 +19,7 @@ export const m004CardAssist: Migration = {
         template   TEXT NOT NULL CHECK (length(template) > 0),
         updated_at TEXT NOT NULL,
         PRIMARY KEY (kind, language)
-      ) STRICT, WITHOUT ROWID;
+      ) STRICT;
 
       CREATE TABLE card_chats (
         id            INTEGER PRIMARY KEY,

@@ -1,0 +1,27 @@
+import type { HandlerPart } from '../ipc/handler-table';
+import { draftCard } from './drafting';
+import { getPrompt, setPrompt } from './prompt-store';
+import { renderCard } from './render';
+import { saveTranscript, listTranscripts } from './transcripts';
+import { cancelChat, trialChat } from './trial-chat';
+
+export type CardAssistChannel =
+  | 'cards:render'
+  | 'cards:draft'
+  | 'cards:chat'
+  | 'cards:chatCancel'
+  | 'cards:chatSave'
+  | 'cards:chats'
+  | 'prompts:get'
+  | 'prompts:set';
+
+export const cardAssistHandlers: HandlerPart<CardAssistChannel> = {
+  'cards:render': (input, ctx) => renderCard(ctx, input),
+  'cards:draft': (input, ctx) => draftCard(ctx, input),
+  'cards:chat': (input, ctx) => trialChat(ctx, input),
+  'cards:chatCancel': ({ chatId }, ctx) => cancelChat(ctx, chatId),
+  'cards:chatSave': (input, ctx) => saveTranscript(ctx, input),
+  'cards:chats': ({ id }, ctx) => listTranscripts(ctx, id),
+  'prompts:get': ({ kind, language }, ctx) => getPrompt(ctx, kind, language),
+  'prompts:set': (input, ctx) => setPrompt(ctx, input),
+};
