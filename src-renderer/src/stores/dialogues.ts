@@ -1,0 +1,177 @@
+import type { DialogueDetail, DialogueExportFormat, DialogueFilter, DialogueSummary } from '@contract';
+import { create } from 'zustand';
+import { currentMessages } from '../i18n';
+import { call, compact } from '../lib/call';
+import { notifyError, notifySuccess } from '../lib/feedback';
+
+// The dialogue browser: a filter, the total it matches and the rows loaded so far. Rows are
+// read a page at a time as the list scrolls (10,000+ sessions are never all in memory at
+// once); changing the filter starts a new generation, so late pages of an old one are dropped.
+
+export type DialogueSort = 'newest' | 'oldest' | 'turns' | 'cost';
+export const PAGE_SIZE = 100;
+
+// ── State ──────────────────────────────────────────────────────────────────────
+export interface DialoguesState {
+  filter: DialogueFilter;
+  sort: DialogueSort;
+  status: 'idle' | 'loading' | 'ready' | 'failed';
+  total: number;
+  /** Loaded rows by position. */
+  rows: Record<number, DialogueSummary>;
+  generation: number;
+  selectedId: number | null;
+  detail: DialogueDetail | null;
+  tags: { tag: string; count: number }[];
+  runs: { id: number; title: string }[];
+}
+
+export const useDialoguesStore = create<DialoguesState>()(() => ({
+  filter: {},
+  sort: 'newest',
+  status: 'idle',
+  total: 0,
+  rows: {},
+  generation: 0,
+  selectedId: null,
+  detail: null,
+  tags: [],
+  runs: [],
+}));
+
+/** Pages asked for (or loaded) per generation, so a short page is never asked for again and again. */
+const pending = new Set<string>();
+
+async function loadPage(page: number): Promise<void> {
+  const { filter, sort, generation } = useDialoguesStore.getState();
+  const key = `${generation}:${page}`;
+  if (pending.has(key)) return;
+  pending.add(key);
+  const result = await call(() => window.api.dialogues.list({ ...compact(filter), sort, offset: page * PAGE_SIZE, limit: PAGE_SIZE }));
+  if (useDialoguesStore.getState().generation !== generation) return;
+  if (!result.ok) {
+    pending.delete(key); // a later scroll may try again
+    useDialoguesStore.setState({ status: 'failed' });
+    notifyError(currentMessages().dlg.errors.load, result.error);
+    return;
+  }
+  useDialoguesStore.setState((s) => {
+    const rows = { ...s.rows };
+    result.value.items.forEach((item, i) => (rows[result.value.offset + i] = item));
+    return { status: 'ready', total: result.value.total, rows };
+  });
+}
+
+// ── Actions ────────────────────────────────────────────────────────────────────
+export const dialoguesActions = {
+  /** Starts over with the current filter (keeps the open dialogue). */
+  async reload(): Promise<void> {
+    pending.clear();
+    useDialoguesStore.setState((s) => ({ generation: s.generation + 1, rows: {}, status: s.status === 'idle' ? 'loading' : s.status }));
+    await loadPage(0);
+  },
+
+  async setFilter(patch: Partial<DialogueFilter>, sort?: DialogueSort): Promise<void> {
+    useDialoguesStore.setState((s) => ({ filter: compact({ ...s.filter, ...patch }) as DialogueFilter, sort: sort ?? s.sort }));
+    await dialoguesActions.reload();
+  },
+
+  /** Loads the pages covering positions [from, to). */
+  ensureRange(from: number, to: number): void {
+    const { total } = useDialoguesStore.getState();
+    const last = Math.min(to, total) - 1;
+    for (let page = Math.floor(Math.max(0, from) / PAGE_SIZE); page <= Math.floor(last / PAGE_SIZE); page++) void loadPage(page);
+  },
+
+  async loadFacets(): Promise<void> {
+    const [tags, runs] = await Promise.all([call(() => window.api.dialogues.tags({})), call(() => window.api.simulation.runs({}))]);
+    if (tags.ok) useDialoguesStore.setState({ tags: tags.value });
+    if (runs.ok) useDialoguesStore.setState({ runs: runs.value.map((r) => ({ id: r.id, title: r.title })) });
+  },
+
+  async open(id: number | null): Promise<void> {
+    useDialoguesStore.setState({ selectedId: id, detail: null });
+    if (id === null) return;
+    const result = await call(() => window.api.dialogues.get({ id }));
+    if (useDialoguesStore.getState().selectedId !== id) return;
+    if (result.ok) useDialoguesStore.setState({ detail: result.value });
+    else notifyError(currentMessages().dlg.errors.open, result.error);
+  },
+
+  /** Applies a change to a loaded row and the open dialogue without re-reading the list. */
+  patchLocal(id: number, patch: Partial<DialogueSummary>): void {
+    useDialoguesStore.setState((s) => {
+      const rows = { ...s.rows };
+      for (const [pos, row] of Object.entries(rows)) if (row.id === id) rows[Number(pos)] = { ...row, ...patch };
+      const detail = s.detail && s.detail.id === id ? { ...s.detail, ...patch } : s.detail;
+      return { rows, detail };
+    });
+  },
+
+  async star(id: number, starred: boolean): Promise<void> {
+    const result = await call(() => window.api.dialogues.star({ ids: [id], starred }));
+    if (result.ok) dialoguesActions.patchLocal(id, { starred });
+    else notifyError(currentMessages().dlg.errors.star, result.error);
+  },
+
+  async tag(id: number, add: string[], remove: string[], next: string[]): Promise<void> {
+    if (add.length + remove.length === 0) return;
+    const result = await call(() => window.api.dialogues.tag(compact({ ids: [id], add: add.length ? add : undefined, remove: remove.length ? remove : undefined })));
+    if (result.ok) {
+      dialoguesActions.patchLocal(id, { tags: next });
+      void dialoguesActions.loadFacets();
+    } else notifyError(currentMessages().dlg.errors.tag, result.error);
+  },
+
+  async remove(id: number): Promise<void> {
+    const result = await call(() => window.api.dialogues.remove({ ids: [id] }));
+    if (!result.ok) {
+      notifyError(currentMessages().dlg.errors.remove, result.error);
+      return;
+    }
+    notifySuccess(currentMessages().dlg.removed);
+    if (useDialoguesStore.getState().selectedId === id) useDialoguesStore.setState({ selectedId: null, detail: null });
+    await dialoguesActions.reload();
+  },
+
+  /** Exports what the filter matches (or the given sessions) to a file the person picks. */
+  async exportTo(format: DialogueExportFormat, ids?: number[]): Promise<void> {
+    const m = currentMessages().dlg;
+    const ext = format === 'sharegpt' ? 'json' : 'jsonl'; // sharegpt is one JSON array (LLaMA-Factory)
+    const choice = await call(() =>
+      window.api.files.choose({ mode: 'save-file', title: m.exportTitle, defaultName: `dialogues-${format}.${ext}`, filters: [{ name: format, extensions: [ext] }] }),
+    );
+    if (!choice.ok) return notifyError(m.errors.export, choice.error);
+    if (!choice.value.path) return;
+    const { filter } = useDialoguesStore.getState();
+    const hasFilter = Object.keys(compact(filter)).length > 0;
+    const result = await call(() =>
+      window.api.dialogues.export(compact({ path: choice.value.path!, format, ids, filter: ids ? undefined : hasFilter ? filter : undefined })),
+    );
+    if (result.ok) notifySuccess(m.exported(result.value.count, result.value.path));
+    else notifyError(m.errors.export, result.error);
+  },
+
+  /** Imports the paper's released dialogues (a folder of N.json, one file, or JSONL). */
+  async importFrom(mode: 'open-file' | 'open-folder'): Promise<void> {
+    const m = currentMessages().dlg;
+    const choice = await call(() => window.api.files.choose({ mode, title: m.importTitle }));
+    if (!choice.ok) return notifyError(m.errors.import, choice.error);
+    if (!choice.value.path) return;
+    const result = await call(() => window.api.dialogues.import({ path: choice.value.path! }));
+    if (!result.ok) return notifyError(m.errors.import, result.error);
+    notifySuccess(m.imported(result.value.sessions, result.value.problems.length));
+    await Promise.all([dialoguesActions.reload(), dialoguesActions.loadFacets()]);
+  },
+};
+
+// ── Selectors ──────────────────────────────────────────────────────────────────
+export const selectDialogueFilter = (s: DialoguesState) => s.filter;
+export const selectDialogueSort = (s: DialoguesState) => s.sort;
+export const selectDialogueTotal = (s: DialoguesState) => s.total;
+export const selectDialogueRows = (s: DialoguesState) => s.rows;
+export const selectDialogueStatus = (s: DialoguesState) => s.status;
+export const selectOpenDialogue = (s: DialoguesState) => s.detail;
+export const selectOpenDialogueId = (s: DialoguesState) => s.selectedId;
+export const selectDialogueTags = (s: DialoguesState) => s.tags;
+export const selectDialogueRuns = (s: DialoguesState) => s.runs;
