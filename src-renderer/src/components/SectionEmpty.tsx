@@ -9,14 +9,27 @@ import { sectionIcons } from './sectionMeta';
 
 export interface NextStep {
   text: string;
-  action?: { label: string; to: SectionKey };
+  action?: {
+    label: string;
+    to: SectionKey;
+    /** Shown as a secondary button, when the section's own `actions` carry the main one. */
+    secondary?: boolean;
+  };
 }
 
 /**
  * What an empty section shows: what the section is for, then the one thing to do next.
  * The next step depends on the endpoints, so it waits for them instead of flashing advice.
  */
-export function SectionEmpty(props: { section: SectionKey; title: string; purpose: string; next: NextStep; extra?: ReactNode }) {
+export function SectionEmpty(props: {
+  section: SectionKey;
+  title: string;
+  purpose: string;
+  next: NextStep;
+  extra?: ReactNode;
+  /** Buttons of the section's own, shown in the next-step box before the navigation action. */
+  actions?: ReactNode;
+}) {
   const t = useT();
   const loading = useEndpointsStore(selectEndpointsLoading);
   const endpointCount = useEndpointsStore(selectEndpointCount);
@@ -75,18 +88,21 @@ export function SectionEmpty(props: { section: SectionKey; title: string; purpos
               </Flex>
               {/* balance: no lone character on a last line, which CJK text is prone to. */}
               <Typography.Text style={{ display: 'block', lineHeight: 1.7, textWrap: 'balance' }}>{props.next.text}</Typography.Text>
-              {props.next.action && (
-                <div>
-                  <Button
-                    type="primary"
-                    icon={<ArrowRightOutlined />}
-                    iconPlacement="end"
-                    data-testid="empty-next-action"
-                    onClick={() => navigationActions.go(props.next.action!.to)}
-                  >
-                    {props.next.action.label}
-                  </Button>
-                </div>
+              {(props.next.action || props.actions) && (
+                <Flex gap={8} wrap>
+                  {props.actions}
+                  {props.next.action && (
+                    <Button
+                      type={props.next.action.secondary ? 'default' : 'primary'}
+                      icon={<ArrowRightOutlined />}
+                      iconPlacement="end"
+                      data-testid="empty-next-action"
+                      onClick={() => navigationActions.go(props.next.action!.to)}
+                    >
+                      {props.next.action.label}
+                    </Button>
+                  )}
+                </Flex>
               )}
             </Flex>
           )}
