@@ -12,6 +12,8 @@ import { complaintText } from './card';
 const BANDS = 20;
 const ROWS = 3;
 const HASHES = BANDS * ROWS;
+/** Buckets larger than this are checked as a star (see findDuplicates). */
+const STAR_BUCKET = 64;
 
 /** Sorted distinct trigram hashes of a complaint (the whole text if shorter than 3). */
 export function shingles(text: string): Uint32Array {
@@ -89,23 +91,32 @@ export function findDuplicates(cards: { id: number; complaint: string }[], thres
       (buckets.get(key) ?? buckets.set(key, []).get(key)!).push(index);
     }
   });
-  const pairs = new Map<string, { a: number; b: number; similarity: number }>();
+  // Only qualifying pairs are kept, and each pair is checked once. A bucket holding many cards
+  // (thousands of complaints written from one template) would make that quadratic, so a large
+  // bucket is linked as a star around its first card: its members are near-identical anyway,
+  // and the groups are the connected components either way.
+  const n = representatives.length;
+  const checked = new Set<number>();
+  const pairs: { a: number; b: number; similarity: number }[] = [];
+  const check = (x: number, y: number) => {
+    const key = x * n + y;
+    if (checked.has(key)) return;
+    checked.add(key);
+    const similarity = jaccard(sets[x]!, sets[y]!);
+    if (similarity >= threshold && similarity < 1) pairs.push({ a: x, b: y, similarity });
+  };
   for (const members of buckets.values()) {
-    for (let i = 0; i < members.length; i++) {
-      for (let j = i + 1; j < members.length; j++) {
-        const [x, y] = [members[i]!, members[j]!];
-        const key = `${x}:${y}`;
-        if (pairs.has(key)) continue;
-        const similarity = jaccard(sets[x]!, sets[y]!);
-        pairs.set(key, { a: x, b: y, similarity });
-      }
+    if (members.length > STAR_BUCKET) {
+      for (let j = 1; j < members.length; j++) check(members[0]!, members[j]!);
+      continue;
     }
+    for (let i = 0; i < members.length; i++) for (let j = i + 1; j < members.length; j++) check(members[i]!, members[j]!);
   }
 
   // Near-duplicate groups: cards linked by qualifying pairs (union-find).
   const parent = representatives.map((_, i) => i);
   const root = (i: number): number => (parent[i] === i ? i : (parent[i] = root(parent[i]!)));
-  const linked = [...pairs.values()].filter((p) => p.similarity >= threshold && p.similarity < 1);
+  const linked = pairs;
   for (const p of linked) parent[root(p.a)] = root(p.b);
   const near = new Map<number, DuplicateGroup>();
   for (const p of linked) {

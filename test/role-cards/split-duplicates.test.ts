@@ -103,6 +103,18 @@ describe('duplicate complaints', () => {
     expect(real[94]).toContain(story);
   });
 
+  it('copes with thousands of complaints written from one template, in one group, quickly', () => {
+    // Near-identical texts share every MinHash bucket; checking all pairs would be quadratic.
+    const template = real[7]!;
+    const cards = Array.from({ length: 6000 }, (_, i) => ({ id: i + 1, complaint: `${template}（第${i}号）` }));
+    const started = performance.now();
+    const groups = findDuplicates(cards, 0.7);
+    expect(groups).toHaveLength(1);
+    expect(groups[0]).toMatchObject({ kind: 'near' });
+    expect(groups[0]!.cardIds).toHaveLength(6000);
+    expect(performance.now() - started).toBeLessThan(20_000);
+  });
+
   it('is available from the repository for the whole pool or one split', () => {
     const ctx = context();
     const a = ctx.cards.create(makeCard({ chiefComplaint: real[5]! })).id;
