@@ -39,6 +39,15 @@ const base: ThemeConfig = {
     colorTextSecondary: palette.textSecondary,
     colorBgLayout: palette.layout,
     colorBorderSecondary: palette.border,
+    // antd derives its light "selected" and "info" shades from the primary colour; for this
+    // teal they come out a heavy grey (#bdc9c6), so the soft teal is set here, once.
+    colorPrimaryBg: palette.primarySoft,
+    colorPrimaryBgHover: '#dcebe8',
+    controlItemBgActive: palette.primarySoft,
+    controlItemBgActiveHover: '#dcebe8',
+    colorPrimaryBorder: '#b9d8d2',
+    colorInfoBg: '#eef5f3',
+    colorInfoBorder: '#cfe3df',
     fontSize: 14,
     borderRadius: 8,
     borderRadiusLG: 12,

@@ -1,5 +1,5 @@
 import { FileOutlined, FolderOpenOutlined, PlusOutlined } from '@ant-design/icons';
-import { Button, ConfigProvider, Skeleton, type ThemeConfig } from 'antd';
+import { Button, Skeleton } from 'antd';
 import { useEffect, useRef, useState } from 'react';
 import { SectionEmpty } from '../components/SectionEmpty';
 import { useT } from '../i18n';
@@ -23,22 +23,6 @@ import { SplitDialog } from './role-cards/SplitDialog';
 // Role cards (paper §3.4): the pool of simulated clients. The list is the home of the
 // section; a card opens in the editor in its place (form beside a live preview, the trial
 // chat and the history). Dialogs for import, export, the split and AI drafting sit on top.
-
-/**
- * antd derives its light "selected" and "info" shades from the primary colour; for this teal
- * they come out a heavy grey (#bdc9c6). The studio uses the soft teal of the rest of the app.
- */
-const softShades: ThemeConfig = {
-  token: {
-    colorPrimaryBg: palette.primarySoft,
-    colorPrimaryBgHover: '#dcebe8',
-    controlItemBgActive: palette.primarySoft,
-    controlItemBgActiveHover: '#dcebe8',
-    colorPrimaryBorder: '#b9d8d2',
-    colorInfoBg: '#eef5f3',
-    colorInfoBorder: '#cfe3df',
-  },
-};
 
 function PoolView({ actions, onOpen, onExportSelected }: { actions: PoolActions; onOpen: (id: number) => void; onExportSelected: () => void }) {
   const root = useRef<HTMLDivElement>(null);
@@ -126,22 +110,20 @@ export function RoleCards() {
   }
 
   return (
-    <ConfigProvider theme={softShades}>
-      <div data-testid="role-cards">
-        {body}
-        <ImportDialog open={importing.open} start={importing.start} onClose={() => setImporting({ open: false, start: null })} />
-        <ExportDialog open={exporting.open} preferSelected={exporting.preferSelected} onClose={() => setExporting({ open: false, preferSelected: false })} />
-        <SplitDialog open={splitOpen} onClose={() => setSplitOpen(false)} />
-        <DuplicatesDrawer
-          open={dupOpen}
-          onClose={() => setDupOpen(false)}
-          onOpenCard={(id) => {
-            setDupOpen(false);
-            open(id);
-          }}
-        />
-        <DraftDialog open={draftOpen} onClose={() => setDraftOpen(false)} />
-      </div>
-    </ConfigProvider>
+    <div data-testid="role-cards">
+      {body}
+      <ImportDialog open={importing.open} start={importing.start} onClose={() => setImporting({ open: false, start: null })} />
+      <ExportDialog open={exporting.open} preferSelected={exporting.preferSelected} onClose={() => setExporting({ open: false, preferSelected: false })} />
+      <SplitDialog open={splitOpen} onClose={() => setSplitOpen(false)} />
+      <DuplicatesDrawer
+        open={dupOpen}
+        onClose={() => setDupOpen(false)}
+        onOpenCard={(id) => {
+          setDupOpen(false);
+          open(id);
+        }}
+      />
+      <DraftDialog open={draftOpen} onClose={() => setDraftOpen(false)} />
+    </div>
   );
 }
