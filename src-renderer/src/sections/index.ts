@@ -1,10 +1,8 @@
 import type { ComponentType } from 'react';
 import type { SectionKey } from '../stores/navigation';
-import { Annotation } from './Annotation';
 import { Arena } from './Arena';
 import { Dialogues } from './Dialogues';
-import { Evaluation } from './Evaluation';
-import { FineTuning } from './FineTuning';
+import { Annotation, Evaluation, FineTuning } from './DialogueWorkEmpty';
 import { RoleCards } from './RoleCards';
 import { Settings } from './Settings';
 import { Simulations } from './Simulations';
