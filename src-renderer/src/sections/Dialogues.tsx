@@ -79,35 +79,26 @@ function Filters() {
         />
       </Flex>
       <Flex gap={8} wrap>
-        <Select
-          mode="multiple"
-          allowClear
-          maxTagCount="responsive"
+        <MultiFilter
           placeholder={t.allRuns}
-          style={{ width: 200 }}
-          value={filter.runIds ?? []}
-          onChange={(v: number[]) => void dialoguesActions.setFilter({ runIds: v.length ? v : undefined })}
+          width={200}
+          value={filter.runIds}
+          onChange={(runIds) => void dialoguesActions.setFilter({ runIds })}
           options={runs.map((r) => ({ value: r.id, label: r.title }))}
-          data-testid="filter-runs"
+          testId="filter-runs"
         />
-        <Select
-          mode="multiple"
-          allowClear
-          maxTagCount="responsive"
+        <MultiFilter<EndReason>
           placeholder={t.allEndings}
-          style={{ width: 190 }}
-          value={filter.endReasons ?? []}
-          onChange={(v: EndReason[]) => void dialoguesActions.setFilter({ endReasons: v.length ? v : undefined })}
+          width={190}
+          value={filter.endReasons}
+          onChange={(endReasons) => void dialoguesActions.setFilter({ endReasons })}
           options={reasons.map((r) => ({ value: r, label: t.endReasons[r] }))}
         />
-        <Select
-          mode="multiple"
-          allowClear
-          maxTagCount="responsive"
+        <MultiFilter
           placeholder={t.anyTag}
-          style={{ width: 150 }}
-          value={filter.tags ?? []}
-          onChange={(v: string[]) => void dialoguesActions.setFilter({ tags: v.length ? v : undefined })}
+          width={150}
+          value={filter.tags}
+          onChange={(tags) => void dialoguesActions.setFilter({ tags })}
           options={tags.map((x) => ({ value: x.tag, label: `${x.tag} (${x.count})` }))}
         />
         <Space.Compact>
@@ -221,5 +212,29 @@ export function Dialogues() {
         </Card>
       </Flex>
     </Flex>
+  );
+}
+
+/** A multi-select filter; an empty selection means "no filter" (undefined), not "match nothing". */
+function MultiFilter<V extends string | number>(props: {
+  placeholder: string;
+  width: number;
+  value: V[] | undefined;
+  onChange: (value: V[] | undefined) => void;
+  options: { value: V; label: string }[];
+  testId?: string;
+}) {
+  return (
+    <Select<V[]>
+      mode="multiple"
+      allowClear
+      maxTagCount="responsive"
+      placeholder={props.placeholder}
+      style={{ width: props.width }}
+      value={props.value ?? []}
+      onChange={(v) => props.onChange(v.length ? v : undefined)}
+      options={props.options}
+      data-testid={props.testId}
+    />
   );
 }
