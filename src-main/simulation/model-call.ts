@@ -20,6 +20,11 @@ export interface CallResult {
   latencyMs: number;
   /** Failed tries before this one succeeded. */
   retries: number;
+  /**
+   * Hands the call slot on. The caller calls it once the answer is saved, so a crash can lose
+   * at most `concurrency` answers: the slot of a call is held until its turn is on disk.
+   */
+  releaseSlot: () => void;
 }
 
 /** The run is stopping (pause, cancel, shutdown): the call was abandoned, nothing to save. */
@@ -95,7 +100,9 @@ export async function callModel(o: CallOptions): Promise<CallResult> {
     try {
       const result = await attempt(o, perCall.signal, () => (streamedAny = true));
       o.limiter?.settle(estimate, result.usage.promptTokens === null ? null : result.usage.promptTokens + (result.usage.completionTokens ?? 0));
-      return { ...result, latencyMs: performance.now() - started, retries: retry };
+      const releaseSlot = release ?? (() => {});
+      release = null; // the caller releases it after saving
+      return { ...result, latencyMs: performance.now() - started, retries: retry, releaseSlot };
     } catch (error) {
       if (o.signal.aborted) throw new CallStopped();
       const failure: LlmFailure =
@@ -123,7 +130,7 @@ export async function callModel(o: CallOptions): Promise<CallResult> {
   }
 }
 
-async function attempt(o: CallOptions, signal: AbortSignal, streamed: () => void): Promise<Omit<CallResult, 'latencyMs' | 'retries'>> {
+async function attempt(o: CallOptions, signal: AbortSignal, streamed: () => void): Promise<Omit<CallResult, 'latencyMs' | 'retries' | 'releaseSlot'>> {
   const params = {
     model: o.agent.model,
     messages: o.messages,

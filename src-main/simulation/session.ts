@@ -83,43 +83,48 @@ export async function runSession(h: SessionHooks, sessionId: number): Promise<Se
       throw error;
     }
 
-    const record: CallRecord = {
-      attempt,
-      retries: result.retries,
-      model: result.model,
-      finishReason: result.finishReason,
-      usage: result.usage,
-      cost: costOf(result.usage, agent),
-      latencyMs: result.latencyMs,
-    };
-    const verdict: Verdict = role === 'counselor' || rules.applyToClient ? refine(result.content, rules) : acceptAnything(result.content);
-    if (!verdict.ok) {
-      const last = attempt >= rules.maxAttempts;
-      const end: SessionEnd | null = last ? { reason: 'refinement_failed', error: `${rules.maxAttempts} attempts refused; the last: ${verdict.detail}` } : null;
-      await h.store.saveRejected({ runId: h.runId, sessionId, idx: index, role, content: result.content, reason: verdict.reason, detail: verdict.detail, call: record, end });
-      h.onRejected({ sessionId, index, attempt, reason: verdict.reason, end });
+    // The call's slot is held until its answer is saved (see CallResult.releaseSlot).
+    try {
+      const record: CallRecord = {
+        attempt,
+        retries: result.retries,
+        model: result.model,
+        finishReason: result.finishReason,
+        usage: result.usage,
+        cost: costOf(result.usage, agent),
+        latencyMs: result.latencyMs,
+      };
+      const verdict: Verdict = role === 'counselor' || rules.applyToClient ? refine(result.content, rules) : acceptAnything(result.content);
+      if (!verdict.ok) {
+        const last = attempt >= rules.maxAttempts;
+        const end: SessionEnd | null = last ? { reason: 'refinement_failed', error: `${rules.maxAttempts} attempts refused; the last: ${verdict.detail}` } : null;
+        await h.store.saveRejected({ runId: h.runId, sessionId, idx: index, role, content: result.content, reason: verdict.reason, detail: verdict.detail, call: record, end });
+        h.onRejected({ sessionId, index, attempt, reason: verdict.reason, end });
+        if (end) {
+          h.onEnded(sessionId, end);
+          return { kind: 'ended', reason: 'refinement_failed' };
+        }
+        rejected++;
+        continue;
+      }
+
+      let end: SessionEnd | null = null;
+      if (role === 'counselor') {
+        counselorTurns++;
+        const phrase = h.termination.match(verdict.text);
+        if (phrase !== null) end = { reason: 'phrase', phrase };
+        else if (counselorTurns >= snapshot.maxTurns) end = { reason: 'turn_limit' };
+      }
+      await h.store.saveTurn({ runId: h.runId, sessionId, idx: index, role, content: verdict.text, call: record, end });
+      turns.push({ role, content: verdict.text });
+      rejected = 0;
+      h.onTurn({ sessionId, index, role, content: verdict.text, attempt, end });
       if (end) {
         h.onEnded(sessionId, end);
-        return { kind: 'ended', reason: 'refinement_failed' };
+        return { kind: 'ended', reason: end.reason };
       }
-      rejected++;
-      continue;
-    }
-
-    let end: SessionEnd | null = null;
-    if (role === 'counselor') {
-      counselorTurns++;
-      const phrase = h.termination.match(verdict.text);
-      if (phrase !== null) end = { reason: 'phrase', phrase };
-      else if (counselorTurns >= snapshot.maxTurns) end = { reason: 'turn_limit' };
-    }
-    await h.store.saveTurn({ runId: h.runId, sessionId, idx: index, role, content: verdict.text, call: record, end });
-    turns.push({ role, content: verdict.text });
-    rejected = 0;
-    h.onTurn({ sessionId, index, role, content: verdict.text, attempt, end });
-    if (end) {
-      h.onEnded(sessionId, end);
-      return { kind: 'ended', reason: end.reason };
+    } finally {
+      result.releaseSlot();
     }
   }
 }
