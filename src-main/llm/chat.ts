@@ -1,7 +1,7 @@
 import { attempt, type CallPolicies } from './attempts';
 import { chatParams, type ChatMessage, type ChatOverrides, type LlmEndpoint } from './params';
 import { emptyReading, readChatStream, readCompletion, type ChatReading } from './stream';
-import { costOf, estimateTokens, type Usage } from './usage';
+import { costOf, estimateTokens } from './usage';
 
 // One chat call: the one way every part of the app asks a model for an answer (the
 // simulation's agents, the trial chat, drafting, the connection test). Parameters come
@@ -19,12 +19,8 @@ export interface ChatOptions extends CallPolicies {
   onRestart?: () => void;
 }
 
-export interface ChatAnswer {
-  text: string;
-  finishReason: string | null;
-  /** The model the server says answered. */
-  model: string | null;
-  usage: Usage;
+/** The answer (text, finish reason, the model the server says answered, usage), and what it took. */
+export interface ChatAnswer extends ChatReading {
   /** From the endpoint's prices. */
   cost: number;
   latencyMs: number;

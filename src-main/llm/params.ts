@@ -1,20 +1,15 @@
 import type OpenAI from 'openai';
+import type { EndpointView } from '../contract/endpoint';
 
 // What a request to an endpoint carries, from the endpoint's own settings (or a run's
 // snapshot of them) plus the caller's overrides. A null setting is left out of the request,
 // so the server's default applies.
 
-/** The settings of an endpoint a call needs: an `EndpointRecord` or a run's `AgentSnapshot` is one. */
-export interface EndpointParams {
-  baseUrl: string;
-  model: string;
-  temperature: number | null;
-  topP: number | null;
-  maxTokens: number | null;
-  /** Prices per million tokens, for the cost of a call; null is free. */
-  priceInputPerM: number | null;
-  priceOutputPerM: number | null;
-}
+/**
+ * The settings of an endpoint a call needs (prices per million tokens give its cost; null is
+ * free). An `EndpointRecord` is one, and so is a run's `AgentSnapshot` of it.
+ */
+export type EndpointParams = Pick<EndpointView, 'baseUrl' | 'model' | 'temperature' | 'topP' | 'maxTokens' | 'priceInputPerM' | 'priceOutputPerM'>;
 
 /** An endpoint ready to call: the SDK client pointed at its base URL, and its settings. */
 export interface LlmEndpoint {
