@@ -28,18 +28,30 @@ export async function readChatStream(
   onDelta: ((text: string) => void) | undefined,
 ): Promise<void> {
   let sawChoice = false;
-  for await (const chunk of stream) {
-    into.model ??= chunk.model ?? null;
-    if (chunk.usage) into.usage = readUsage(chunk.usage);
-    const choice = chunk.choices?.[0];
-    if (!choice) continue;
-    sawChoice = true;
-    const delta = choice.delta?.content;
-    if (delta) {
-      into.text += delta;
-      onDelta?.(delta);
+  // Locals in the loop; `into` learns them once, even when the stream fails part-way.
+  let text = '';
+  let finishReason: string | null = null;
+  let model: string | null = null;
+  let usage = into.usage;
+  try {
+    for await (const chunk of stream) {
+      model ??= chunk.model ?? null;
+      if (chunk.usage) usage = readUsage(chunk.usage);
+      const choice = chunk.choices?.[0];
+      if (!choice) continue;
+      sawChoice = true;
+      const delta = choice.delta?.content;
+      if (delta) {
+        text += delta;
+        onDelta?.(delta);
+      }
+      if (choice.finish_reason) finishReason = choice.finish_reason;
     }
-    if (choice.finish_reason) into.finishReason = choice.finish_reason;
+  } finally {
+    into.text = text;
+    into.finishReason = finishReason;
+    into.model = model;
+    into.usage = usage;
   }
   if (signal.aborted) throw signal.reason;
   if (!sawChoice) throw new TypeError('the stream ended without an answer');
