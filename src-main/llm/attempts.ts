@@ -50,7 +50,7 @@ export interface CallPolicies {
 }
 
 /** What one kind of request (chat, embeddings) tells the runner. */
-export interface Request<T> {
+export interface CallRequest<T> {
   baseUrl: string;
   model: string;
   /** Tokens taken from the limiter before each try, corrected by `tokensUsed` after. */
@@ -77,7 +77,7 @@ export interface Answered<T> {
 const TIMED_OUT = Symbol('timed out');
 const noSlot = () => {};
 
-export async function attempt<T>(p: CallPolicies, r: Request<T>): Promise<Answered<T>> {
+export async function callWithPolicies<T>(p: CallPolicies, r: CallRequest<T>): Promise<Answered<T>> {
   const retry = p.retry ?? noRetry;
   const target = { baseUrl: r.baseUrl, model: r.model, timeoutMs: p.timeoutMs };
   for (let retries = 0; ; retries++) {

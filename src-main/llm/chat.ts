@@ -1,4 +1,4 @@
-import { attempt, type CallPolicies } from './attempts';
+import { callWithPolicies, type CallPolicies } from './attempts';
 import { chatParams, type ChatMessage, type ChatOverrides, type LlmEndpoint } from './params';
 import { emptyReading, readChatStream, readCompletion, type ChatReading } from './stream';
 import { costOf, estimateTokens } from './usage';
@@ -34,7 +34,7 @@ export async function chat(endpoint: LlmEndpoint, messages: readonly ChatMessage
   const params = chatParams(endpoint.params, messages, o.overrides);
   const body = o.stream ? { ...params, stream: true as const, stream_options: { include_usage: true } } : { ...params, stream: false as const };
   let reading: ChatReading = emptyReading();
-  const answered = await attempt(o, {
+  const answered = await callWithPolicies(o, {
     baseUrl: endpoint.params.baseUrl,
     model: params.model,
     estimatedTokens: o.limiter ? estimateTokens(messages, params.max_tokens ?? null) : 0,

@@ -1,5 +1,5 @@
 import type OpenAI from 'openai';
-import { attempt, type CallPolicies } from './attempts';
+import { callWithPolicies, type CallPolicies } from './attempts';
 import type { LlmEndpoint } from './params';
 import { costOf } from './usage';
 
@@ -46,7 +46,7 @@ export async function embed(endpoint: LlmEndpoint, texts: readonly string[], o: 
   let latencyMs = 0;
   for (let start = 0; start < texts.length; start += batchSize) {
     const batch = texts.slice(start, start + batchSize);
-    const answered = await attempt(o, {
+    const answered = await callWithPolicies(o, {
       baseUrl: endpoint.params.baseUrl,
       model,
       // ¾ token per character, as for chat (usage.ts): only the limiter's first guess.
