@@ -1,5 +1,6 @@
 import type { Db } from '../storage/database';
 import { openDatabase } from '../storage/database';
+import { TrialChats } from '../card-assist/trial-chat';
 import { EndpointRepository } from '../endpoints/repository';
 import { noSecretBox, type SecretBox } from '../endpoints/secret-box';
 import { JobRunner } from '../jobs/runner';
@@ -43,6 +44,8 @@ export interface AppContext {
   readonly cards: RoleCardRepository;
   readonly resourcesDir: string;
   readonly simulation: SimulationService;
+  /** Trial chats answering now (cards:chat), so cards:chatCancel can stop them. */
+  readonly trialChats: TrialChats;
   close(): void;
 }
 
@@ -68,6 +71,7 @@ export function createAppContext(options: AppContextOptions): AppContext {
     chooseFile: options.chooseFile ?? noFileChooser,
     resourcesDir: options.resourcesDir ?? findResourcesDir(options.env ?? process.env),
     simulation: new SimulationService(db, events),
+    trialChats: new TrialChats(events),
     close: () => db.close(),
   };
 }

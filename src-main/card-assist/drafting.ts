@@ -1,17 +1,19 @@
-import OpenAI from 'openai';
 import { z } from 'zod';
 import type { AppContext } from '../app/context';
 import type { CardDraftResult } from '../contract/card-assist';
 import { roleCardContentShape, traits, type CardLanguage } from '../contract/role-card';
 import { DomainError } from '../common/errors';
-import { createLlmClient, DEFAULT_TIMEOUT_MS, resolveApiKey } from '../llm/client';
-import { classifyLlmError } from '../llm/failure';
+import { CallFailed } from '../llm/attempts';
+import { chat, type ChatAnswer } from '../llm/chat';
+import { connectEndpoint, endpointTimeoutMs } from '../llm/client';
+import type { ChatMessage } from '../llm/params';
 import { acceptedLevelWords, parseLevel, parseRating } from '../role-cards/levels';
 import { effectiveTemplate } from './prompt-store';
 
 // AI drafting: from a chief complaint, the model drafts the card's eight other elements as
-// JSON (the drafting template states the schema). One call per attempt, with the endpoint's
-// defaults and `response_format: json_object`; a server that refuses response_format (400)
+// JSON (the drafting template states the schema). One chat call (llm/chat.ts) per attempt,
+// with the endpoint's defaults and `response_format: json_object`, and no retry of a failed
+// call (a person is waiting); a server that refuses response_format (400)
 // is asked once more without it, and not again. The answer is read leniently (level words
 // in either language, "25岁", snake_case keys, a code fence around the JSON) and then
 // validated with the card schema; an unusable answer is sent back with its problems, up to
@@ -122,54 +124,34 @@ const feedback: Record<CardLanguage, (problems: string[]) => string> = {
     `Your answer above cannot be used as a role card:\n${problems.map((p) => `- ${p}`).join('\n')}\nOutput only the corrected, complete JSON object, with the keys and structure required above, and nothing else.`,
 };
 
-type Message = { role: 'user' | 'assistant'; content: string };
-
 export async function draftCard(
   ctx: AppContext,
   input: { endpointId: number; chiefComplaint: string; language: CardLanguage },
 ): Promise<CardDraftResult> {
   const endpoint = ctx.endpoints.get(input.endpointId);
-  const apiKey = resolveApiKey(endpoint, ctx.secrets, ctx.env);
-  const timeoutMs = endpoint.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const client = createLlmClient(endpoint, apiKey, { timeoutMs });
-  const target = { baseUrl: endpoint.baseUrl, model: endpoint.model, timeoutMs };
-  const messages: Message[] = [
+  const target = connectEndpoint(endpoint, ctx.secrets, ctx.env);
+  const timeoutMs = endpointTimeoutMs(endpoint);
+  const messages: ChatMessage[] = [
     { role: 'user', content: fillDraftingPrompt(effectiveTemplate(ctx, 'drafting', input.language), input.chiefComplaint) },
   ];
   let jsonMode = true;
   const started = performance.now();
 
-  const ask = async (): Promise<{ content: string; finishReason: string | null }> => {
-    const params = {
-      model: endpoint.model,
-      messages,
-      stream: false as const,
-      ...(endpoint.temperature !== null ? { temperature: endpoint.temperature } : {}),
-      ...(endpoint.topP !== null ? { top_p: endpoint.topP } : {}),
-      ...(endpoint.maxTokens !== null ? { max_tokens: endpoint.maxTokens } : {}),
-    };
-    let completion: OpenAI.Chat.Completions.ChatCompletion;
+  const ask = async (): Promise<ChatAnswer> => {
     try {
-      completion = await client.chat.completions.create(jsonMode ? { ...params, response_format: { type: 'json_object' } } : params);
+      return await chat(target, messages, { timeoutMs, overrides: jsonMode ? { responseFormat: 'json_object' } : {} });
     } catch (error) {
-      if (!(jsonMode && error instanceof OpenAI.APIError && error.status === 400)) throw callFailed(error);
+      if (!(error instanceof CallFailed)) throw error;
+      if (!(jsonMode && error.failure.status === 400)) throw new DomainError('unavailable', `Drafting failed: ${error.failure.message}`);
       // Not every OpenAI-compatible server knows response_format: ask again without it.
       jsonMode = false;
-      try {
-        completion = await client.chat.completions.create(params);
-      } catch (again) {
-        throw callFailed(again);
-      }
+      return ask();
     }
-    const choice = completion.choices?.[0];
-    const content = choice?.message?.content;
-    return { content: typeof content === 'string' ? content : '', finishReason: choice?.finish_reason ?? null };
   };
-  const callFailed = (error: unknown) => new DomainError('unavailable', `Drafting failed: ${classifyLlmError(error, target).message}`);
 
   let problems: string[] = [];
   for (let attempt = 1; attempt <= MAX_DRAFT_ATTEMPTS; attempt++) {
-    const { content, finishReason } = await ask();
+    const { text: content, finishReason } = await ask();
     const read = readDraft(content);
     if ('draft' in read) return { draft: read.draft, attempts: attempt, latencyMs: Math.round(performance.now() - started) };
     problems = read.problems;

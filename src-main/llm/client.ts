@@ -2,6 +2,7 @@ import OpenAI from 'openai';
 import { DomainError } from '../common/errors';
 import type { EndpointRecord } from '../endpoints/repository';
 import type { SecretBox } from '../endpoints/secret-box';
+import type { LlmEndpoint } from './params';
 
 // Every LLM call in the project goes through the `openai` package pointed at an endpoint's
 // base URL, which is what makes OpenAI, DeepSeek, DashScope (Qwen), vLLM, Ollama, LM Studio
@@ -43,7 +44,7 @@ export function resolveApiKey(
 
 export interface ClientOptions {
   timeoutMs?: number;
-  /** Retries are the caller's business (the simulation engine backs off itself). */
+  /** Retries are the caller's business (a policy of llm/attempts.ts), so the SDK's are off. */
   maxRetries?: number;
 }
 
@@ -58,4 +59,12 @@ export function createLlmClient(
     timeout: options.timeoutMs ?? endpoint.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     maxRetries: options.maxRetries ?? 0,
   });
+}
+
+/** The timeout of one answer on an endpoint: its own, or the default. */
+export const endpointTimeoutMs = (endpoint: Pick<EndpointRecord, 'timeoutMs'>): number => endpoint.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+
+/** A saved endpoint, ready for `chat` and `embed`; throws a DomainError when its key is not at hand. */
+export function connectEndpoint(endpoint: EndpointRecord, secrets: SecretBox, env: NodeJS.ProcessEnv = process.env): LlmEndpoint {
+  return { openai: createLlmClient(endpoint, resolveApiKey(endpoint, secrets, env)), params: endpoint };
 }

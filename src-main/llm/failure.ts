@@ -2,8 +2,8 @@ import OpenAI from 'openai';
 import type { ConnectionFailure } from '../contract/endpoint';
 import { DomainError } from '../common/errors';
 
-// Turns whatever an LLM call threw into a failure kind and one line a person can act on.
-// Shared by "Test connection" and, later, by the simulation engine's retry policy.
+// Turns whatever an LLM call threw into a failure kind and one line a person can act on,
+// and says whether trying again may help. Every call path (llm/attempts.ts) classifies here.
 
 export interface LlmFailure {
   kind: ConnectionFailure;
@@ -13,6 +13,20 @@ export interface LlmFailure {
   retryAfter?: number;
   /** Whether trying again later may succeed (429, 5xx, timeouts, dropped connections). */
   retryable: boolean;
+}
+
+/** Failures that are about the endpoint's configuration, not this call: only a person can fix them. */
+const configurationKinds = new Set<ConnectionFailure>(['unauthorized', 'forbidden', 'model_not_found', 'bad_url', 'no_api_key', 'dns']);
+
+export const isConfigurationFailure = (failure: LlmFailure): boolean => !failure.retryable && configurationKinds.has(failure.kind);
+
+/** No whole answer within the call's timeout (the SDK's, up to the headers, or ours, over the whole body). */
+export function timeoutFailure(baseUrl: string, timeoutMs: number): LlmFailure {
+  return {
+    kind: 'timeout',
+    message: `No complete answer from ${safeHost(baseUrl)} within ${Math.round(timeoutMs / 100) / 10} s: the server may be overloaded, or the URL may point somewhere that never answers. Try again, or raise the endpoint's timeout.`,
+    retryable: true,
+  };
 }
 
 const oneLine = (s: string, max = 200) => {
@@ -49,13 +63,7 @@ function retryAfterSeconds(headers: Headers | undefined): number | undefined {
 export function classifyLlmError(error: unknown, target: { baseUrl: string; model: string; timeoutMs: number }): LlmFailure {
   const host = safeHost(target.baseUrl);
   if (error instanceof DomainError) return { kind: 'no_api_key', message: error.message, retryable: false };
-  if (error instanceof OpenAI.APIConnectionTimeoutError) {
-    return {
-      kind: 'timeout',
-      message: `No answer from ${host} within ${Math.round(target.timeoutMs / 1000)} s: the server may be overloaded, or the URL may point somewhere that never answers.`,
-      retryable: true,
-    };
-  }
+  if (error instanceof OpenAI.APIConnectionTimeoutError) return timeoutFailure(target.baseUrl, target.timeoutMs);
   if (error instanceof OpenAI.APIConnectionError) {
     const code = causeCode(error);
     if (code === 'ECONNREFUSED') {

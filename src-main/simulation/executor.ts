@@ -3,12 +3,11 @@ import type OpenAI from 'openai';
 import type { AppContext } from '../app/context';
 import type { AgentRole, RunSnapshot } from '../contract/simulation';
 import { JobCancelled, JobPaused, type JobControl } from '../jobs/runner';
+import { chat } from '../llm/chat';
 import { createLlmClient, resolveApiKey } from '../llm/client';
-import type { LlmFailure } from '../llm/failure';
+import { isConfigurationFailure, type LlmFailure } from '../llm/failure';
+import { RateLimiter } from '../llm/rate-limiter';
 import { CallSlots } from './call-slots';
-import { callModel } from './model-call';
-import { RateLimiter } from './rate-limiter';
-import { isConfigurationFailure } from './retry';
 import { runSession, type SessionHooks } from './session';
 import type { SimulationStore } from './store';
 import { terminationMatcher } from './termination';
@@ -129,18 +128,16 @@ export async function executeRun(ctx: AppContext, runId: number, control: JobCon
     stopping,
     call: (role: AgentRole, messages, at) => {
       const agent = role === 'client' ? snapshot.client : snapshot.counselor;
-      return callModel({
-        client: clients.get(agent.endpointId)!,
-        agent,
-        messages,
+      return chat({ openai: clients.get(agent.endpointId)!, params: agent }, messages, {
         stream: snapshot.stream,
         timeoutMs: snapshot.timeoutMs,
         retry: { maxRetries: snapshot.maxRetries, baseMs: snapshot.retryBaseMs, maxMs: snapshot.retryMaxMs },
         limiter: limiters.get(agent.endpointId) ?? null,
-        slots: { pool: slots, priority: at.index },
+        slot: (signal) => slots.acquire(at.index, signal),
         signal: stop.signal,
         mayStart: () => !stopping(),
-        onDelta: (text, restart) => batcher.push(runId, at.sessionId, at.index, role, at.attempt, text, restart),
+        onDelta: (text) => batcher.push(runId, at.sessionId, at.index, role, at.attempt, text),
+        onRestart: () => batcher.push(runId, at.sessionId, at.index, role, at.attempt, '', true),
         onFailure: (failure) => {
           if (isConfigurationFailure(failure)) fatal ??= failure;
           void store

@@ -4,7 +4,7 @@ import type { AgentRole, EndReason, RejectionReason, RunKind, RunSnapshot, Sessi
 import { notFound } from '../common/errors';
 import { now } from '../common/time';
 import type { Db } from '../storage/database';
-import type { Usage } from './usage';
+import type { Usage } from '../llm/usage';
 import type { Turn } from './views';
 
 // Persistence of runs, sessions, turns and calls. A turn is saved whole (message, the call

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { startLlmServer } from '../llm-server/server';
 import type { Fault } from '../llm-server/types';
 import { agentOf, harness, messagesOf, play, sessionsOf, simulate, type Harness } from './support';
 
@@ -72,6 +73,27 @@ describe('retries', () => {
     expect(gaps[0]).toBeGreaterThanOrEqual(20 - 2);
     expect(gaps[1]).toBeGreaterThanOrEqual(40 - 2);
     expect(gaps[2]).toBeGreaterThanOrEqual(80 - 2);
+  });
+
+  it('retries a streamed answer that outlasts the timeout, and never saves it cut off', async () => {
+    // Every chunk comes 30 ms apart: the short replies finish well within 400 ms, the long one does not.
+    const server = await startLlmServer({ streamChunkDelayMs: 30 });
+    try {
+      h = await harness({ server });
+      const long = '我最近总是睡不好，晚上躺在床上脑子里全是白天的事情，越想越清醒，第二天上班也没有精神。'.repeat(3);
+      h.server.respond(play({ counselor: () => '再见' }));
+      h.server.enqueue(long);
+      const { run, job } = await simulate(h, { stream: true, timeoutMs: 400, concurrency: 1 });
+      expect(job.status).toBe('done');
+      const [session] = sessionsOf(h, run.id);
+      expect(messagesOf(h, session!.id).map((m) => m.content)).toEqual(['你好', '再见']);
+      expect(errors(h, run.id)).toEqual([{ kind: 'timeout', idx: 1, role: 'counselor' }]);
+      expect(h.ctx.db.prepare('SELECT retries FROM sim_calls WHERE session_id = ?').all(session!.id)).toEqual([{ retries: 1 }]);
+    } finally {
+      await h?.close();
+      h = undefined;
+      await server.close();
+    }
   });
 
   it('ends a session as error when retries run out, and the run goes on with the others', async () => {

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SimulationTokensEvent } from '../../src-main/contract/simulation';
 import { createAppContext } from '../../src-main/app/context';
-import { RateLimiter, type Clock } from '../../src-main/simulation/rate-limiter';
+import { RateLimiter, type Clock } from '../../src-main/llm/rate-limiter';
 import { startLlmServer } from '../llm-server/server';
 import { harness, messagesOf, play, sessionsOf, simulate, type Harness } from './support';
 
