@@ -92,14 +92,18 @@ const listMark = /^\s*(?:[-–—•·*]\s+|[-–—•·](?=\S))/u;
 function readLevel(value: string): { level: Level; length: number } | undefined {
   const text = value.replace(listMark, '').trimStart();
   const lead = value.length - text.length;
-  const folded = simplify(text);
+  // The level phrase is at the start: the longest hedge and word fit in 40 characters.
+  const head = text.slice(0, 40);
+  const folded = simplify(head);
   const hedge = hedges.find((h) => folded.startsWith(h) && (/\p{Script=Han}/u.test(h) || folded[h.length] === ' '));
   const from = hedge ? hedge.length + (/\p{Script=Han}/u.test(hedge) ? 0 : 1) : 0;
   const rest = folded.slice(from).replace(/^ /, '');
   const skipped = folded.length - from - rest.length;
   for (const { word, level } of vocabulary) {
     if (!rest.startsWith(word) || !after.test(rest.slice(word.length))) continue;
-    return { level, length: lead + originalLength(text, from + skipped + word.length) };
+    const foldedLength = from + skipped + word.length;
+    // Folding usually changes nothing (Chinese, lower-case English): lengths are then the same.
+    return { level, length: lead + (folded === head ? foldedLength : originalLength(text, foldedLength)) };
   }
   return undefined;
 }

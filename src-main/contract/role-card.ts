@@ -84,7 +84,8 @@ export const writtenText = (what: string, max: number) =>
     .superRefine((value, ctx) => {
       const control = controlCharacterIn(value);
       if (control) ctx.addIssue({ code: 'custom', message: `${what} contains a control character (${control}); remove it (only tabs and line breaks are allowed)` });
-      if (graphemeLength(value) > max) ctx.addIssue({ code: 'custom', message: `${what} is too long (at most ${max} characters)` });
+      // A text is never more graphemes than UTF-16 units: count only when it could be too long.
+      if (value.length > max && graphemeLength(value) > max) ctx.addIssue({ code: 'custom', message: `${what} is too long (at most ${max} characters)` });
     });
 
 /** An element a card may leave out: missing means empty. */

@@ -24,8 +24,8 @@ import {
   selectCanRedo,
   selectCanUndo,
   useCardEditorStore,
-  validate,
 } from '../../stores/cardEditor';
+import { validate } from '../../stores/cardForm';
 import { roleCardsActions, rowAt, useRoleCardsStore } from '../../stores/roleCards';
 import { palette } from '../../theme';
 import { CardForm } from './CardForm';
@@ -50,7 +50,7 @@ function SaveStatus() {
   const status = useCardEditorStore((s) => s.status);
   const held = useCardEditorStore((s) => s.held);
   const isNew = useCardEditorStore((s) => s.target?.kind === 'new');
-  const problems = useCardEditorStore((s) => Object.keys(validate(s.draft, t.validation)).length);
+  const problems = useCardEditorStore((s) => Object.keys(validate(s.draft)).length);
   let icon = <CheckCircleFilled style={{ color: '#4e9868' }} />;
   let text = ts.saved;
   let tone: 'secondary' | 'danger' | 'warning' = 'secondary';
