@@ -41,10 +41,6 @@ export const traitLabels: Record<CardLanguage, Record<Trait, string>> = {
   },
 };
 
-/** The elements written as one text each, in the card's order (the complaint last). */
-export const textElements = ['gender', 'age', 'education', 'occupation', 'maritalStatus', 'familyRelationships', 'resistance', 'chiefComplaint'] as const;
-export type TextElement = (typeof textElements)[number];
-
 /**
  * Where an extra field stands: after which line of the card. `start` is before the first
  * element, `bigFive` right under the 大五人格 heading, a trait after that trait's line.

@@ -579,6 +579,7 @@ describe('role-card studio (headless Chromium, real handlers over the bridge)', 
     await app.byTestId('export-close').click();
   });
 
+  // A long walk through every panel in English: on a loaded 2-core machine it needs more than the default 30 s.
   it('shows the studio in English', async () => {
     await app.goTo('settings');
     await app.chooseLanguage('en');
@@ -631,7 +632,7 @@ describe('role-card studio (headless Chromium, real handlers over the bridge)', 
     await page.keyboard.press('Escape');
     await app.editor().waitFor();
     await app.backToList();
-  });
+  }, 90_000);
 
   it('logged no page errors (and refreshes the docs shots when UPDATE_DOCS_SCREENSHOTS=1)', () => {
     // Tests do not write into tracked files unless asked: a test run leaves the tree clean.

@@ -35,12 +35,6 @@ export class RecordReader {
     readonly reported = new Set<string>(),
   ) {}
 
-  /** The same record, with problems pointing at one line of it. */
-  atLine(line: number | undefined): RecordReader {
-    if (line === undefined) return this;
-    return new RecordReader({ ...this.place, line }, this.problems, this.fieldName, this.reported);
-  }
-
   complain(path: string, reason: string): void {
     this.reported.add(path);
     this.problems.add(this.place, reason, this.fieldName(path));

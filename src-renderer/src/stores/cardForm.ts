@@ -56,8 +56,6 @@ export type ExtraPath = `extras.${number}.label` | `extras.${number}.value`;
 /** A place in the form, named as main names it in validation issues. */
 export type FieldPath = TextField | `bigFive.${Trait}` | ExtraPath | 'extras' | 'split' | 'language' | 'tags';
 
-export const ratedPaths: RatedPath[] = [...traits.map((t) => `bigFive.${t}` as const), 'resistance'];
-
 const limits: Record<TextField, number> = {
   gender: cardTextLimits.gender,
   age: cardTextLimits.age,
@@ -68,14 +66,6 @@ const limits: Record<TextField, number> = {
   resistance: cardTextLimits.resistance,
   chiefComplaint: cardTextLimits.chiefComplaint,
 };
-
-/** The most characters a field may hold (a trait's as the contract says). */
-export function limitOf(path: FieldPath): number {
-  if (path.startsWith('bigFive.')) return cardTextLimits.trait;
-  if (path.endsWith('.label')) return cardTextLimits.extraLabel;
-  if (path.endsWith('.value')) return cardTextLimits.extraValue;
-  return limits[path as TextField] ?? 0;
-}
 
 export function blankValues(language: CardLanguage): CardValues {
   return {
