@@ -5,6 +5,7 @@ import {
   blankValues,
   changes,
   getValue,
+  hasContent,
   levelSuggestions,
   normalised,
   placeServerIssues,
@@ -50,6 +51,13 @@ describe('values and paths', () => {
     expect(n.extras.map((e) => e.after)).toEqual(['start', 'familyRelationships']);
     expect(roleCardFieldsSchema.parse(n)).toEqual(n);
     expect(withExtraRemoved(v, 0).extras).toEqual([{ after: 'start', label: '', value: '  （根据主诉推测）  \r\n' }]);
+  });
+
+  it('tells a new card with nothing in it from one with work in it', () => {
+    expect(hasContent(blankValues('zh'))).toBe(false);
+    expect(hasContent(withValue(blankValues('zh'), 'age', '30多岁'))).toBe(true);
+    expect(hasContent(withValue(blankValues('zh'), 'bigFive.openness', '高'))).toBe(true);
+    expect(hasContent(withExtraAdded(blankValues('zh'), 'gender'))).toBe(true);
   });
 
   it('sends only what changed, naming the traits that changed', () => {

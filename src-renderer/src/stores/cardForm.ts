@@ -147,6 +147,12 @@ export function normalised(v: CardValues): RoleCardFields {
   };
 }
 
+/** Whether anything was written into the values (a new card with nothing in it is not unsaved work). */
+export function hasContent(v: CardValues): boolean {
+  const texts = [...textFields.map((f) => v[f]), ...traits.map((t) => v.bigFive[t]), ...v.extras.flatMap((e) => [e.label, e.value])];
+  return texts.some((text) => text.trim() !== '') || v.extras.length > 0;
+}
+
 export const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 // ── What a value reads as ──────────────────────────────────────────────────────

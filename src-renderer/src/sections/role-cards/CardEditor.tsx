@@ -25,7 +25,7 @@ import {
   selectCanUndo,
   useCardEditorStore,
 } from '../../stores/cardEditor';
-import { validate } from '../../stores/cardForm';
+import { hasContent, validate } from '../../stores/cardForm';
 import { roleCardsActions, rowAt, useRoleCardsStore } from '../../stores/roleCards';
 import { palette } from '../../theme';
 import { CardForm } from './CardForm';
@@ -329,8 +329,5 @@ export function CardEditor({ onBack, onDraft }: { onBack: () => void; onDraft: (
 
 /** A new card counts as unsaved work once anything was typed into it. */
 function selectDirtyNew(): boolean {
-  const d = useCardEditorStore.getState().draft;
-  return Boolean(
-    d.chiefComplaint.trim() || d.gender.trim() || d.education.trim() || d.occupation.trim() || d.maritalStatus.trim() || d.familyRelationships.trim() || d.age !== null,
-  );
+  return hasContent(useCardEditorStore.getState().draft);
 }
