@@ -673,6 +673,7 @@ describe('cards written as people write them, in the studio', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
+  // Several cards and both languages: more than the default 30 s on a loaded 2-core machine.
   it('imports them all, and shows each value as written with what it reads as', async () => {
     bridge.filePicks.push(variants);
     await app.byTestId('empty-import-folder').click();
@@ -726,7 +727,7 @@ describe('cards written as people write them, in the studio', () => {
     await app.byTestId('field-agreeableness').scrollIntoViewIfNeeded();
     await app.screenshot('role-cards-variants-editor-en');
     expect(pageErrors).toEqual([]);
-  });
+  }, 90_000);
 });
 
 describe('role-card pool at 10,000 cards', () => {
