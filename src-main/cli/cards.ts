@@ -96,7 +96,7 @@ export function cardsCommand(program: Command, withContext: WithContext): void {
         if (o.json) return printJson(list);
         if (list.length === 0) return out('No cards. Import some: simpsy cards import PATH');
         const short = (s: string) => (s.length > 30 ? `${s.slice(0, 30)}…` : s).replace(/\s+/g, ' ');
-        out(table(['ID', 'SPLIT', 'GENDER', 'AGE', 'OCCUPATION', 'COMPLAINT'], list.map((c) => [String(c.id), c.split, c.gender, String(c.age), short(c.occupation), short(c.chiefComplaint)])));
+        out(table(['ID', 'SPLIT', 'GENDER', 'AGE', 'OCCUPATION', 'COMPLAINT'], list.map((c) => [String(c.id), c.split, short(c.gender), short(c.age), short(c.occupation), short(c.chiefComplaint)])));
       }),
     );
 

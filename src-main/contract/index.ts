@@ -67,6 +67,7 @@ import {
 
 export * from './channels';
 export * from './role-card';
+export * from './text';
 export * from './simulation';
 export * from './errors';
 export * from './endpoint';

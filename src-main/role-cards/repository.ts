@@ -1,4 +1,6 @@
 import {
+  ageRangeOf,
+  levelOf,
   traits,
   type CardBulkAction,
   type CardFilter,
@@ -17,6 +19,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { Db } from '../storage/database';
 import { checkFields, complaintKey, contentHash, fieldsOf, genderKey } from './card';
 import { buildCardQuery, orderBy } from './query';
+import { profileSql005 } from '../storage/migrations/005_cards_as_written';
 
 type Statement = BetterSqlite3.Statement<unknown[], unknown>;
 
@@ -30,23 +33,26 @@ interface CardRow {
   language: RoleCardView['language'];
   gender: string;
   gender_key: RoleCardSummary['genderKey'];
-  age: number;
+  age: string;
+  age_min: number | null;
+  age_max: number | null;
   education: string;
   occupation: string;
   marital_status: string;
   family_relationships: string;
-  openness: Level;
-  openness_description: string;
-  conscientiousness: Level;
-  conscientiousness_description: string;
-  extraversion: Level;
-  extraversion_description: string;
-  agreeableness: Level;
-  agreeableness_description: string;
-  neuroticism: Level;
-  neuroticism_description: string;
-  resistance: Level;
-  resistance_description: string;
+  openness: string;
+  openness_level: Level | null;
+  conscientiousness: string;
+  conscientiousness_level: Level | null;
+  extraversion: string;
+  extraversion_level: Level | null;
+  agreeableness: string;
+  agreeableness_level: Level | null;
+  neuroticism: string;
+  neuroticism_level: Level | null;
+  resistance: string;
+  resistance_level: Level | null;
+  extras: string;
   chief_complaint: string;
   source: string;
   created_at: string;
@@ -59,48 +65,50 @@ export interface CardKeys {
   complaintKey: string;
 }
 
-/** Column values for a card; the derived keys are computed here and nowhere else. */
-function columnsOf(card: RoleCardFields, keys?: CardKeys): Record<string, string | number> {
-  const values: Record<string, string | number> = {
+/** Column values for a card; the derived keys and readings are computed here and nowhere else. */
+function columnsOf(card: RoleCardFields, keys?: CardKeys): Record<string, string | number | null> {
+  const age = ageRangeOf(card.age);
+  const values: Record<string, string | number | null> = {
     split: card.split,
     language: card.language,
     gender: card.gender,
     gender_key: genderKey(card.gender),
     age: card.age,
+    age_min: age?.min ?? null,
+    age_max: age?.max ?? null,
     education: card.education,
     occupation: card.occupation,
     marital_status: card.maritalStatus,
     family_relationships: card.familyRelationships,
-    resistance: card.resistance.level,
-    resistance_description: card.resistance.description,
+    resistance: card.resistance,
+    resistance_level: levelOf(card.resistance),
+    extras: JSON.stringify(card.extras),
     chief_complaint: card.chiefComplaint,
     complaint_key: keys?.complaintKey ?? complaintKey(card.chiefComplaint),
     content_hash: keys?.contentHash ?? contentHash(card),
     source: card.source,
   };
   for (const t of traits) {
-    values[t] = card.bigFive[t].level;
-    values[`${t}_description`] = card.bigFive[t].description;
+    values[t] = card.bigFive[t];
+    values[`${t}_level`] = levelOf(card.bigFive[t]);
   }
   return values;
 }
 
-/** What the search index holds besides the complaint (as migration 002's update trigger). */
-const searchableProfile = [
-  'gender', 'education', 'occupation', 'marital_status', 'family_relationships',
-  ...traits.map((t) => `${t}_description`), 'resistance_description',
-].join(' || char(10) || ');
+/** What the search index holds besides the complaint (as migration 005's update trigger). */
+const searchableProfile = profileSql005('role_cards');
 
 const cardColumns = Object.keys(
   columnsOf({
     gender: '',
-    age: 1,
+    age: '',
     education: '',
     occupation: '',
     maritalStatus: '',
     familyRelationships: '',
-    bigFive: Object.fromEntries(traits.map((t) => [t, { level: 'moderate', description: '' }])) as RoleCardFields['bigFive'],
-    resistance: { level: 'moderate', description: '' },
+    bigFive: Object.fromEntries(traits.map((t) => [t, ''])) as RoleCardFields['bigFive'],
+    resistance: '',
+    extras: [],
     chiefComplaint: '',
     split: 'pool',
     language: 'zh',
@@ -118,10 +126,9 @@ function toView(row: CardRow, tags: string[]): RoleCardView {
     occupation: row.occupation,
     maritalStatus: row.marital_status,
     familyRelationships: row.family_relationships,
-    bigFive: Object.fromEntries(
-      traits.map((t) => [t, { level: row[t], description: row[`${t}_description`] }]),
-    ) as RoleCardView['bigFive'],
-    resistance: { level: row.resistance, description: row.resistance_description },
+    bigFive: Object.fromEntries(traits.map((t) => [t, row[t]])) as RoleCardView['bigFive'],
+    resistance: row.resistance,
+    extras: JSON.parse(row.extras) as RoleCardView['extras'],
     chiefComplaint: row.chief_complaint,
     split: row.split,
     language: row.language,
@@ -326,8 +333,8 @@ export class RoleCardRepository {
     const ids = page.map((p) => p.id);
     const rows = this.db
       .prepare(
-        `SELECT c.id, c.split, c.language, c.gender, c.gender_key, c.age, c.education, c.occupation, c.marital_status,
-                ${traits.map((t) => `c.${t}`).join(', ')}, c.resistance,
+        `SELECT c.id, c.split, c.language, c.gender, c.gender_key, c.age, c.age_min, c.age_max, c.education, c.occupation, c.marital_status,
+                ${traits.map((t) => `c.${t}_level`).join(', ')}, c.resistance_level,
                 substr(c.chief_complaint, 1, 160) AS complaint_preview, length(c.chief_complaint) AS complaint_length,
                 c.source, c.created_at, c.updated_at,
                 (SELECT count(*) FROM role_cards d WHERE d.complaint_key = c.complaint_key) - 1 AS same_complaint
@@ -345,11 +352,12 @@ export class RoleCardRepository {
         gender: r.gender,
         genderKey: r.gender_key,
         age: r.age,
+        ageRange: r.age_min === null || r.age_max === null ? null : { min: r.age_min, max: r.age_max },
         education: r.education,
         occupation: r.occupation,
         maritalStatus: r.marital_status,
-        levels: Object.fromEntries(traits.map((t) => [t, r[t]])) as RoleCardSummary['levels'],
-        resistance: r.resistance,
+        levels: Object.fromEntries(traits.map((t) => [t, r[`${t}_level`]])) as RoleCardSummary['levels'],
+        resistance: r.resistance_level,
         complaintPreview: r.complaint_preview,
         complaintLength: r.complaint_length,
         tags: tags.get(r.id) ?? [],

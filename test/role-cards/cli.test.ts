@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { simpsy } from '../support/cli';
 import { tempDbPath, tempDir } from '../support/temp';
-import { encodeGb18030, paperFixtures } from './support';
+import { encodeGb18030, paperFixtures, repoRoot } from './support';
 
 // The built `simpsy cards …`, run as a user would (npm run build first).
 
@@ -33,6 +33,22 @@ describe('simpsy cards', () => {
     const table = await simpsy(['--db', db, 'cards', 'list', '--split', 'test']);
     expect(table.stdout).toMatch(/^ID\s+SPLIT\s+GENDER\s+AGE\s+OCCUPATION\s+COMPLAINT\n1\s+test\s+女性\s+25/);
     expect(JSON.parse((await simpsy(['--db', db, 'cards', 'list', '--split', 'pool', '--json'])).stdout)).toEqual([]);
+  });
+
+  it('imports cards written as people write them: free-text levels, ages in words, nested lines, extra fields', async () => {
+    const db = tempDbPath();
+    const variants = join(repoRoot, 'test/fixtures/paper-variants');
+    const run = await simpsy(['--db', db, 'cards', 'import', variants, '--format', 'paper']);
+    expect(run).toMatchObject({ code: 0, stdout: 'Imported 8 of 8 cards (paper, utf-8).\n' });
+    const first = (await simpsy(['--db', db, 'cards', 'show', '1'])).stdout;
+    expect(first).toContain('年龄：30多岁\n');
+    expect(first).toContain('婚恋情况：已婚，育有一女\n经济状况：房贷压力较大，收入不稳定\n家庭关系：');
+    expect(first).toContain(' - 宜人性：未具体提及。但与顾客的冲突可能与低宜人性有关\n');
+    const second = (await simpsy(['--db', db, 'cards', 'show', '2'])).stdout;
+    expect(second).toContain('家庭关系：\n  - 母亲：退休工人，对离婚一事始终不能接受\n  - 与父亲的关系：');
+    const table = (await simpsy(['--db', db, 'cards', 'list'])).stdout;
+    expect(table).toMatch(/\n1\s+test\s+男\s+30多岁\s+外卖骑手/);
+    expect(table).toMatch(/\n6\s+test\s+女\s+暂未提及\s+学生/);
   });
 
   it('exports to every format and imports each back into a fresh database unchanged', async () => {
@@ -71,11 +87,11 @@ describe('simpsy cards', () => {
   it('lists every problem of a refused file on stderr and ends with one summary line', async () => {
     const dir = tempDir();
     const path = join(dir, 'bad.jsonl');
-    writeFileSync(path, '{"gender":"女","age":"abc"}\nnot json\n');
+    writeFileSync(path, '{"gender":"女","age":"25岁\\u0000"}\nnot json\n');
     const result = await simpsy(['--db', tempDbPath(), 'cards', 'import', path]);
     expect(result.code).toBe(1);
     const lines = result.stderr.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^  bad\.jsonl line 1 \(age\): Age must be a whole number/);
+    expect(lines[0]).toMatch(/^  bad\.jsonl line 1 \(age\): Age contains a control character \(U\+0000 at character 4\)/);
     expect(lines.at(-1)).toMatch(/^simpsy: \d+ problems in .*bad\.jsonl \(listed above\)\. Nothing was imported\.$/);
     expect(lines.some((l) => l.startsWith('  bad.jsonl line 2: Not valid JSON'))).toBe(true);
   });
@@ -88,7 +104,7 @@ describe('simpsy cards', () => {
     writeFileSync(path, encodeGb18030(`${header}\r\n${row}\r\n`));
     expect(await simpsy(['--db', db, 'cards', 'import', path, '--split', 'test'])).toMatchObject({ code: 0, stdout: 'Imported 1 of 1 cards (csv, gb18030).\n' });
     const [card] = JSON.parse((await simpsy(['--db', db, 'cards', 'list', '--json'])).stdout) as Record<string, unknown>[];
-    expect(card).toMatchObject({ split: 'test', occupation: '会计', familyRelationships: '与婆婆关系紧张', chiefComplaint: '和婆婆住在一起，每天都很压抑，我该怎么办？', resistance: { level: 'moderate', description: '有一定的防御' } });
+    expect(card).toMatchObject({ split: 'test', occupation: '会计', familyRelationships: '与婆婆关系紧张', chiefComplaint: '和婆婆住在一起，每天都很压抑，我该怎么办？', resistance: '中等。有一定的防御', bigFive: { extraversion: '中等偏低' } });
     const shown = await simpsy(['--db', db, 'cards', 'show', '1']);
     expect(shown.stdout).toMatch(/^性别：女\n年龄：30岁\n教育程度：硕士\n/);
   });

@@ -30,10 +30,10 @@ describe('role-card channels', () => {
     const text = await value<{ text: string }>('cards:text', { id: 1 });
     expect(text.text).toMatch(/^性别：女\n年龄：20岁\n/);
     expect(text.text).toMatch(/\n来访者的主诉问题：20岁女，总是渴望他人认可/);
-    const edited = await value('cards:update', { id: 1, age: 21, bigFive: { openness: { level: 'high' } }, ifUpdatedAt: created.updatedAt });
-    expect(edited.bigFive.openness).toEqual({ level: 'high', description: '' });
+    const edited = await value('cards:update', { id: 1, age: '21岁', bigFive: { openness: '可能偏高' }, ifUpdatedAt: created.updatedAt });
+    expect(edited).toMatchObject({ age: '21岁', bigFive: { openness: '可能偏高', conscientiousness: created.bigFive.conscientiousness } });
     const history = await value<{ id: number }[]>('cards:history', { id: 1 });
-    expect(await value('cards:revert', { id: 1, revisionId: history[0]!.id })).toMatchObject({ age: 20 });
+    expect(await value('cards:revert', { id: 1, revisionId: history[0]!.id })).toMatchObject({ age: '20岁' });
     expect(await value('cards:tags', {})).toEqual([{ tag: 'a', count: 1 }, { tag: 'b', count: 1 }]);
     expect(await value('cards:remove', { id: 1 })).toEqual({ removed: true });
     expect(await call('cards:get', { id: 1 })).toMatchObject({ ok: false, error: { code: 'not_found' } });
@@ -41,7 +41,7 @@ describe('role-card channels', () => {
 
   it('refuses a stale edit as a conflict the editor can show', async () => {
     await value('cards:create', makeCard());
-    expect(await call('cards:update', { id: 1, age: 30, ifUpdatedAt: '2000-01-01T00:00:00Z' })).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(await call('cards:update', { id: 1, age: '30岁', ifUpdatedAt: '2000-01-01T00:00:00Z' })).toMatchObject({ ok: false, error: { code: 'conflict' } });
   });
 
   it('lists a page, acts in bulk on a filter, splits, finds duplicates, exports and imports', async () => {
@@ -49,7 +49,7 @@ describe('role-card channels', () => {
     expect(imported).toMatchObject({ imported: 6, refused: false });
     await value('cards:create', makeCard({ chiefComplaint: `  ${ctx.cards.get(1).chiefComplaint}` }));
     const page = await value('cards:list', { split: 'test', limit: 2, sort: 'age', order: 'desc' });
-    expect(page).toMatchObject({ total: 6, offset: 0, items: [{ age: 30 }, { age: 30 }] });
+    expect(page).toMatchObject({ total: 6, offset: 0, items: [{ age: '30岁', ageRange: { min: 30, max: 30 } }, { age: '30岁' }] });
     expect(await value('cards:bulk', { filter: { ageMin: 30 }, action: { kind: 'addTags', tags: ['三十'] } })).toEqual({ affected: 3 });
     expect(await value('cards:split', { test: 3, seed: 7 })).toMatchObject({ test: 3, pool: 4, dryRun: false });
     expect((await value('cards:list', { split: 'test' })).total).toBe(3);

@@ -19,15 +19,22 @@ afterEach(() => {
   for (const ctx of open.splice(0)) ctx.close();
 });
 
-/** Cards that stress every format: quotes, delimiters, line breaks, English, empty descriptions, rare characters. */
+/** Cards that stress every format: quotes, delimiters, line breaks, English, free text, extra fields, rare characters. */
 function awkwardCards(ctx: AppContext): void {
   ctx.cards.create(makeCard({ tags: ['拖延', '重点'], split: 'test', source: 'paper:test/7' }));
   ctx.cards.create(
     makeCard({
       familyRelationships: '第一行，有逗号, "引号" 和；分号\n第二行：父亲常说"你不行"',
       chiefComplaint: '  标题？ 正文第一段。\n\n正文第二段，含 emoji 😢 和生僻字 𠀀，以及 =SUM(A1) 这样的文字。',
-      bigFive: { ...makeCard().bigFive, openness: { level: 'low', description: '（注：仅在家庭中）' }, extraversion: { level: 'high', description: '' } },
-      resistance: { level: 'moderately_high', description: '' },
+      age: '30多岁',
+      bigFive: { ...makeCard().bigFive, openness: '低。（注：仅在家庭中）', extraversion: '未具体提及。但社交回避可能与低外向性有关', agreeableness: '中等或较低，\n- 与同事常起冲突' },
+      resistance: '可能中等偏高',
+      extras: [
+        { after: 'start', label: '', value: '（根据主诉推测）' },
+        { after: 'maritalStatus', label: '经济状况', value: '房贷压力大, "月供" 过半' },
+        { after: 'bigFive', label: '', value: '注：由咨询师补写' },
+        { after: 'resistance', label: '注意', value: '仅供模拟\n第二行：保持原样' },
+      ],
       tags: ['a b'],
     }),
   );
@@ -35,19 +42,20 @@ function awkwardCards(ctx: AppContext): void {
     makeCard({
       language: 'en',
       gender: 'Female',
-      age: 34,
+      age: 'mid-30s',
       education: 'Master, psychology',
       occupation: 'Nurse',
       maritalStatus: 'Married; two children',
       familyRelationships: 'Close to her sister, distant from her father.',
       bigFive: {
-        openness: { level: 'moderately_high', description: 'Curious, "open" to new ideas.' },
-        conscientiousness: { level: 'high', description: '' },
-        extraversion: { level: 'moderate', description: 'Friendly, but tires easily.' },
-        agreeableness: { level: 'moderately_low', description: '' },
-        neuroticism: { level: 'low', description: 'Calm.' },
+        openness: 'Moderately high. Curious, "open" to new ideas.',
+        conscientiousness: 'High',
+        extraversion: 'Moderate. Friendly, but tires easily.',
+        agreeableness: 'Not stated',
+        neuroticism: 'Low. Calm.',
       },
-      resistance: { level: 'low', description: 'Eager to talk.' },
+      resistance: 'Low. Eager to talk.',
+      extras: [{ after: 'familyRelationships', label: 'Financial situation', value: 'Comfortable' }],
       chiefComplaint: 'I cannot sleep since my promotion. What should I do?',
       source: 'manual',
     }),
@@ -128,10 +136,12 @@ describe('export then import is lossless', () => {
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const text = bytes.toString('utf8');
     expect(text.split('\r\n')[0]).toBe(
-      '\uFEFFid,split,language,gender,age,education,occupation,marital_status,family_relationships,openness,openness_description,conscientiousness,conscientiousness_description,extraversion,extraversion_description,agreeableness,agreeableness_description,neuroticism,neuroticism_description,resistance,resistance_description,chief_complaint,tags,source,created_at,updated_at',
+      '\uFEFFid,split,language,gender,age,education,occupation,marital_status,family_relationships,openness,conscientiousness,extraversion,agreeableness,neuroticism,resistance,extras,chief_complaint,tags,source,created_at,updated_at',
     );
-    expect(text).toContain(',中等偏低,');
-    expect(text).toContain(',Moderately high,');
+    expect(text).toContain(',中等偏低。对新想法的接受程度较低。,');
+    expect(text).toContain(',"Moderately high. Curious, ""open"" to new ideas.",');
+    expect(text).toContain(',30多岁,');
+    expect(text).toContain('"[{""after"":""familyRelationships"",""label"":""Financial situation"",""value"":""Comfortable""}]"');
   });
 
   it('refuses to export nothing, or into a folder that does not exist', () => {

@@ -56,7 +56,7 @@ export async function harness(options: { cards?: number; latencyMs?: number; ser
   });
   const cardIds: number[] = [];
   for (let i = 0; i < (options.cards ?? 1); i++) {
-    cardIds.push(ctx.cards.create(makeCard({ chiefComplaint: `第${i + 1}号来访者的主诉：最近总是失眠，和家人关系紧张。`, age: 20 + i })).id);
+    cardIds.push(ctx.cards.create(makeCard({ chiefComplaint: `第${i + 1}号来访者的主诉：最近总是失眠，和家人关系紧张。`, age: `${20 + i}岁` })).id);
   }
   return {
     ctx,

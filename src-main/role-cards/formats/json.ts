@@ -5,15 +5,17 @@ import { RecordReader, lineOf, type ReadCard } from './fields';
 import { jsonErrorOffset } from './json-syntax';
 
 // Our own format, documented in src-main/role-cards/README.md.
-//   JSON:  { "format": "simpsy-role-cards", "version": 1, "exportedAt": "…", "cards": [card, …] }
+//   JSON:  { "format": "simpsy-role-cards", "version": 2, "exportedAt": "…", "cards": [card, …] }
 //          (a bare array of cards is read too)
-//   JSONL: a header line { "format": "simpsy-role-cards", "version": 1 }, then one card per line
+//   JSONL: a header line { "format": "simpsy-role-cards", "version": 2 }, then one card per line
 //          (the header may be left out)
-// A card is the model's fields (levels as keys such as "moderately_high"; any accepted level
-// word is read too) plus id, createdAt and updatedAt on export. A newer version is refused.
+// A card is the model's fields (every element as the text written for it, extra fields as
+// { after, label, value }) plus id, createdAt and updatedAt on export. Version 1 files (a
+// numeric age, { level, description } ratings) are read too; a newer version is refused.
 
 export const FORMAT_NAME = 'simpsy-role-cards';
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
+const READABLE_VERSIONS = [1, 2];
 
 const isoTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -32,15 +34,16 @@ function readRecord(value: unknown, place: Place, problems: Problems, fileName: 
     else reader.complain(key, `${key} must be an ISO 8601 time such as 2024-05-01T08:30:00Z`);
   }
   const candidate: Record<string, unknown> = { ...fields };
-  candidate.age = reader.age(fields.age);
+  if (candidate.language === undefined && typeof fields.chiefComplaint === 'string') candidate.language = guessLanguage(fields.chiefComplaint);
+  const language = candidate.language === 'en' ? 'en' : 'zh';
+  if ('age' in fields) candidate.age = reader.age(fields.age, language);
   const bigFive = fields.bigFive;
   if (bigFive && typeof bigFive === 'object' && !Array.isArray(bigFive)) {
     const mapped: Record<string, unknown> = { ...(bigFive as Record<string, unknown>) };
-    for (const t of traits) if (t in mapped) mapped[t] = reader.rating(mapped[t], `bigFive.${t}`);
+    for (const t of traits) if (t in mapped) mapped[t] = reader.rating(mapped[t], `bigFive.${t}`, language);
     candidate.bigFive = mapped;
   }
-  if ('resistance' in fields) candidate.resistance = reader.rating(fields.resistance, 'resistance');
-  if (candidate.language === undefined && typeof fields.chiefComplaint === 'string') candidate.language = guessLanguage(fields.chiefComplaint);
+  if ('resistance' in fields) candidate.resistance = reader.rating(fields.resistance, 'resistance', language);
   if (candidate.source === undefined) candidate.source = `file:${fileName}`;
   return reader.done(candidate, times);
 }
@@ -49,10 +52,10 @@ const describe = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'a li
 
 function headerProblem(value: Record<string, unknown>): string | undefined {
   if (value.format !== FORMAT_NAME) return `Unknown format '${String(value.format)}': expected "${FORMAT_NAME}"`;
-  if (value.version !== FORMAT_VERSION) {
+  if (!READABLE_VERSIONS.includes(value.version as number)) {
     return typeof value.version === 'number' && value.version > FORMAT_VERSION
-      ? `Written by a newer SimPsy Studio (format version ${value.version}; this one reads version ${FORMAT_VERSION}). Update the app`
-      : `Unknown format version '${String(value.version)}': expected ${FORMAT_VERSION}`;
+      ? `Written by a newer SimPsy Studio (format version ${value.version}; this one reads versions up to ${FORMAT_VERSION}). Update the app`
+      : `Unknown format version '${String(value.version)}': expected ${READABLE_VERSIONS.join(' or ')}`;
   }
   return undefined;
 }
@@ -98,7 +101,7 @@ export function readJson(text: string, file: string, problems: Problems): ReadCa
       return [];
     }
   } else {
-    problems.add({ file }, `Expected a list of cards or { "format": "${FORMAT_NAME}", "version": 1, "cards": [ … ] }, found ${describe(data)}`);
+    problems.add({ file }, `Expected a list of cards or { "format": "${FORMAT_NAME}", "version": ${FORMAT_VERSION}, "cards": [ … ] }, found ${describe(data)}`);
     return [];
   }
   const cards = list as unknown[];
