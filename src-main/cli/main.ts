@@ -5,6 +5,7 @@ import { DomainError } from '../common/errors';
 import { cardsCommand } from './cards';
 import { dialoguesCommand } from './dialogues';
 import { endpointsCommand } from './endpoints';
+import { endQuietlyOnClosedPipe } from './io';
 import { runsCommand } from './runs';
 import { simulateCommand } from './simulate';
 
@@ -44,6 +45,8 @@ function fail(message: string): void {
   process.stderr.write(`simpsy: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
   process.exitCode = 1;
 }
+
+endQuietlyOnClosedPipe();
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof CommanderError) {
