@@ -5,6 +5,13 @@ import { migrate } from './migrate';
 
 export type Db = Database.Database;
 
+/**
+ * How long a writer waits for another process's write transaction (every write takes the
+ * lock up front, see transaction.ts). The longest holder is a large card import: 9,275
+ * cards were one 5 s transaction on a loaded 2-core machine; waiting beats failing.
+ */
+export const BUSY_TIMEOUT_MS = 30_000;
+
 export interface OpenOptions {
   /** Path to a better-sqlite3 native binding built for a different ABI (Electron's). */
   nativeBinding?: string;
@@ -24,10 +31,11 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     readonly: options.readonly ?? false,
   });
   try {
+    // First, so that even switching to WAL waits for a process that is writing.
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
     db.pragma('synchronous = NORMAL');
-    db.pragma('busy_timeout = 5000');
     if (!options.readonly) migrate(db);
     return db;
   } catch (error) {

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Migration } from './migration';
 import { migrations as shipped } from './migrations';
+import { writeTransaction } from './transaction';
 
 export class SchemaError extends Error {}
 
@@ -37,14 +38,19 @@ export function migrate(db: Database.Database, migrations: readonly Migration[] 
   }
   const done = new Set(applied.map((r) => r.version));
   const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  const seen = db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?');
   const ran: number[] = [];
   for (const m of migrations) {
     if (done.has(m.version)) continue;
-    db.transaction(() => {
+    // Two processes opening an old database at once: the second waits for the lock, then
+    // finds the migration applied and skips it.
+    const applies = writeTransaction(db, () => {
+      if (seen.get(m.version)) return false;
       m.up(db);
       record.run(m.version, m.name, new Date().toISOString());
-    })();
-    ran.push(m.version);
+      return true;
+    });
+    if (applies) ran.push(m.version);
   }
   return ran;
 }
