@@ -165,7 +165,10 @@ export async function draftCard(
     const content = choice?.message?.content;
     return { content: typeof content === 'string' ? content : '', finishReason: choice?.finish_reason ?? null };
   };
-  const callFailed = (error: unknown) => new DomainError('unavailable', `Drafting failed: ${classifyLlmError(error, target).message}`);
+  const callFailed = (error: unknown) => {
+    const failure = classifyLlmError(error, target);
+    return new DomainError('unavailable', `Drafting failed: ${failure.message}`, undefined, failure.said);
+  };
 
   let problems: string[] = [];
   for (let attempt = 1; attempt <= MAX_DRAFT_ATTEMPTS; attempt++) {

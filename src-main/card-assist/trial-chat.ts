@@ -1,7 +1,7 @@
 import type { AppContext } from '../app/context';
 import type { AppEvents } from '../app/events';
 import type { CardChatReply, ChatMessage as CardChatMessage } from '../contract/card-assist';
-import { DomainError } from '../common/errors';
+import { DomainError, keyedError } from '../common/errors';
 import { createLlmClient, DEFAULT_TIMEOUT_MS, resolveApiKey } from '../llm/client';
 import { classifyLlmError } from '../llm/failure';
 import { readUsage, noUsage, type Usage } from '../simulation/usage';
@@ -139,11 +139,12 @@ export async function trialChat(ctx: AppContext, input: TrialChatInput): Promise
     return reply(false);
   } catch (error) {
     if (controller.signal.reason === CANCELLED) return reply(true);
-    const message =
-      controller.signal.reason === TIMED_OUT
-        ? `No complete answer from ${hostOf(endpoint.baseUrl)} within ${Math.round(timeoutMs / 1000)} s: try again, or raise the endpoint's timeout.`
-        : classifyLlmError(error, target).message;
-    throw new DomainError('unavailable', message);
+    if (controller.signal.reason === TIMED_OUT) {
+      const [host, seconds] = [hostOf(endpoint.baseUrl), Math.round(timeoutMs / 1000)];
+      throw keyedError('unavailable', 'llmTimeout', { host, seconds }, `No complete answer from ${host} within ${seconds} s: try again, or raise the endpoint's timeout.`);
+    }
+    const failure = classifyLlmError(error, target);
+    throw new DomainError('unavailable', failure.message, undefined, failure.said);
   } finally {
     clearTimeout(timer);
     chats.delete(input.chatId);

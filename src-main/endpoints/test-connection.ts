@@ -1,4 +1,5 @@
 import type { ConnectionTest } from '../contract/endpoint';
+import { said } from '../common/errors';
 import { classifyLlmError } from '../llm/failure';
 import { createLlmClient, resolveApiKey } from '../llm/client';
 import type { EndpointRecord } from './repository';
@@ -28,11 +29,11 @@ export async function testConnection(
     });
     const reply = completion.choices?.[0]?.message?.content;
     if (typeof reply !== 'string') {
-      return { ok: false, kind: 'bad_response', latencyMs: elapsed(), message: 'The server answered, but without a chat completion message.' };
+      return { ok: false, kind: 'bad_response', latencyMs: elapsed(), message: 'The server answered, but without a chat completion message.', said: said('llmNoMessage', {}) };
     }
     return { ok: true, latencyMs: elapsed(), model: completion.model || endpoint.model, reply: reply.slice(0, 200) };
   } catch (error) {
     const failure = classifyLlmError(error, { baseUrl: endpoint.baseUrl, model: endpoint.model, timeoutMs });
-    return { ok: false, kind: failure.kind, message: failure.message, latencyMs: elapsed() };
+    return { ok: false, kind: failure.kind, message: failure.message, ...(failure.said ? { said: failure.said } : {}), latencyMs: elapsed() };
   }
 }

@@ -11,7 +11,7 @@ import {
   type RoleCardSummary,
   type RoleCardView,
 } from '../contract/role-card';
-import { DomainError, notFound } from '../common/errors';
+import { DomainError, keyedError, notFound } from '../common/errors';
 import { now } from '../common/time';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Db } from '../storage/database';
@@ -144,7 +144,7 @@ export class RoleCardRepository {
 
   get(id: number): RoleCardView {
     const row = this.statement('get', 'SELECT * FROM role_cards WHERE id = ?').get(id) as CardRow | undefined;
-    if (!row) throw notFound(`Role card ${id}`);
+    if (!row) throw notFound('roleCard', id);
     return toView(row, this.tagsOf(id));
   }
 
@@ -236,8 +236,10 @@ export class RoleCardRepository {
     return writeTransaction(this.db, () => {
       const current = this.get(input.id);
       if (input.ifUpdatedAt !== undefined && input.ifUpdatedAt !== current.updatedAt) {
-        throw new DomainError(
+        throw keyedError(
           'conflict',
+          'cardEditedElsewhere',
+          { id: input.id, at: current.updatedAt },
           `Role card ${input.id} was saved elsewhere at ${current.updatedAt}, after you opened it. Reload it and make your change again.`,
         );
       }
@@ -281,7 +283,7 @@ export class RoleCardRepository {
   }
 
   remove(id: number): void {
-    if (this.db.prepare('DELETE FROM role_cards WHERE id = ?').run(id).changes === 0) throw notFound(`Role card ${id}`);
+    if (this.db.prepare('DELETE FROM role_cards WHERE id = ?').run(id).changes === 0) throw notFound('roleCard', id);
   }
 
   /** Newest first: each entry is the card as it was before the change it names. */
@@ -300,7 +302,7 @@ export class RoleCardRepository {
       const row = this.db.prepare('SELECT snapshot, created_at FROM role_card_revisions WHERE id = ? AND card_id = ?').get(revisionId, id) as
         | { snapshot: string; created_at: string }
         | undefined;
-      if (!row) throw notFound(`Revision ${revisionId} of role card ${id}`);
+      if (!row) throw keyedError('not_found', 'revisionNotFound', { revision: revisionId, card: id }, `Revision ${revisionId} of role card ${id} was not found; it may have been removed. Refresh and try again.`);
       this.replace(id, current, this.snapshot(row.snapshot), `reverted to the version before ${row.created_at}`);
       return this.get(id);
     });
@@ -381,7 +383,7 @@ export class RoleCardRepository {
   byIds(ids: number[]): RoleCardView[] {
     const exists = this.statement('exists', 'SELECT 1 FROM role_cards WHERE id = ?');
     const missing = ids.filter((id) => exists.get(id) === undefined);
-    if (missing.length > 0) throw notFound(`Role card ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? '…' : ''}`);
+    if (missing.length > 0) throw notFound('roleCard', `${missing.slice(0, 5).join(', ')}${missing.length > 5 ? '…' : ''}`);
     return ids.map((id) => this.get(id));
   }
 

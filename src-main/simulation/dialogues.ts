@@ -12,7 +12,7 @@ import type {
   RunKind,
   SessionStatus,
 } from '../contract/simulation';
-import { DomainError, notFound } from '../common/errors';
+import { keyedError, notFound } from '../common/errors';
 import type { Db } from '../storage/database';
 import { writeTransaction } from '../storage/transaction';
 
@@ -200,7 +200,7 @@ export class DialogueRepository {
 
   get(id: number): DialogueDetail {
     const summary = this.summaries([id])[0];
-    if (!summary) throw notFound(`Dialogue ${id}`);
+    if (!summary) throw notFound('dialogue', id);
     const extra = this.db.prepare('SELECT card_text, error, error_kind FROM sim_sessions WHERE id = ?').get(id) as {
       card_text: string | null;
       error: string | null;
@@ -269,7 +269,7 @@ export class DialogueRepository {
            WHERE s.id IN (SELECT value FROM json_each(?)) AND j.status = 'running'`,
         )
         .get(JSON.stringify(ids)) as { n: number };
-      if (busy.n > 0) throw new DomainError('conflict', 'Some of these dialogues belong to a run that is running; pause or cancel it first.');
+      if (busy.n > 0) throw keyedError('conflict', 'dialoguesInRunningRun', {}, 'Some of these dialogues belong to a run that is running; pause or cancel it first.');
       const runs = this.db.prepare('SELECT DISTINCT run_id FROM sim_sessions WHERE id IN (SELECT value FROM json_each(?))').all(JSON.stringify(ids)) as { run_id: number }[];
       const removed = this.db.prepare('DELETE FROM sim_sessions WHERE id IN (SELECT value FROM json_each(?))').run(JSON.stringify(ids)).changes;
       const recount = this.db.prepare('UPDATE sim_runs SET session_count = (SELECT count(*) FROM sim_sessions WHERE run_id = ?) WHERE id = ?');

@@ -3,7 +3,7 @@ import { basename, extname, join } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { CardLanguage } from '../contract/role-card';
 import type { AgentRole, DialogueImportInput, DialogueImportResult, EndReason } from '../contract/simulation';
-import { DomainError } from '../common/errors';
+import { DomainError, keyedError } from '../common/errors';
 import { now } from '../common/time';
 import type { Db } from '../storage/database';
 import { writeTransaction } from '../storage/transaction';
@@ -127,7 +127,7 @@ export async function importDialogues(
   try {
     stat = statSync(input.path);
   } catch {
-    throw new DomainError('not_found', `Nothing at ${input.path}: give the dialogue/ folder or a .json/.jsonl file.`);
+    throw keyedError('not_found', 'importNothingAt', { path: input.path }, `Nothing at ${input.path}: give the dialogue/ folder or a .json/.jsonl file.`);
   }
   const files = stat.isDirectory()
     ? readdirSync(input.path)

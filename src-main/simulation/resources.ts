@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { CardLanguage } from '../contract/role-card';
-import { DomainError } from '../common/errors';
+import { DomainError, keyedError } from '../common/errors';
 
 // Shipped, user-visible files (resources/): prompt templates and termination lists. Where
 // they live differs by how the code runs, so the folder is passed in (AppContext.resourcesDir)
@@ -39,9 +39,12 @@ function readResource(dir: string, relative: string): string {
   try {
     return readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
   } catch {
-    throw new DomainError('unavailable', `A shipped file is missing: ${file}. Reinstall SimPsy Studio, or point SIMPSY_RESOURCES at its resources folder.`);
+    throw missingResource(file);
   }
 }
+
+export const missingResource = (file: string) =>
+  keyedError('unavailable', 'resourceMissing', { file }, `A shipped file is missing: ${file}. Reinstall SimPsy Studio, or point SIMPSY_RESOURCES at its resources folder.`);
 
 export function readOptionalResource(dir: string, relative: string): string | null {
   const file = join(dir, relative);

@@ -156,7 +156,7 @@ export class SimulationStore {
 
   run(runId: number): RunRow {
     const row = this.s('SELECT * FROM sim_runs WHERE id = ?').get(runId) as RunRow | undefined;
-    if (!row) throw notFound(`Run ${runId}`);
+    if (!row) throw notFound('run', runId);
     return row;
   }
 
@@ -169,7 +169,7 @@ export class SimulationStore {
   }
 
   removeRun(runId: number): void {
-    if (this.s('DELETE FROM sim_runs WHERE id = ?').run(runId).changes === 0) throw notFound(`Run ${runId}`);
+    if (this.s('DELETE FROM sim_runs WHERE id = ?').run(runId).changes === 0) throw notFound('run', runId);
   }
 
   /** Execution (re)starts: sessions a dead process left running are free again; pace counts from now. */
@@ -209,7 +209,7 @@ export class SimulationStore {
     const row = this.s('SELECT id, run_id, status, card_text FROM sim_sessions WHERE id = ?').get(sessionId) as
       | { id: number; run_id: number; status: SessionStatus; card_text: string | null }
       | undefined;
-    if (!row) throw notFound(`Session ${sessionId}`);
+    if (!row) throw notFound('session', sessionId);
     const turns = this.s('SELECT role, content FROM sim_messages WHERE session_id = ? ORDER BY idx').all(sessionId) as Turn[];
     const rejected = this.s('SELECT count(*) AS n FROM sim_calls WHERE session_id = ? AND idx = ? AND accepted = 0').get(sessionId, turns.length) as { n: number };
     return { id: row.id, runId: row.run_id, status: row.status, cardText: row.card_text, turns, rejectedForNext: rejected.n };

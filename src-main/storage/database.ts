@@ -1,16 +1,11 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { databaseFailure } from './failure';
 import { migrate } from './migrate';
+import { BUSY_TIMEOUT_MS } from './transaction';
 
 export type Db = Database.Database;
-
-/**
- * How long a writer waits for another process's write transaction (every write takes the
- * lock up front, see transaction.ts). The longest holder is a large card import: 9,275
- * cards were one 5 s transaction on a loaded 2-core machine; waiting beats failing.
- */
-export const BUSY_TIMEOUT_MS = 30_000;
 
 export interface OpenOptions {
   /** Path to a better-sqlite3 native binding built for a different ABI (Electron's). */
@@ -23,8 +18,18 @@ export interface OpenOptions {
  * to the current schema. WAL lets the CLI read while the app writes; synchronous=NORMAL is
  * durable across application crashes in WAL mode and only risks the last commits on power
  * loss, which the simulation engine tolerates because it resumes from the last saved turn.
+ * A file that cannot be used (damaged, not SQLite, read-only, a folder…) is refused with one
+ * line naming it and what to do (storage/failure.ts).
  */
 export function openDatabase(file: string, options: OpenOptions = {}): Db {
+  try {
+    return open(file, options);
+  } catch (error) {
+    throw databaseFailure(error, file, 'open') ?? error;
+  }
+}
+
+function open(file: string, options: OpenOptions): Db {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file, {
     nativeBinding: options.nativeBinding,
