@@ -18,13 +18,18 @@ function printCheck(r: DatabaseCheck): void {
     out(`${r.file}: ok (${size(r.bytes)}, ${schema}; integrity and foreign keys checked).`);
     return;
   }
+  if (r.notSqlite) {
+    err(`${r.file} is not an SQLite database (${size(r.bytes)}): another kind of file, or damaged beyond reading. Choose another file with --db.`);
+    return;
+  }
   err(`${r.file} is damaged (${size(r.bytes)}):`);
   if (r.unreadable) err(`  SQLite cannot read it: ${r.unreadable}`);
   for (const line of r.integrity.slice(0, 10)) err(`  ${line}`);
   if (r.integrity.length > 10) err(`  … and ${r.integrity.length - 10}${r.integrity.length === 100 ? '+' : ''} more integrity problems`);
   if (r.foreignKeys.length) {
-    const shown = r.foreignKeys.slice(0, 5).map((f) => `${f.table} row ${f.rowid ?? '?'} → missing ${f.parent}`).join('; ');
-    err(`  ${r.foreignKeys.length} rows refer to rows that do not exist: ${shown}${r.foreignKeys.length > 5 ? '; …' : ''}`);
+    const n = r.foreignKeys.length;
+    const shown = r.foreignKeys.slice(0, 5).map((f) => `${f.table} ${f.rowid === null ? 'row' : `row ${f.rowid}`} → missing ${f.parent}`).join('; ');
+    err(`  ${n === 1 ? '1 row refers' : `${n} rows refer`} to rows that do not exist: ${shown}${n > 5 ? '; …' : ''}`);
   }
   err('What to do: keep this file as it is, and restore your latest backup (simpsy db backup FILE makes one).');
   err(`Without a backup, the sqlite3 tool can salvage what is still readable: sqlite3 '${r.file}' .recover | sqlite3 recovered.db`);

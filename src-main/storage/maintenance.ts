@@ -21,6 +21,8 @@ export interface DatabaseCheck {
   foreignKeys: { table: string; rowid: number | null; parent: string }[];
   /** Set when SQLite could not read the file far enough to check it. */
   unreadable?: string;
+  /** The file is not SQLite at all (or its header is destroyed). */
+  notSqlite?: boolean;
 }
 
 const MAX_LINES = 100;
@@ -60,7 +62,8 @@ export function checkDatabase(file: string): DatabaseCheck {
   } catch (error) {
     const code = String((error as { code?: unknown }).code ?? '');
     if (!code.startsWith('SQLITE_CORRUPT') && code !== 'SQLITE_NOTADB') throw databaseFailure(error, file, 'open') ?? error;
-    report.unreadable = code === 'SQLITE_NOTADB' ? 'not an SQLite database' : (error as Error).message;
+    report.unreadable = (error as Error).message;
+    if (code === 'SQLITE_NOTADB') report.notSqlite = true;
   } finally {
     db?.close();
   }
