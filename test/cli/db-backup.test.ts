@@ -1,15 +1,13 @@
 import Database from 'better-sqlite3';
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { syntheticCards } from '../role-cards/support';
+import { whileAnotherProcessWrites } from '../support/busy-writer';
 import { simpsy } from '../support/cli';
 import { tempDbPath, tempDir } from '../support/temp';
 
 // `simpsy db backup`: SQLite's online backup, taken while another process writes.
-
-const writer = join(__dirname, '../support/busy-writer.cjs');
 
 describe('simpsy db backup', () => {
   it('copies a database in use into a sound file with every card, and never overwrites', async () => {
@@ -18,17 +16,10 @@ describe('simpsy db backup', () => {
     writeFileSync(cards, syntheticCards(500).map((c) => JSON.stringify(c)).join('\n'));
     expect(await simpsy(['--db', db, 'cards', 'import', cards])).toMatchObject({ code: 0 });
 
-    const busy = spawn(process.execPath, [writer, db, '20', '5', '60000'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    await new Promise((resolve) => busy.stdout.once('data', resolve));
     const folder = tempDir();
     const target = join(folder, 'backup.db');
-    let backup;
-    try {
-      backup = await simpsy(['--db', db, 'db', 'backup', target]);
-    } finally {
-      busy.kill('SIGTERM');
-      await new Promise((resolve) => busy.once('exit', resolve));
-    }
+    const { result: backup, commits } = await whileAnotherProcessWrites(db, { holdMs: 20, gapMs: 5 }, () => simpsy(['--db', db, 'db', 'backup', target]));
+    expect(commits).toBeGreaterThan(0);
     expect(backup).toMatchObject({ code: 0, stderr: '', stdout: expect.stringMatching(new RegExp(`^Backed up ${db} to ${target} \\([\\d.]+ [KM]B, \\d+ pages\\)\\.\\n$`)) });
     expect(readdirSync(folder)).toEqual(['backup.db']); // no partial file left beside it
     expect(await simpsy(['--db', target, 'db', 'check'])).toMatchObject({ code: 0 });

@@ -1,17 +1,15 @@
 import Database from 'better-sqlite3';
-import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { syntheticCards } from '../role-cards/support';
+import { whileAnotherProcessWrites } from '../support/busy-writer';
 import { simpsy } from '../support/cli';
 import { tempDbPath, tempDir } from '../support/temp';
 
 // Two real processes writing one database: `simpsy cards import` of thousands of cards while
 // another process commits write transactions back to back. Every write takes the lock up
 // front and waits its turn, so the import finishes and its cards are all in the search index.
-
-const writer = join(__dirname, '../support/busy-writer.cjs');
 
 describe('concurrent writers', () => {
   it('a large cards import succeeds while another process keeps writing, and every card is searchable afterwards', async () => {
@@ -22,23 +20,9 @@ describe('concurrent writers', () => {
     writeFileSync(file, cards.map((c) => JSON.stringify(c)).join('\n'));
 
     // Holds the lock 40 ms of every 45: whenever the import writes, the other process is likely mid-transaction.
-    const busy = spawn(process.execPath, [writer, db, '40', '5', '180000'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let said = '';
-    busy.stdout.on('data', (d: Buffer) => (said += d.toString()));
-    await new Promise<void>((resolve, reject) => {
-      busy.stdout.on('data', () => said.includes('ready') && resolve());
-      busy.on('exit', (code) => reject(new Error(`the busy writer stopped early (${code})`)));
-    });
-    let imported;
-    try {
-      imported = await simpsy(['--db', db, 'cards', 'import', file]);
-    } finally {
-      busy.kill('SIGTERM');
-      await new Promise((resolve) => busy.once('exit', resolve));
-    }
+    const { result: imported, commits } = await whileAnotherProcessWrites(db, { holdMs: 40, gapMs: 5 }, () => simpsy(['--db', db, 'cards', 'import', file]));
     expect(imported.stderr).toBe('');
     expect(imported).toMatchObject({ code: 0, stdout: 'Imported 3000 of 3000 cards (jsonl, utf-8).\n' });
-    const commits = Number(/(\d+) commits/.exec(said)?.[1]);
     expect(commits).toBeGreaterThan(10); // the other process really did write meanwhile
 
     const check = new Database(db, { readonly: true });
