@@ -55,8 +55,8 @@ export function databaseFailure(error: unknown, file: string, when: 'open' | 'us
   }
   if (code.startsWith('SQLITE_READONLY') || code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || (code.startsWith('SQLITE_CANTOPEN') && !writable(folder))) {
     // SQLite opens a file it may not write read-only and fails at the first write; in WAL
-    // mode it also needs to create <file>-wal and <file>-shm beside it.
-    // Both writable now: the file was read-only when this process opened it.
+    // mode it also needs to create <file>-wal and <file>-shm beside it. If both are
+    // writable by now, the file was read-only when this process opened it.
     if (existsSync(file) && (!writable(file) || writable(folder))) {
       return keyedError('unavailable', 'dbReadOnlyFile', { file }, `${file} is read-only: make it writable (chmod u+w), or work on a copy with --db. Reading still works.`);
     }
