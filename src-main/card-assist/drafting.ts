@@ -133,7 +133,7 @@ export async function draftCard(
       return await chat(target, messages, { timeoutMs, overrides: jsonMode ? { responseFormat: 'json_object' } : {} });
     } catch (error) {
       if (!(error instanceof CallFailed)) throw error;
-      if (!(jsonMode && error.failure.status === 400)) throw new DomainError('unavailable', `Drafting failed: ${error.failure.message}`);
+      if (!(jsonMode && error.failure.status === 400)) throw new DomainError('unavailable', `Drafting failed: ${error.failure.message}`, undefined, error.failure.said);
       // Not every OpenAI-compatible server knows response_format: ask again without it.
       jsonMode = false;
       return ask();

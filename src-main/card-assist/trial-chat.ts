@@ -115,7 +115,7 @@ export class TrialChats {
       return reply(false, answer.usage);
     } catch (error) {
       if (error instanceof CallAborted) return reply(true);
-      if (error instanceof CallFailed) throw new DomainError('unavailable', error.failure.message);
+      if (error instanceof CallFailed) throw new DomainError('unavailable', error.failure.message, undefined, error.failure.said);
       throw error;
     } finally {
       this.inFlight.delete(input.chatId);

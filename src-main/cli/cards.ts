@@ -94,7 +94,10 @@ export function cardsCommand(program: Command, withContext: WithContext): void {
         const split = oneOf<Split>('--split', o.split, splits);
         const list = ctx.cards.all({ ...(split ? { split } : {}), ...(o.search ? { query: o.search } : {}) });
         if (o.json) return printJson(list);
-        if (list.length === 0) return out('No cards. Import some: simpsy cards import PATH');
+        if (list.length === 0) {
+          const pool = ctx.cards.count();
+          return out(pool === 0 ? 'No cards yet. Import some: simpsy cards import PATH' : `No card matches (${pool} card${pool === 1 ? '' : 's'} in all).`);
+        }
         const short = (s: string) => (s.length > 30 ? `${s.slice(0, 30)}…` : s).replace(/\s+/g, ' ');
         out(table(['ID', 'SPLIT', 'GENDER', 'AGE', 'OCCUPATION', 'COMPLAINT'], list.map((c) => [String(c.id), c.split, short(c.gender), short(c.age), short(c.occupation), short(c.chiefComplaint)])));
       }),

@@ -83,7 +83,10 @@ export function dialoguesCommand(program: Command, withContext: WithContext): vo
         if (!parsed.success) throw new DomainError('validation', `--limit must be a whole number from 1 to 500, got '${o.limit}'.`);
         const page = ctx.simulation.dialogues.list(parsed.data);
         if (o.json) return printJson(page);
-        if (page.total === 0) return out('No dialogues match.');
+        if (page.total === 0) {
+          const all = ctx.simulation.dialogues.list(dialogueListInput.parse({ limit: 1 })).total;
+          return out(all === 0 ? 'No dialogues yet. Run a simulation (simpsy simulate) or import some: simpsy dialogues import PATH' : `No dialogue matches (${all} in all).`);
+        }
         out(
           table(
             ['ID', 'RUN', 'CARD', 'TURNS', 'ENDED', 'PREVIEW'],

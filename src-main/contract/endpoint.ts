@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Said } from './errors';
 
 // An OpenAI-compatible model endpoint. The API key is write-only: it goes in through
 // `apiKey` (the app encrypts it) or is named by `apiKeyEnv` (read from the environment
@@ -101,4 +102,4 @@ export type ConnectionFailure =
 
 export type ConnectionTest =
   | { ok: true; latencyMs: number; model: string; reply: string }
-  | { ok: false; kind: ConnectionFailure; message: string; latencyMs: number };
+  | { ok: false; kind: ConnectionFailure; message: string; said?: Said; latencyMs: number };

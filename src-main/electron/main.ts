@@ -1,4 +1,4 @@
-import { app, BrowserWindow } from 'electron';
+import { app, BrowserWindow, dialog } from 'electron';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createAppContext, type AppContext } from '../app/context';
@@ -42,14 +42,22 @@ app.enableSandbox();
 
 void app.whenReady().then(() => {
   const nativeBinding = electronNativeBinding();
-  ctx = createAppContext({
-    dbPath: dbPathFromArgs(),
-    secrets: safeStorageBox(),
-    chooseFile: electronFileChooser,
-    version: app.getVersion(),
-    systemLocale: app.getLocale(),
-    ...(nativeBinding ? { nativeBinding } : {}),
-  });
+  try {
+    ctx = createAppContext({
+      dbPath: dbPathFromArgs(),
+      secrets: safeStorageBox(),
+      chooseFile: electronFileChooser,
+      version: app.getVersion(),
+      systemLocale: app.getLocale(),
+      ...(nativeBinding ? { nativeBinding } : {}),
+    });
+  } catch (error) {
+    // No window can work without the database: say why (the file and what to do) and quit,
+    // rather than leave a process with no window at all.
+    dialog.showErrorBox('SimPsy Studio cannot open its database', error instanceof Error ? error.message : String(error));
+    app.exit(1);
+    return;
+  }
   applySecurityPolicy(rendererFile, devServerUrl);
   registerIpc(createDispatch(createHandlerTable(), ctx), ctx.events, (url) => isAppUrl(url, rendererFile, devServerUrl));
   createWindow();

@@ -28,6 +28,6 @@ export async function testConnection(
   } catch (error) {
     // A missing key fails before any request, and is classified the same way.
     const failure = error instanceof CallFailed ? error.failure : classifyLlmError(error, { baseUrl: endpoint.baseUrl, model: endpoint.model, timeoutMs });
-    return { ok: false, kind: failure.kind, message: failure.message, latencyMs: elapsed() };
+    return { ok: false, kind: failure.kind, message: failure.message, ...(failure.said ? { said: failure.said } : {}), latencyMs: elapsed() };
   }
 }

@@ -1,5 +1,5 @@
 import type { JobView } from '../contract/job';
-import { DomainError } from '../common/errors';
+import { keyedError } from '../common/errors';
 import type { JobStore } from './store';
 
 /** Thrown by `checkpoint()` when the job was asked to stop; the runner records it as cancelled. */
@@ -94,7 +94,7 @@ export class JobRunner {
     }
     if (job.status === 'queued') return this.store.transition(jobId, 'paused', { message: 'Paused' });
     if (job.status === 'running') {
-      throw new DomainError('conflict', `Job ${jobId} is running in another process; pause it there (Ctrl-C in the terminal running it).`);
+      throw keyedError('conflict', 'jobRunningElsewhere', { id: jobId }, `Job ${jobId} is running in another process; pause it there (Ctrl-C in the terminal running it).`);
     }
     return job;
   }

@@ -183,7 +183,7 @@ export class JobStore {
 
   private row(id: number): JobRow {
     const row = this.db.prepare('SELECT * FROM jobs WHERE id = ?').get(id) as JobRow | undefined;
-    if (!row) throw notFound(`Job ${id}`);
+    if (!row) throw notFound('job', id);
     return row;
   }
 }

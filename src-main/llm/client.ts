@@ -1,5 +1,5 @@
 import OpenAI from 'openai';
-import { DomainError } from '../common/errors';
+import { keyedError } from '../common/errors';
 import type { EndpointRecord } from '../endpoints/repository';
 import type { SecretBox } from '../endpoints/secret-box';
 import type { LlmEndpoint } from './params';
@@ -22,8 +22,10 @@ export function resolveApiKey(
 ): string | undefined {
   if (endpoint.apiKeyCipher) {
     if (!secrets.available) {
-      throw new DomainError(
+      throw keyedError(
         'unavailable',
+        'apiKeyOnlyInApp',
+        { endpoint: endpoint.name },
         `Endpoint '${endpoint.name}' has a key saved by the app, which only the app can decrypt. Here, name an environment variable that holds it (--api-key-env).`,
       );
     }
@@ -32,8 +34,10 @@ export function resolveApiKey(
   if (endpoint.apiKeyEnv) {
     const value = env[endpoint.apiKeyEnv];
     if (!value) {
-      throw new DomainError(
+      throw keyedError(
         'unavailable',
+        'apiKeyEnvUnset',
+        { endpoint: endpoint.name, variable: endpoint.apiKeyEnv },
         `Endpoint '${endpoint.name}' reads its API key from $${endpoint.apiKeyEnv}, which is not set. Export it and try again.`,
       );
     }

@@ -1,7 +1,7 @@
 import { existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { CardExportInput, ExportResult } from '../contract/role-card';
-import { DomainError } from '../common/errors';
+import { DomainError, keyedError } from '../common/errors';
 import { now } from '../common/time';
 import { writeCsv } from './formats/csv';
 import { writeJson, writeJsonLines } from './formats/json';
@@ -13,7 +13,7 @@ import type { RoleCardRepository } from './repository';
 
 export function exportCards(repo: RoleCardRepository, input: CardExportInput): ExportResult {
   const cards = input.ids ? repo.byIds(input.ids) : repo.all(input.filter ?? {});
-  if (cards.length === 0) throw new DomainError('not_found', 'No cards to export: the selection is empty.');
+  if (cards.length === 0) throw keyedError('not_found', 'exportEmpty', {}, 'No cards to export: the selection is empty.');
   try {
     if (input.format === 'paper') {
       if (existsSync(input.path) && !statSync(input.path).isDirectory()) {
@@ -28,12 +28,12 @@ export function exportCards(repo: RoleCardRepository, input: CardExportInput): E
     if (error instanceof DomainError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOSPC' ? 'the disk is full' : code ?? 'error';
-    throw new DomainError('unavailable', `Cannot write ${input.path} (${why}). Choose another place.`);
+    throw keyedError('unavailable', 'cannotWrite', { path: input.path, why }, `Cannot write ${input.path} (${why}). Choose another place.`);
   }
 }
 
 function writeAtomically(path: string, text: string): void {
-  if (!existsSync(dirname(path))) throw new DomainError('not_found', `The folder ${dirname(path)} does not exist.`);
+  if (!existsSync(dirname(path))) throw keyedError('not_found', 'exportFolderMissing', { folder: dirname(path) }, `The folder ${dirname(path)} does not exist.`);
   if (existsSync(path) && statSync(path).isDirectory()) throw new DomainError('validation', `${path} is a folder; give a file name.`);
   const temp = `${path}.${process.pid}.tmp`;
   try {

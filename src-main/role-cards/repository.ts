@@ -13,10 +13,11 @@ import {
   type RoleCardSummary,
   type RoleCardView,
 } from '../contract/role-card';
-import { DomainError, notFound } from '../common/errors';
+import { DomainError, keyedError, notFound } from '../common/errors';
 import { now } from '../common/time';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Db } from '../storage/database';
+import { writeTransaction } from '../storage/transaction';
 import { checkFields, complaintKey, contentHash, fieldsOf, genderKey } from './card';
 import { buildCardQuery, orderBy } from './query';
 import { profileSql005 } from '../storage/migrations/005_cards_as_written';
@@ -150,7 +151,7 @@ export class RoleCardRepository {
 
   get(id: number): RoleCardView {
     const row = this.statement('get', 'SELECT * FROM role_cards WHERE id = ?').get(id) as CardRow | undefined;
-    if (!row) throw notFound(`Role card ${id}`);
+    if (!row) throw notFound('roleCard', id);
     return toView(row, this.tagsOf(id));
   }
 
@@ -174,18 +175,18 @@ export class RoleCardRepository {
     cards: { card: RoleCardFields; times?: { createdAt?: string; updatedAt?: string }; keys?: CardKeys }[],
     options: { deferIndex?: boolean } = {},
   ): number[] {
-    return this.db.transaction(() => {
+    return writeTransaction(this.db, () => {
       const ids = cards.map((c) => this.insertRow(c.card, c.times, c.keys));
       const list = JSON.stringify(ids);
       if (options.deferIndex) this.statement('pend', 'INSERT INTO role_card_fts_pending (card_id) SELECT value FROM json_each(?)').run(list);
       else this.index(list);
       return ids;
-    })();
+    });
   }
 
   /** Adds up to `max` pending cards to the search index, in one transaction; returns how many. */
   indexPending(max = 500): number {
-    return this.db.transaction(() => {
+    return writeTransaction(this.db, () => {
       const ids = (this.statement('pending', 'SELECT card_id FROM role_card_fts_pending ORDER BY card_id LIMIT ?').all(max) as { card_id: number }[]).map(
         (r) => r.card_id,
       );
@@ -194,7 +195,7 @@ export class RoleCardRepository {
       this.index(list);
       this.statement('unpend', 'DELETE FROM role_card_fts_pending WHERE card_id IN (SELECT value FROM json_each(?))').run(list);
       return ids.length;
-    })();
+    });
   }
 
   isOpen(): boolean {
@@ -239,11 +240,13 @@ export class RoleCardRepository {
   }
 
   update(input: CardUpdateInput): RoleCardView {
-    return this.db.transaction(() => {
+    return writeTransaction(this.db, () => {
       const current = this.get(input.id);
       if (input.ifUpdatedAt !== undefined && input.ifUpdatedAt !== current.updatedAt) {
-        throw new DomainError(
+        throw keyedError(
           'conflict',
+          'cardEditedElsewhere',
+          { id: input.id, at: current.updatedAt },
           `Role card ${input.id} was saved elsewhere at ${current.updatedAt}, after you opened it. Reload it and make your change again.`,
         );
       }
@@ -258,7 +261,7 @@ export class RoleCardRepository {
       if (!checked.ok) throw invalid(checked.issues);
       this.replace(input.id, current, checked.card, reason || 'edited');
       return this.get(input.id);
-    })();
+    });
   }
 
   /** Saves `before` as a revision and writes `next`; nothing happens when they are equal. */
@@ -287,7 +290,7 @@ export class RoleCardRepository {
   }
 
   remove(id: number): void {
-    if (this.db.prepare('DELETE FROM role_cards WHERE id = ?').run(id).changes === 0) throw notFound(`Role card ${id}`);
+    if (this.db.prepare('DELETE FROM role_cards WHERE id = ?').run(id).changes === 0) throw notFound('roleCard', id);
   }
 
   /** Newest first: each entry is the card as it was before the change it names. */
@@ -301,15 +304,15 @@ export class RoleCardRepository {
 
   /** Puts a card back as it was in a revision; the current state becomes a revision itself. */
   revert(id: number, revisionId: number): RoleCardView {
-    return this.db.transaction(() => {
+    return writeTransaction(this.db, () => {
       const current = this.get(id);
       const row = this.db.prepare('SELECT snapshot, created_at FROM role_card_revisions WHERE id = ? AND card_id = ?').get(revisionId, id) as
         | { snapshot: string; created_at: string }
         | undefined;
-      if (!row) throw notFound(`Revision ${revisionId} of role card ${id}`);
+      if (!row) throw keyedError('not_found', 'revisionNotFound', { revision: revisionId, card: id }, `Revision ${revisionId} of role card ${id} was not found; it may have been removed. Refresh and try again.`);
       this.replace(id, current, this.snapshot(row.snapshot), `reverted to the version before ${row.created_at}`);
       return this.get(id);
-    })();
+    });
   }
 
   private snapshot(json: string): RoleCardFields {
@@ -388,7 +391,7 @@ export class RoleCardRepository {
   byIds(ids: number[]): RoleCardView[] {
     const exists = this.statement('exists', 'SELECT 1 FROM role_cards WHERE id = ?');
     const missing = ids.filter((id) => exists.get(id) === undefined);
-    if (missing.length > 0) throw notFound(`Role card ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? '…' : ''}`);
+    if (missing.length > 0) throw notFound('roleCard', `${missing.slice(0, 5).join(', ')}${missing.length > 5 ? '…' : ''}`);
     return ids.map((id) => this.get(id));
   }
 
@@ -398,7 +401,7 @@ export class RoleCardRepository {
 
   /** Applies one action to many cards in one transaction; returns how many changed. */
   bulk(ids: number[], action: CardBulkAction): number {
-    return this.db.transaction(() => {
+    return writeTransaction(this.db, () => {
       if (action.kind === 'delete') {
         const del = this.db.prepare('DELETE FROM role_cards WHERE id = ?');
         return ids.reduce((n, id) => n + del.run(id).changes, 0);
@@ -415,12 +418,12 @@ export class RoleCardRepository {
         if (this.replace(id, current, next, reason)) changed++;
       }
       return changed;
-    })();
+    });
   }
 
   /** Moves cards between splits (the seeded split); records a revision for each moved card. */
   setSplits(moves: { id: number; split: RoleCardFields['split'] }[], reason: string): number {
-    return this.db.transaction(() => {
+    return writeTransaction(this.db, () => {
       let moved = 0;
       for (const { id, split } of moves) {
         const current = this.get(id);
@@ -428,7 +431,7 @@ export class RoleCardRepository {
         if (this.replace(id, current, { ...fieldsOf(current), split }, reason)) moved++;
       }
       return moved;
-    })();
+    });
   }
 
   /** Every card's id, split and content hash: what the seeded split orders by. */

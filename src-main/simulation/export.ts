@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { CardLanguage } from '../contract/role-card';
 import type { AgentRole, DialogueExportFormat, DialogueExportInput, DialogueExportResult, EndReason, RunSnapshot } from '../contract/simulation';
-import { DomainError } from '../common/errors';
+import { keyedError } from '../common/errors';
 import type { Db } from '../storage/database';
 import type { DialogueRepository } from './dialogues';
 import { counselorTemplate } from './resources';
@@ -82,7 +82,7 @@ export async function exportDialogues(db: Db, repo: DialogueRepository, resource
       // already closed
     }
     rmSync(partial, { force: true });
-    throw new DomainError('unavailable', `Could not write ${input.path}: ${(error as Error).message}`);
+    throw keyedError('unavailable', 'cannotWrite', { path: input.path, why: (error as Error).message }, `Could not write ${input.path}: ${(error as Error).message}`);
   }
   return { path: input.path, format: input.format, count, lines: count };
 }

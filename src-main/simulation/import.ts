@@ -3,9 +3,10 @@ import { basename, extname, join } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { CardLanguage } from '../contract/role-card';
 import type { AgentRole, DialogueImportInput, DialogueImportResult, EndReason } from '../contract/simulation';
-import { DomainError } from '../common/errors';
+import { DomainError, keyedError } from '../common/errors';
 import { now } from '../common/time';
 import type { Db } from '../storage/database';
+import { writeTransaction } from '../storage/transaction';
 import { defaultTerminationPhrases } from './resources';
 import { terminationMatcher } from './termination';
 import type { SimulationStore } from './store';
@@ -126,7 +127,7 @@ export async function importDialogues(
   try {
     stat = statSync(input.path);
   } catch {
-    throw new DomainError('not_found', `Nothing at ${input.path}: give the dialogue/ folder or a .json/.jsonl file.`);
+    throw keyedError('not_found', 'importNothingAt', { path: input.path }, `Nothing at ${input.path}: give the dialogue/ folder or a .json/.jsonl file.`);
   }
   const files = stat.isDirectory()
     ? readdirSync(input.path)
@@ -198,12 +199,12 @@ function insertSlice(db: Db, runId: number, offset: number, slice: (Parsed & { e
      VALUES (?, ?, NULL, 1, NULL, ?, 'ended', ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const message = db.prepare('INSERT INTO sim_messages (session_id, idx, role, content, call_id, created_at) VALUES (?, ?, ?, ?, NULL, ?)');
-  db.transaction(() => {
+  writeTransaction(db, () => {
     const stamp = now();
     slice.forEach((d, i) => {
       const turns = d.messages.filter((m) => m.role === 'counselor').length;
       const id = Number(session.run(runId, offset + i + 1, d.externalId, d.end, d.phrase, turns, d.messages.length, stamp, stamp, stamp, stamp).lastInsertRowid);
       d.messages.forEach((m, idx) => message.run(id, idx, m.role, m.content, stamp));
     });
-  })();
+  });
 }

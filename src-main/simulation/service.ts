@@ -13,7 +13,7 @@ import type {
   RunSummary,
   TemplateDefaults,
 } from '../contract/simulation';
-import { DomainError } from '../common/errors';
+import { keyedError } from '../common/errors';
 import type { Db } from '../storage/database';
 import { resolveRun, templateDefaults } from './config';
 import { DialogueRepository } from './dialogues';
@@ -137,7 +137,7 @@ export class SimulationService {
   remove(ctx: AppContext, runId: number): void {
     const row = this.store.run(runId);
     if (row.job_id !== null && ctx.jobs.get(row.job_id).status === 'running') {
-      throw new DomainError('conflict', `Run ${runId} is running; pause or cancel it before deleting it.`);
+      throw keyedError('conflict', 'runRunning', { id: runId }, `Run ${runId} is running; pause or cancel it before deleting it.`);
     }
     this.store.removeRun(runId);
   }
@@ -176,17 +176,17 @@ export class SimulationService {
     const jobId = this.jobIdOf(runId);
     const job = ctx.jobs.get(jobId);
     if (job.status === 'running') {
-      throw new DomainError('conflict', `Run ${runId} is already running in another process; pause it there, or wait.`);
+      throw keyedError('conflict', 'runRunningElsewhere', { id: runId }, `Run ${runId} is already running in another process; pause it there, or wait.`);
     }
     if (job.status === 'done' || job.status === 'cancelled') {
-      throw new DomainError('conflict', `Run ${runId} is ${job.status === 'done' ? 'finished' : 'cancelled'}; there is nothing to resume.`);
+      throw keyedError('conflict', 'runEnded', { id: runId, status: job.status }, `Run ${runId} is ${job.status === 'done' ? 'finished' : 'cancelled'}; there is nothing to resume.`);
     }
     return { jobId, job };
   }
 
   private jobIdOf(runId: number): number {
     const row = this.store.run(runId);
-    if (row.job_id === null) throw new DomainError('conflict', `Run ${runId} is an imported dataset; it does not run.`);
+    if (row.job_id === null) throw keyedError('conflict', 'runIsImported', { id: runId }, `Run ${runId} is an imported dataset; it does not run.`);
     return row.job_id;
   }
 }

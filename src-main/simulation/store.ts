@@ -4,6 +4,7 @@ import type { AgentRole, EndReason, RejectionReason, RunKind, RunSnapshot, Sessi
 import { notFound } from '../common/errors';
 import { now } from '../common/time';
 import type { Db } from '../storage/database';
+import { writeTransaction } from '../storage/transaction';
 import type { Usage } from '../llm/usage';
 import type { Turn } from './views';
 
@@ -107,16 +108,16 @@ export class SimulationStore {
     this.queued = [];
     const results: { ok: boolean; value: unknown }[] = [];
     try {
-      this.db.transaction(() => {
+      writeTransaction(this.db, () => {
         for (const item of batch) {
           // A savepoint each: one failing write (a constraint) does not undo the others.
           try {
-            results.push({ ok: true, value: this.db.transaction(item.work)() });
+            results.push({ ok: true, value: writeTransaction(this.db, item.work) });
           } catch (error) {
             results.push({ ok: false, value: error });
           }
         }
-      })();
+      });
     } catch (error) {
       for (const item of batch) item.reject(error);
       return;
@@ -133,7 +134,7 @@ export class SimulationStore {
   // ---- runs
 
   createRun(run: { kind: RunKind; title: string; language: CardLanguage; config: RunSnapshot | Record<string, unknown>; appVersion: string; jobId: number | null }, sessions: NewSession[]): number {
-    return this.db.transaction(() => {
+    return writeTransaction(this.db, () => {
       const stamp = now();
       const info = this.s(
         `INSERT INTO sim_runs (job_id, kind, title, language, config, app_version, session_count, created_at, updated_at)
@@ -146,7 +147,7 @@ export class SimulationStore {
       );
       sessions.forEach((s, i) => insert.run(runId, i + 1, s.cardId, s.repetition, s.cardText, s.externalId ?? null, stamp, stamp));
       return runId;
-    })();
+    });
   }
 
   attachJob(runId: number, jobId: number): void {
@@ -155,7 +156,7 @@ export class SimulationStore {
 
   run(runId: number): RunRow {
     const row = this.s('SELECT * FROM sim_runs WHERE id = ?').get(runId) as RunRow | undefined;
-    if (!row) throw notFound(`Run ${runId}`);
+    if (!row) throw notFound('run', runId);
     return row;
   }
 
@@ -168,16 +169,16 @@ export class SimulationStore {
   }
 
   removeRun(runId: number): void {
-    if (this.s('DELETE FROM sim_runs WHERE id = ?').run(runId).changes === 0) throw notFound(`Run ${runId}`);
+    if (this.s('DELETE FROM sim_runs WHERE id = ?').run(runId).changes === 0) throw notFound('run', runId);
   }
 
   /** Execution (re)starts: sessions a dead process left running are free again; pace counts from now. */
   beginExecution(runId: number): void {
-    this.db.transaction(() => {
+    writeTransaction(this.db, () => {
       const stamp = now();
       this.s(`UPDATE sim_sessions SET status = 'pending', updated_at = ? WHERE run_id = ? AND status = 'running'`).run(stamp, runId);
       this.s('UPDATE sim_runs SET resumed_at = ?, updated_at = ? WHERE id = ?').run(stamp, stamp, runId);
-    })();
+    });
   }
 
   /** Execution stopped (paused, failed): sessions not ended are no longer running. */
@@ -191,7 +192,7 @@ export class SimulationStore {
 
   /** Ends every session of the run that has not ended, as cancelled. */
   cancelUnfinished(runId: number): number[] {
-    return this.db.transaction(() => {
+    return writeTransaction(this.db, () => {
       const ids = this.unfinishedSessionIds(runId);
       const stamp = now();
       this.s(
@@ -199,7 +200,7 @@ export class SimulationStore {
          WHERE run_id = ? AND status != 'ended'`,
       ).run(stamp, stamp, runId);
       return ids;
-    })();
+    });
   }
 
   // ---- sessions
@@ -208,7 +209,7 @@ export class SimulationStore {
     const row = this.s('SELECT id, run_id, status, card_text FROM sim_sessions WHERE id = ?').get(sessionId) as
       | { id: number; run_id: number; status: SessionStatus; card_text: string | null }
       | undefined;
-    if (!row) throw notFound(`Session ${sessionId}`);
+    if (!row) throw notFound('session', sessionId);
     const turns = this.s('SELECT role, content FROM sim_messages WHERE session_id = ? ORDER BY idx').all(sessionId) as Turn[];
     const rejected = this.s('SELECT count(*) AS n FROM sim_calls WHERE session_id = ? AND idx = ? AND accepted = 0').get(sessionId, turns.length) as { n: number };
     return { id: row.id, runId: row.run_id, status: row.status, cardText: row.card_text, turns, rejectedForNext: rejected.n };

@@ -111,6 +111,6 @@ describe('simpsy endpoints', () => {
     raw.prepare("INSERT INTO schema_migrations VALUES (999, 'future', 'x')").run();
     raw.close();
     const result = await simpsy(['--db', db, 'endpoints', 'list']);
-    expect(result).toMatchObject({ code: 1, stderr: expect.stringMatching(/^simpsy: The database was created by a newer SimPsy Studio/) });
+    expect(result).toMatchObject({ code: 1, stderr: expect.stringMatching(/^simpsy: The database \S+simpsy\.db was created by a newer SimPsy Studio/) });
   });
 });

@@ -12,11 +12,14 @@ export interface CliResult {
 }
 
 /** Runs the built `simpsy` as a user would: a real process, its own environment, no shell. */
-export function simpsy(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+export function simpsy(args: string[], env: NodeJS.ProcessEnv = {}, options: { cwd?: string; uid?: number; gid?: number } = {}): Promise<CliResult> {
   if (!existsSync(built)) throw new Error(`No built CLI at ${built}: run \`npm run build\` first.`);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [bin, ...args], {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+      ...(options.cwd ? { cwd: options.cwd } : {}),
+      // Another user (tests running as root, where file modes do not stop writes).
+      ...(options.uid !== undefined ? { uid: options.uid, gid: options.gid ?? options.uid } : {}),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

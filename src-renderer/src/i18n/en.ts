@@ -2,6 +2,8 @@
 // as `Messages`, so a key missing from (or extra in) either language fails to compile.
 // Strings that need values are functions, so translators can place them freely.
 
+import apiErrors from './api-errors.en';
+
 const en = {
   app: {
     name: 'SimPsy Studio',
@@ -854,6 +856,8 @@ const en = {
     loadJobs: 'Could not load the background tasks',
     cancelJob: 'Could not cancel the task',
   },
+  /** Errors from main, by key (contract/errors.ts). */
+  apiErrors,
 };
 
 export type Messages = typeof en;

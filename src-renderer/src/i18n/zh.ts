@@ -1,3 +1,4 @@
+import apiErrors from './api-errors.zh';
 import type { Messages } from './en';
 
 // 中文界面文案。类型为 Messages：与 en.ts 的键必须完全一致，缺漏或多余都会编译失败。
@@ -840,6 +841,7 @@ const zh: Messages = {
     loadJobs: '无法加载后台任务',
     cancelJob: '无法取消任务',
   },
+  apiErrors,
 };
 
 export default zh;

@@ -1,6 +1,8 @@
 import type { ApiError } from '@contract';
 import type { MessageInstance } from 'antd/es/message/interface';
 import type { NotificationInstance } from 'antd/es/notification/interface';
+import { currentMessages } from '../i18n';
+import { apiErrorText } from './error-text';
 
 // Store actions run outside React, but antd's message/notification only pick up the theme
 // and locale through <App>'s hooks. <FeedbackBridge> hands those instances over here.
@@ -19,13 +21,14 @@ export function connectFeedback(next: Feedback): () => void {
   };
 }
 
-/** A failed request: a short title in the UI language, the detail from main on its own line. */
+/** A failed request: a short title and main's detail on its own line, both in the UI language. */
 export function notifyError(title: string, error: ApiError): void {
+  const description = apiErrorText(error, currentMessages());
   if (!feedback) {
-    console.error(title, error.message);
+    console.error(title, description);
     return;
   }
-  feedback.notification.error({ title, description: error.message, placement: 'bottomRight', duration: 8 });
+  feedback.notification.error({ title, description, placement: 'bottomRight', duration: 8 });
 }
 
 export function notifySuccess(text: string): void {

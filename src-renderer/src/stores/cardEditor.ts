@@ -2,6 +2,7 @@ import type { ApiError, CardLanguage, RoleCardView } from '@contract';
 import { create } from 'zustand';
 import { currentMessages } from '../i18n';
 import { call } from '../lib/call';
+import { apiErrorText } from '../lib/error-text';
 import { notifyError, notifySuccess } from '../lib/feedback';
 import {
   blankValues,
@@ -360,14 +361,14 @@ export const cardEditorActions = {
 
 function failed(error: ApiError): void {
   if (error.code === 'conflict') {
-    set({ status: 'conflict', saveError: error.message });
+    set({ status: 'conflict', saveError: apiErrorText(error, currentMessages()) });
     return;
   }
   if (error.code === 'validation' && error.issues?.length) {
     set({ status: 'invalid', serverErrors: placeServerIssues(error), showAllErrors: true, saveError: null });
     return;
   }
-  set({ status: 'error', saveError: error.message });
+  set({ status: 'error', saveError: apiErrorText(error, currentMessages()) });
 }
 
 // ── Selectors ──────────────────────────────────────────────────────────────────

@@ -22,6 +22,7 @@ import type {
 import { create } from 'zustand';
 import { currentMessages } from '../i18n';
 import { call, compact } from '../lib/call';
+import { apiErrorText } from '../lib/error-text';
 import { notifyError, notifySuccess } from '../lib/feedback';
 
 // The pool of role cards: the filter and sort the counselor chose, the pages of the list
@@ -425,9 +426,10 @@ export const roleCardsActions = {
   },
 };
 
+/** A failure shown inside a dialog: each field's problem, or the error in the UI language. */
 export function errorText(error: ApiError): string {
   if (error.issues?.length) return error.issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('\n');
-  return error.message;
+  return apiErrorText(error, currentMessages());
 }
 
 // ── Selectors ──────────────────────────────────────────────────────────────────

@@ -2,8 +2,9 @@ import { CheckOutlined, CopyOutlined, EditOutlined, LoadingOutlined } from '@ant
 import type { CardRender } from '@contract';
 import { Alert, Button, Flex, Segmented, Tag, Tooltip, Typography } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
-import { useT } from '../../i18n';
+import { currentMessages, useT } from '../../i18n';
 import { call } from '../../lib/call';
+import { apiErrorText } from '../../lib/error-text';
 import { selectDirty, useCardEditorStore } from '../../stores/cardEditor';
 import { renderableDraft, validate } from '../../stores/cardForm';
 import { usePromptsStore } from '../../stores/prompts';
@@ -50,7 +51,7 @@ export function PreviewPanel() {
         setRender(result.value);
         setError(null);
       } else {
-        setError(result.error.message);
+        setError(apiErrorText(result.error, currentMessages()));
       }
     });
     return () => {

@@ -63,8 +63,8 @@ export function EndpointForm({ open, endpoint, onClose }: { open: boolean; endpo
     const { fields, unplaced } = placeIssues(result.error.issues ?? [], result.error.code, t.form.errors);
     form.setFields(fields);
     if (fields.length === 0 || unplaced.length > 0) {
-      const message = unplaced.length ? unplaced.map((i) => i.message).join('; ') : result.error.message;
-      notifyError(t.form.saveFailed, { ...result.error, message });
+      // Issues no field shows are listed as they are; otherwise the error itself, in the UI language.
+      notifyError(t.form.saveFailed, unplaced.length ? { code: result.error.code, message: unplaced.map((i) => i.message).join('; ') } : result.error);
     }
   }
 
