@@ -1,5 +1,6 @@
 import { createAppContext, type AppContext } from '../../src-main/app/context';
 import type { RunStartInput } from '../../src-main/contract/simulation';
+import type { LeaseTiming } from '../../src-main/jobs/lease';
 import { startLlmServer, type LlmServer } from '../llm-server/server';
 import type { ResponderContext, ResponderResult } from '../llm-server/types';
 import { makeCard } from '../role-cards/support';
@@ -45,9 +46,9 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function harness(options: { cards?: number; latencyMs?: number; server?: LlmServer; dbPath?: string; price?: boolean } = {}): Promise<Harness> {
+export async function harness(options: { cards?: number; latencyMs?: number; server?: LlmServer; dbPath?: string; price?: boolean; jobLease?: LeaseTiming } = {}): Promise<Harness> {
   const server = options.server ?? (await startLlmServer({ latencyMs: options.latencyMs ?? 0 }));
-  const ctx = createAppContext({ dbPath: options.dbPath ?? tempDbPath() });
+  const ctx = createAppContext({ dbPath: options.dbPath ?? tempDbPath(), ...(options.jobLease ? { jobLease: options.jobLease } : {}) });
   const endpoint = ctx.endpoints.create({
     name: 'local',
     baseUrl: server.url,
