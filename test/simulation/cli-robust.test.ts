@@ -9,10 +9,9 @@ import type { Result } from '../../src-main/contract';
 import { createDispatch } from '../../src-main/ipc/dispatch';
 import { createHandlerTable } from '../../src-main/ipc/handlers';
 import { startLlmServer, type LlmServer } from '../llm-server/server';
-import type { ResponderContext } from '../llm-server/types';
 import { simpsy, startSimpsy } from '../support/cli';
 import { tempDbPath } from '../support/temp';
-import { agentOf, paperFixtures } from './support';
+import { agentOf, longTalk, paperFixtures } from './support';
 
 // Runs cannot get stuck, doubled or unfinishable (issue 7, item 3), through the built
 // `simpsy` as a user runs it: real processes, a real database, the test LLM server.
@@ -34,14 +33,6 @@ afterEach(() => {
     }
   }
 });
-
-const hash = (s: string) => [...s].reduce((h, c) => (Math.imul(h, 31) + c.codePointAt(0)!) >>> 0, 7).toString(36);
-
-/** Never ends by a phrase, so sessions run to the turn limit; replies depend on the history. */
-function longTalk(ctx: ResponderContext) {
-  const history = hash(ctx.messages.map((m) => `${m.role}:${m.content}`).join('|'));
-  return agentOf(ctx) === 'client' ? `来访者（${history}）` : `咨询师（${history}）能再说说吗？`;
-}
 
 async function setup(db: string, latencyMs = 0, model = 'test-model') {
   server.reset();

@@ -20,6 +20,15 @@ export function agentOf(ctx: ResponderContext): 'client' | 'counselor' {
 export const counselorTurnsBefore = (ctx: ResponderContext): number =>
   ctx.messages.filter((m) => m.role === (agentOf(ctx) === 'counselor' ? 'assistant' : 'user')).length;
 
+/** A tiny deterministic hash, so replies depend on the whole history a call was given. */
+export const hash = (s: string) => [...s].reduce((h, c) => (Math.imul(h, 31) + c.codePointAt(0)!) >>> 0, 7).toString(36);
+
+/** Never ends by a phrase, so sessions run to the turn limit; replies depend on the history. */
+export function longTalk(ctx: ResponderContext): string {
+  const history = hash(ctx.messages.map((m) => `${m.role}:${m.content}`).join('|'));
+  return agentOf(ctx) === 'client' ? `来访者（${history}）` : `咨询师（${history}）能再说说吗？`;
+}
+
 export interface Play {
   client?: (ctx: ResponderContext, turn: number) => ResponderResult;
   /** `turn` is the 1-based number of the counselor reply being asked for. */

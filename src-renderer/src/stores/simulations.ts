@@ -16,7 +16,7 @@ export interface SimulationsState {
   selectedId: number | null;
   detail: RunDetail | null;
   defaults: Partial<Record<'zh' | 'en', TemplateDefaults>>;
-  /** A pause/resume/cancel request in flight, by run. */
+  /** A pause/resume/retry/cancel request in flight, by run. */
   busy: Record<number, boolean>;
 }
 
@@ -80,7 +80,7 @@ export const simulationsActions = {
     return result;
   },
 
-  async control(id: number, verb: 'pause' | 'resume' | 'cancel'): Promise<void> {
+  async control(id: number, verb: 'pause' | 'resume' | 'retry' | 'cancel'): Promise<void> {
     useSimulationsStore.setState((s) => ({ busy: { ...s.busy, [id]: true } }));
     const result = await call(() => window.api.simulation[verb]({ id }));
     useSimulationsStore.setState((s) => ({ busy: { ...s.busy, [id]: false } }));
