@@ -1,3 +1,4 @@
+import type BetterSqlite3 from 'better-sqlite3';
 import type { JobStatus, JobView } from '../contract/job';
 import { DomainError, notFound } from '../common/errors';
 import { now } from '../common/time';
@@ -166,8 +167,12 @@ export class JobStore {
     );
   }
 
+  /** Prepared once: the owner of a running simulation reads it at every checkpoint and every group commit. */
+  private signalsQuery: BetterSqlite3.Statement | null = null;
+
   signals(id: number): JobSignals {
-    const row = this.db.prepare('SELECT status, owner_token, cancel_requested, pause_requested FROM jobs WHERE id = ?').get(id) as
+    this.signalsQuery ??= this.db.prepare('SELECT status, owner_token, cancel_requested, pause_requested FROM jobs WHERE id = ?');
+    const row = this.signalsQuery.get(id) as
       | Pick<JobRow, 'status' | 'owner_token' | 'cancel_requested' | 'pause_requested'>
       | undefined;
     return {

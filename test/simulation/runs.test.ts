@@ -25,6 +25,15 @@ function expectWellFormed(h: Harness, runId: number) {
   }
 }
 
+/** Four long sessions executing here, a few calls in, and a second connection to the database (another process, as the app is to the CLI). */
+async function runningWithAnother(h: Harness) {
+  h.server.respond(play());
+  const run = await h.ctx.simulation.create(h.ctx, h.input({ maxTurns: 20, concurrency: 2 }));
+  const done = h.ctx.simulation.execute(h.ctx, run.id);
+  while (callCount(h, run.id) < 3) await sleep(5);
+  return { run, done, other: createAppContext({ dbPath: h.ctx.dbPath }) };
+}
+
 describe('runs', () => {
   it('store a snapshot that reproduces the run: prompts, parameters, termination list, rules, version', async () => {
     h = await harness();
@@ -165,11 +174,7 @@ describe('runs', () => {
 
   it('cancel from another process (another connection): the executing one sees the flag and stops', async () => {
     h = await harness({ cards: 4, latencyMs: 20 });
-    h.server.respond(play());
-    const run = await h.ctx.simulation.create(h.ctx, h.input({ maxTurns: 20, concurrency: 2 }));
-    const done = h.ctx.simulation.execute(h.ctx, run.id);
-    while (callCount(h, run.id) < 3) await sleep(5);
-    const other = createAppContext({ dbPath: h.ctx.dbPath });
+    const { run, done, other } = await runningWithAnother(h);
     try {
       // The other side sees the run live, and can only ask it to stop.
       expect(other.simulation.dashboard(other, run.id)).toMatchObject({ status: 'running', sessions: { total: 4 } });
@@ -183,11 +188,7 @@ describe('runs', () => {
 
   it('pause from another process (another connection): the executing one lets its calls in flight finish, saves them and pauses', async () => {
     h = await harness({ cards: 4, latencyMs: 20 });
-    h.server.respond(play());
-    const run = await h.ctx.simulation.create(h.ctx, h.input({ maxTurns: 20, concurrency: 2 }));
-    const done = h.ctx.simulation.execute(h.ctx, run.id);
-    while (callCount(h, run.id) < 3) await sleep(5);
-    const other = createAppContext({ dbPath: h.ctx.dbPath });
+    const { run, done, other } = await runningWithAnother(h);
     try {
       expect(other.simulation.pause(other, run.id).status).toBe('running');
       expect((await done).status).toBe('paused');
