@@ -291,7 +291,7 @@ export function resultObject(ctx: AppContext, s: RunSummary) {
   };
 }
 
-/** Prints the outcome; sets the exit code: 0 done, 130 interrupted (paused), 1 failed. */
+/** Prints the outcome; sets the exit code: 0 done, 130 interrupted (paused), 1 failed, paused from elsewhere or taken over. */
 export function report(ctx: AppContext, result: ForegroundResult, json: boolean): void {
   const s = result.summary;
   if (json) out(JSON.stringify(resultObject(ctx, s)));
@@ -302,6 +302,11 @@ export function report(ctx: AppContext, result: ForegroundResult, json: boolean)
   if (s.status === 'paused') {
     err(`Run ${s.id} is paused. Resume it with: simpsy runs resume ${s.id}`);
     process.exitCode = result.interrupted ? 130 : 1;
+  } else if (s.status === 'running') {
+    // This process looked dead (suspended past the lease) and another one took the run over.
+    const owner = s.jobId === null ? null : ctx.jobs.describeOwner(s.jobId);
+    err(`simpsy: run ${s.id} was taken over by ${owner ?? 'another process'}; it goes on there.`);
+    process.exitCode = 1;
   } else if (s.status === 'failed') {
     // An unknown model is fixed on the run itself (recorded in its history), not only on the endpoint.
     const modelFlags = ctx.simulation.dashboard(ctx, s.id).errorsByKind.model_not_found ? ' --client-model M --counselor-model M' : '';

@@ -53,5 +53,5 @@ export function prepareRestart(ctx: AppContext, store: SimulationStore, runId: n
       const sessions = store.reopenErrored(runId);
       if (sessions > 0) store.addEvent(runId, { kind: 'sessions_retried', sessions });
     }
-  })();
+  }).immediate(); // reads, then writes: take the write lock first (see SimulationStore.flush)
 }

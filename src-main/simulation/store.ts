@@ -129,17 +129,22 @@ export class SimulationStore {
       if (refused.get(runId)) throw refused.get(runId);
     };
     try {
-      this.db.transaction(() => {
-        for (const item of batch) {
-          // A savepoint each: one failing write (a constraint) does not undo the others.
-          try {
-            check(item.runId);
-            results.push({ ok: true, value: this.db.transaction(item.work)() });
-          } catch (error) {
-            results.push({ ok: false, value: error });
+      // IMMEDIATE: the write lock first, so the lease read by the guard cannot go stale
+      // before the writes (a deferred read-then-write would fail with SQLITE_BUSY_SNAPSHOT
+      // whenever another process committed in between).
+      this.db
+        .transaction(() => {
+          for (const item of batch) {
+            // A savepoint each: one failing write (a constraint) does not undo the others.
+            try {
+              check(item.runId);
+              results.push({ ok: true, value: this.db.transaction(item.work)() });
+            } catch (error) {
+              results.push({ ok: false, value: error });
+            }
           }
-        }
-      })();
+        })
+        .immediate();
     } catch (error) {
       for (const item of batch) item.reject(error);
       return;
@@ -241,15 +246,17 @@ export class SimulationStore {
 
   /** Ends every session of the run that has not ended, as cancelled. */
   cancelUnfinished(runId: number): number[] {
-    return this.db.transaction(() => {
-      const ids = this.unfinishedSessionIds(runId);
-      const stamp = now();
-      this.s(
-        `UPDATE sim_sessions SET status = 'ended', end_reason = 'cancelled', finished_at = ?, updated_at = ?
-         WHERE run_id = ? AND status != 'ended'`,
-      ).run(stamp, stamp, runId);
-      return ids;
-    })();
+    return this.db
+      .transaction(() => {
+        const ids = this.unfinishedSessionIds(runId);
+        const stamp = now();
+        this.s(
+          `UPDATE sim_sessions SET status = 'ended', end_reason = 'cancelled', finished_at = ?, updated_at = ?
+           WHERE run_id = ? AND status != 'ended'`,
+        ).run(stamp, stamp, runId);
+        return ids;
+      })
+      .immediate();
   }
 
   // ---- sessions

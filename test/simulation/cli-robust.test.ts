@@ -121,7 +121,14 @@ describe('claiming a run is atomic', () => {
     const before = chatRequests().length;
     expect(before).toBe(calls(db)); // paused cleanly: every answered call was saved
 
+    // Hold the write lock while the four start, so they reach the database together rather
+    // than one process start-up apart (on main this made two of them run the same calls).
+    const gate = new Database(db);
+    gate.exec('BEGIN IMMEDIATE');
     const racers = Array.from({ length: 4 }, () => startSimpsy(['--db', db, 'runs', 'resume', '1', '--json']));
+    await sleep(2500); // less than the CLI's busy timeout (5 s)
+    gate.exec('COMMIT');
+    gate.close();
     const codes = await Promise.all(racers.map((r) => r.exited));
     expect(codes.filter((c) => c === 0)).toHaveLength(1);
     expect(codes.filter((c) => c === 1)).toHaveLength(3);
