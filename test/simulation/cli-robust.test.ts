@@ -16,6 +16,9 @@ import { agentOf, longTalk, paperFixtures } from './support';
 // Runs cannot get stuck, doubled or unfinishable (issue 7, item 3), through the built
 // `simpsy` as a user runs it: real processes, a real database, the test LLM server.
 
+/** Each test starts several CLI processes; on a busy 2-core machine that takes a while. */
+const SLOW = 120_000;
+
 let server: LlmServer;
 beforeAll(async () => {
   server = await startLlmServer();
@@ -144,7 +147,7 @@ describe('claiming a run is atomic', () => {
     expect(calls(db)).toBe(6 * 31);
     expect(chatRequests()).toHaveLength(6 * 31);
     expect(query<{ status: string; error: string | null }>(db, 'SELECT status, error FROM jobs WHERE id = 1')).toEqual({ status: 'done', error: null });
-  });
+  }, SLOW);
 });
 
 describe('ownership is a lease, not a pid', () => {
@@ -163,7 +166,7 @@ describe('ownership is a lease, not a pid', () => {
     expect(lastJson(resumed.stdout)).toMatchObject({ runId: 1, status: 'done', completed: 6 });
     expect(procState(cli.pid)).toBe('Z'); // it was never reaped: the lease, not the pid, decided
     expect(calls(db)).toBe(6 * 11);
-  });
+  }, SLOW);
 
   it('a run whose owner pid now belongs to another live process: refused while its heartbeat is fresh, resumable once it is stale', async () => {
     const db = tempDbPath();
@@ -193,7 +196,7 @@ describe('ownership is a lease, not a pid', () => {
     write(db, `UPDATE jobs SET status = 'running', finished_at = NULL WHERE id = 1`);
     own(10 * 60_000);
     expect(await simpsy(['--db', db, 'runs', 'remove', '1'])).toMatchObject({ code: 0, stdout: 'Removed run 1.\n' });
-  });
+  }, SLOW);
 });
 
 describe('honest endings', () => {
@@ -211,7 +214,7 @@ describe('honest endings', () => {
     const resumed = await simpsy(['--db', db, 'runs', 'resume', '1', '--json']);
     expect(resumed.code).toBe(0);
     expect(lastJson(resumed.stdout)).toMatchObject({ runId: 1, status: 'done', completed: 3, failed: 0 });
-  });
+  }, SLOW);
 });
 
 describe('fixable means resumable', () => {
@@ -241,7 +244,7 @@ describe('fixable means resumable', () => {
         expect.objectContaining({ kind: 'model_changed', role: 'counselor', from: 'test-modle', to: 'test-model' }),
       ]),
     );
-  });
+  }, SLOW);
 
   it('`runs retry` continues the sessions that ended in error from their last saved turn, repeating no completed call', async () => {
     const db = tempDbPath();
@@ -277,7 +280,7 @@ describe('fixable means resumable', () => {
     expect(query<{ n: number }>(db, 'SELECT count(*) AS n FROM sim_messages WHERE session_id = ?', errored.id).n).toBe(6);
     expect((await simpsy(['--db', db, 'runs', 'show', '1'])).stdout).toMatch(/history\s+[\s\S]*retried 1 session that ended in error/);
     expect(await simpsy(['--db', db, 'runs', 'retry', '1'])).toMatchObject({ code: 1, stderr: 'simpsy: Run 1 has no session that ended in error; there is nothing to retry.\n' });
-  });
+  }, SLOW);
 });
 
 describe('pause from anywhere', () => {
@@ -301,5 +304,5 @@ describe('pause from anywhere', () => {
       app.close();
     }
     expect(lastJson((await simpsy(['--db', db, 'runs', 'resume', '1', '--json'])).stdout)).toMatchObject({ status: 'done', completed: 6 });
-  });
+  }, SLOW);
 });
