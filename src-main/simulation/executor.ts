@@ -266,7 +266,7 @@ export async function executeRun(ctx: AppContext, runId: number, control: JobCon
 }
 
 function fatalMessage(failure: LlmFailure): string {
-  if (failure.kind === 'model_not_found') return `${failure.message} Fix the model name: resume the run with the right model, or fix the endpoint.`;
+  if (failure.kind === 'model_not_found') return `${failure.message} Resume the run with the right model (or fix the endpoint's).`;
   return `${failure.message} Fix the endpoint, then resume the run.`;
 }
 

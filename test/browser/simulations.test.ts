@@ -347,7 +347,7 @@ describe('simulations and dialogues (headless Chromium, real handlers over the b
     await page.locator('[data-testid="run-history"]', { hasText: '重试了 1 场因错误结束的会谈' }).waitFor();
     await shoot('run-dashboard', 'simulations-retried-zh');
     expect(pageErrors).toEqual([]);
-  });
+  }, 120_000);
 
   it('pauses a run that another process (the CLI) is running', async () => {
     const cli = createAppContext({ dbPath: bridge.ctx.dbPath });
@@ -355,7 +355,8 @@ describe('simulations and dialogues (headless Chromium, real handlers over the b
       const run = await cli.simulation.create(cli, { title: 'run by the CLI', client: { endpointId: 1 }, counselor: { endpointId: 2 }, cards: { limit: 3 }, concurrency: 2, maxTurns: 8 });
       const execution = cli.simulation.execute(cli, run.id);
       await app.goTo('simulations');
-      await page.locator(`[data-testid="run-row"][data-run="${run.id}"]`).click();
+      // The app hears nothing from the other process: the run appears when the list is next read.
+      await page.locator(`[data-testid="run-row"][data-run="${run.id}"]`).click({ timeout: 15_000 });
       await page.locator('[data-testid="run-dashboard"]', { hasText: 'run by the CLI' }).waitFor();
       await waitStatus('running');
       await expect.poll(() => cli.simulation.dashboard(cli, run.id).calls, { timeout: 15_000 }).toBeGreaterThan(0);
@@ -368,5 +369,5 @@ describe('simulations and dialogues (headless Chromium, real handlers over the b
       await cli.simulation.stopAll(cli);
       cli.close();
     }
-  });
+  }, 120_000);
 });

@@ -30,6 +30,7 @@ export const useSimulationsStore = create<SimulationsState>()(() => ({
 }));
 
 const THROTTLE_MS = 400;
+const OTHER_PROCESSES_MS = 5000;
 let refreshTimer: ReturnType<typeof setTimeout> | null = null;
 let detailTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -124,9 +125,13 @@ export const simulationsActions = {
       const d = useSimulationsStore.getState().detail;
       if (d && (d.status === 'running' || d.status === 'queued')) void simulationsActions.loadDetail();
     }, 2000);
+    // Runs started, paused or ended by another process (the CLI on the same database) send
+    // no events here: the list is read again now and then.
+    const elsewhere = setInterval(() => simulationsActions.scheduleRefresh(), OTHER_PROCESSES_MS);
     return () => {
       for (const off of offs) off();
       clearInterval(tick);
+      clearInterval(elsewhere);
     };
   },
 };
