@@ -122,7 +122,7 @@ describe('simpsy simulate', () => {
     server.respond(() => ({ fault: 'unauthorized' }));
     await simpsy(['--db', db, 'simulate', '--client', 'local', '--counselor', 'local', '--cards', '1']);
     expect(await simpsy(['--db', db, 'runs', 'cancel', '3'])).toMatchObject({ code: 0, stdout: 'Cancelled run 3: 0 completed, 0 failed, 1 cancelled.\n' });
-  });
+  }, 90_000); // eleven CLI processes: over 30 s on a busy 2-core machine
 
   it('refuses bad flags with one line naming the flag', async () => {
     const db = tempDbPath();
