@@ -3,6 +3,7 @@ import { openDatabase } from '../storage/database';
 import { TrialChats } from '../card-assist/trial-chat';
 import { EndpointRepository } from '../endpoints/repository';
 import { noSecretBox, type SecretBox } from '../endpoints/secret-box';
+import type { LeaseTiming } from '../jobs/lease';
 import { JobRunner } from '../jobs/runner';
 import { JobStore } from '../jobs/store';
 import { RoleCardRepository } from '../role-cards/repository';
@@ -22,6 +23,8 @@ export interface AppContextOptions {
   nativeBinding?: string;
   /** The shipped resources/ folder (prompt templates, termination lists); found from the code's location when omitted. */
   resourcesDir?: string;
+  /** How often running jobs renew their lease, and when one is stale (tests shorten them). */
+  jobLease?: LeaseTiming;
 }
 
 /**
@@ -53,7 +56,7 @@ export function createAppContext(options: AppContextOptions): AppContext {
   const db = openDatabase(options.dbPath, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
   const secrets = options.secrets ?? noSecretBox;
   const events = new AppEvents();
-  const jobs = new JobStore(db, events);
+  const jobs = new JobStore(db, events, options.jobLease ? { lease: options.jobLease } : {});
   jobs.recover();
   return {
     db,

@@ -41,6 +41,7 @@ export const requestChannels = [
   'simulation:start',
   'simulation:pause',
   'simulation:resume',
+  'simulation:retry',
   'simulation:cancel',
   'simulation:remove',
   'simulation:runs',

@@ -131,6 +131,7 @@ export const contract = {
   'simulation:start': { input: runStartInput, result: returns<RunSummary>() },
   'simulation:pause': { input: byId, result: returns<RunSummary>() },
   'simulation:resume': { input: byId, result: returns<RunSummary>() },
+  'simulation:retry': { input: byId, result: returns<RunSummary>() },
   'simulation:cancel': { input: byId, result: returns<RunSummary>() },
   'simulation:remove': { input: byId, result: returns<{ removed: true }>() },
   'simulation:runs': { input: none, result: returns<RunSummary[]>() },

@@ -263,6 +263,7 @@ const malformed: Record<RequestChannel, [string, unknown][]> = {
   ],
   'simulation:pause': [...shared, ['no id', {}], ['id as text', { id: '1' }]],
   'simulation:resume': [...shared, ['no id', {}], ['a negative id', { id: -1 }]],
+  'simulation:retry': [...shared, ['no id', {}], ['id as text', { id: '2' }], ['extra field', { id: 1, sessions: [3] }]],
   'simulation:cancel': [...shared, ['no id', {}], ['fractional id', { id: 1.5 }]],
   'simulation:remove': [...shared, ['no id', {}], ['id zero', { id: 0 }]],
   'simulation:runs': shared,
