@@ -145,7 +145,7 @@ describe('exports', () => {
     const other = await simulate(h, { maxTurns: 1, cards: { ids: [h.cardIds[0]!] } });
     const path = join(tempDir(), 'run.jsonl');
     expect((await h.ctx.simulation.exportDialogues(h.ctx, { path, format: 'paper', filter: { runIds: [other.run.id] } })).count).toBe(1);
-    expect((await h.ctx.simulation.exportDialogues(h.ctx, { path, format: 'paper', filter: { query: '焦虑症状' } })).count).toBe(1);
+    expect((await h.ctx.simulation.exportDialogues(h.ctx, { path, format: 'paper', filter: { query: '焦虑症状' }, overwrite: true })).count).toBe(1);
   });
 });
 
