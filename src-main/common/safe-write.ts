@@ -130,11 +130,11 @@ export function move(from: string, to: string): void {
   attempt(to, () => renameSync(from, to));
 }
 
-export function temporaryName(path: string): string {
+function temporaryName(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
 }
 
-export function isSqlite(path: string): boolean {
+function isSqlite(path: string): boolean {
   let fd: number | undefined;
   try {
     fd = openSync(path, 'r');

@@ -93,9 +93,12 @@ function writePaperFolder(root: string, splits: PaperSplit[], options: WriteOpti
   } catch (error) {
     // What was replaced is kept for the person to recover; only a staging folder holding
     // nothing of theirs is removed.
-    if (!existsSync(replaced)) rmSync(staging, { recursive: true, force: true });
-    else if (error instanceof DomainError) throw new DomainError(error.code, `${error.message} The files it was replacing are kept in ${replaced}.`);
-    throw error;
+    const failure = writeFailure(root, error);
+    if (!existsSync(replaced)) {
+      rmSync(staging, { recursive: true, force: true });
+      throw failure;
+    }
+    throw new DomainError(failure.code, `${failure.message} The files it was replacing are kept in ${replaced}.`);
   }
   rmSync(staging, { recursive: true, force: true });
   return written;
