@@ -204,13 +204,16 @@ function attempt<T>(path: string, work: () => T): T {
 export function writeFailure(path: string, error: unknown): DomainError {
   if (error instanceof DomainError) return error;
   const code = (error as NodeJS.ErrnoException).code;
-  const why =
-    code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
-      ? 'permission denied'
-      : code === 'ENOSPC' || code === 'EDQUOT'
-        ? 'the disk is full'
-        : code === 'ENOENT'
-          ? 'the folder went away'
-          : (code ?? (error as Error).message);
+  // Windows refuses to replace a file another program holds open (Excel locks its CSV files).
+  const reasons: Record<string, string> = {
+    EBUSY: 'the file is open in another program such as Excel',
+    EPERM: 'permission denied, or the file is open in another program such as Excel',
+    EACCES: 'permission denied',
+    EROFS: 'the disk is read-only',
+    ENOSPC: 'the disk is full',
+    EDQUOT: 'the disk quota is used up',
+    ENOENT: 'the folder went away',
+  };
+  const why = (code && reasons[code]) ?? code ?? (error as Error).message;
   return new DomainError('unavailable', `Cannot write ${path} (${why}); nothing was replaced. Choose another place.`);
 }
