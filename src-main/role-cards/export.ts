@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { CardExportInput, ExportResult } from '../contract/role-card';
 import { DomainError } from '../common/errors';
-import { alreadyExists, checkTarget, move, syncFolder, writeDurably, writeFailure, writeFileSafely, type WriteOptions } from '../common/safe-write';
+import { alreadyExists, checkTarget, move, syncFolder, writeFailure, writeFileSafely, writeNewFile, type WriteOptions } from '../common/safe-write';
 import { now } from '../common/time';
 import { writeCsv } from './formats/csv';
 import { writeJson, writeJsonLines } from './formats/json';
@@ -39,7 +39,8 @@ const cardFile = /^(0|[1-9]\d*)\.txt$/;
  * moved into place; an existing split is replaced only with `overwrite`, and only if it holds
  * nothing but card files. The old complaints list is moved away first and the new one moved in
  * last: an export interrupted in between leaves a split without a list, which an import refuses
- * by name, never cards paired with another export's complaints.
+ * by name, never cards paired with another export's complaints. Card files are not flushed one
+ * by one (see writeNewFile): after a power cut an import would refuse an emptied card, by name.
  */
 function writePaperFolder(root: string, splits: PaperSplit[], options: WriteOptions): string[] {
   if (existsSync(root) && !isFolder(root)) throw new DomainError('validation', `${root} is a file; the paper format is written into a folder.`);
@@ -75,8 +76,8 @@ function writePaperFolder(root: string, splits: PaperSplit[], options: WriteOpti
       const newDir = join(staging, split.folder);
       const newList = join(staging, `${split.folder}.json`);
       mkdirSync(newDir);
-      split.cards.forEach((text, n) => writeDurably(join(newDir, `${n}.txt`), text));
-      writeDurably(newList, split.complaints);
+      split.cards.forEach((text, n) => writeNewFile(join(newDir, `${n}.txt`), text, { flush: false }));
+      writeNewFile(newList, split.complaints, { flush: true });
       syncFolder(newDir);
 
       mkdirSync(join(root, 'raw_role_card'), { recursive: true });
