@@ -419,7 +419,7 @@ const en = {
         paper: 'A folder in the paper’s layout, for its scripts: the pool as train, the test split as test. Tags and times are not part of it.',
         json: 'One file with every field; re-imports exactly.',
         jsonl: 'One card per line; re-imports exactly.',
-        csv: 'For Excel: UTF-8 with BOM, levels in the card’s language, tags joined by ;.',
+        csv: 'For Excel: UTF-8 with BOM, levels in the card’s language, tags joined by ;. A cell starting with = + - or @ gets a leading \' so Excel does not run it as a formula; importing here takes it off again.',
       },
       choose: 'Choose where to save…',
       exporting: 'Exporting…',
@@ -860,6 +860,13 @@ const en = {
       export: 'Could not export the dialogues',
       import: 'Could not import the dialogues',
     },
+  },
+  replace: {
+    title: 'Replace the existing export?',
+    file: (path: string) => `${path} already exists. Replace it with this export? The old file stays until the new one is complete.`,
+    folder: (path: string) => `${path} already holds exported cards of the same split. Replace that split with this export?`,
+    ok: 'Replace',
+    cancel: 'Keep the old one',
   },
   errors: {
     loadEndpoints: 'Could not load the endpoints',

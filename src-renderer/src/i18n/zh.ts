@@ -408,7 +408,7 @@ const zh: Messages = {
         paper: '论文数据的文件夹结构，供其脚本使用：卡池写作 train，测试集写作 test。不含标签和时间。',
         json: '一个文件，包含全部字段；可原样导回。',
         jsonl: '每行一张卡；可原样导回。',
-        csv: '适合 Excel：带 BOM 的 UTF-8，程度用卡片语言书写，标签以 ; 连接。',
+        csv: '适合 Excel：带 BOM 的 UTF-8，程度用卡片语言书写，标签以 ; 连接。以 = + - @ 开头的单元格前加 \'，以免 Excel 当作公式执行；导回本软件时会自动去掉。',
       },
       choose: '选择保存位置…',
       exporting: '正在导出…',
@@ -844,6 +844,13 @@ const zh: Messages = {
       export: '无法导出对话',
       import: '无法导入对话',
     },
+  },
+  replace: {
+    title: '替换已有的导出？',
+    file: (path: string) => `${path} 已存在。要用本次导出替换它吗？新文件完整写好之前，旧文件保持不变。`,
+    folder: (path: string) => `${path} 中已有同一划分导出的角色卡。要用本次导出替换该划分吗？`,
+    ok: '替换',
+    cancel: '保留原文件',
   },
   errors: {
     loadEndpoints: '无法加载模型接口',

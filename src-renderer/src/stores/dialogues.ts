@@ -2,6 +2,7 @@ import type { DialogueDetail, DialogueExportFormat, DialogueFilter, DialogueSumm
 import { create } from 'zustand';
 import { currentMessages } from '../i18n';
 import { call, compact } from '../lib/call';
+import { exportAsking } from '../lib/export-target';
 import { notifyError, notifySuccess } from '../lib/feedback';
 
 // The dialogue browser: a filter, the total it matches and the rows loaded so far. Rows are
@@ -145,9 +146,10 @@ export const dialoguesActions = {
     if (!choice.value.path) return;
     const { filter } = useDialoguesStore.getState();
     const hasFilter = Object.keys(compact(filter)).length > 0;
-    const result = await call(() =>
-      window.api.dialogues.export(compact({ path: choice.value.path!, format, ids, filter: ids ? undefined : hasFilter ? filter : undefined })),
-    );
+    const path = choice.value.path;
+    const input = { path, format, ids, filter: ids ? undefined : hasFilter ? filter : undefined };
+    const result = await exportAsking((overwrite) => call(() => window.api.dialogues.export(compact({ ...input, overwrite: overwrite || undefined }))), path, 'file');
+    if (!result) return; // the person kept the existing file
     if (result.ok) notifySuccess(m.exported(result.value.count, result.value.path));
     else notifyError(m.errors.export, result.error);
   },

@@ -23,6 +23,7 @@ import { create } from 'zustand';
 import { currentMessages } from '../i18n';
 import { call, compact } from '../lib/call';
 import { apiErrorText } from '../lib/error-text';
+import { exportAsking } from '../lib/export-target';
 import { notifyError, notifySuccess } from '../lib/feedback';
 
 // The pool of role cards: the filter and sort the counselor chose, the pages of the list
@@ -390,8 +391,13 @@ export const roleCardsActions = {
     return result;
   },
 
-  async exportCards(input: CardExportInput): Promise<Result<ExportResult>> {
-    return call(() => window.api.cards.export(compact({ ...input })));
+  /** Null when the target exists and the person chose to keep it. */
+  async exportCards(input: CardExportInput): Promise<Result<ExportResult> | null> {
+    return exportAsking(
+      (overwrite) => call(() => window.api.cards.export(compact({ ...input, overwrite: overwrite || undefined }))),
+      input.path,
+      input.format === 'paper' ? 'folder' : 'file',
+    );
   },
 
   async split(test: number, seed: number, dryRun: boolean): Promise<Result<SplitResult>> {
