@@ -145,13 +145,23 @@ export const contract = {
   'dialogues:import': { input: dialogueImportInput, result: returns<DialogueImportResult>() },
 } satisfies Record<RequestChannel, { input: z.ZodType; result: unknown }>;
 
+/** A domain's data changed; `version` is its change counter, which only grows. */
+export interface DataChangedEvent {
+  version: number;
+}
+
 export interface EventPayloads {
   'jobs:progress': JobProgressEvent;
-  'jobs:changed': { jobId: number };
+  /** A job was added or changed state; without `jobId` when it was noticed in the database (another process's job). */
+  'jobs:changed': { jobId?: number };
   'cards:chatTokens': CardChatTokens;
   'simulation:tokens': SimulationTokensEvent;
   'simulation:turn': SimulationTurnEvent;
   'simulation:session': SimulationSessionEvent;
+  'cards:changed': DataChangedEvent;
+  'dialogues:changed': DataChangedEvent;
+  'runs:changed': DataChangedEvent;
+  'endpoints:changed': DataChangedEvent;
 }
 // Compile-time check that every event channel has a payload type and no extra ones exist.
 type _Events = [EventChannel] extends [keyof EventPayloads]

@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve } from 'node:path';
 import { eventChannels } from '../../src-main/contract';
+import { ChangeWatcher } from '../../src-main/app/change-watcher';
 import { createAppContext, type AppContext } from '../../src-main/app/context';
 import { createDispatch } from '../../src-main/ipc/dispatch';
 import { createHandlerTable } from '../../src-main/ipc/handlers';
@@ -50,7 +51,15 @@ export interface Bridge {
   close(): Promise<void>;
 }
 
-export async function startBridge(options: { dbPath: string; systemLocale?: string; env?: NodeJS.ProcessEnv }): Promise<Bridge> {
+export interface BridgeOptions {
+  dbPath: string;
+  systemLocale?: string;
+  env?: NodeJS.ProcessEnv;
+  /** How often the app looks for changes made by other processes (the app's own is 500 ms). */
+  changePollMs?: number;
+}
+
+export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   if (!existsSync(join(rendererDir, 'index.html'))) {
     throw new Error(`No built renderer at ${rendererDir}: run \`npm run build\` first.`);
   }
@@ -74,6 +83,8 @@ export async function startBridge(options: { dbPath: string; systemLocale?: stri
       for (const res of streams) res.write(`data: ${JSON.stringify({ channel, payload })}\n\n`);
     }),
   );
+  // As in the Electron main: changes made elsewhere reach the page as domain events.
+  const changes = new ChangeWatcher(ctx.db, ctx.events, options.changePollMs ?? 100).start();
 
   const server = createServer((req, res) => {
     void handle(req, res).catch((error: unknown) => {
@@ -124,6 +135,7 @@ export async function startBridge(options: { dbPath: string; systemLocale?: stri
     initScript: await bridgeInitScript(),
     ctx,
     async close() {
+      changes.stop();
       for (const off of unsubscribe) off();
       for (const res of streams) res.end();
       server.closeAllConnections();

@@ -476,6 +476,7 @@ const en = {
       takeTheirs: 'Load the saved version',
       keepMine: 'Save mine over it',
       errorTitle: 'The card could not be saved',
+      deletedElsewhere: 'This card was deleted elsewhere (another window or the command line). Your edits are only on this screen now.',
       retry: 'Try again',
       heldTitle: 'Drafted by AI: review every element, then save',
       heldDetail: 'Nothing is saved until you press Save (Ctrl+S). Ctrl+Z takes the draft back out.',

@@ -466,6 +466,7 @@ const zh: Messages = {
       takeTheirs: '载入已保存的版本',
       keepMine: '用我的版本覆盖',
       errorTitle: '角色卡未能保存',
+      deletedElsewhere: '这张卡已在别处被删除（另一个窗口或命令行）。你的改动现在只在这个页面上。',
       retry: '重试',
       heldTitle: 'AI 起草的内容：请逐项核对后保存',
       heldDetail: '按“保存”（Ctrl+S）之前不会保存任何内容。按 Ctrl+Z 可撤回整份草稿。',
