@@ -4,6 +4,7 @@ import { DomainError } from '../common/errors';
 import { fieldIssues } from '../common/zod-issues';
 import { toView } from '../endpoints/repository';
 import { testConnection } from '../endpoints/test-connection';
+import { endpointsDetectCommand } from './endpoints-detect';
 import { numberFlag, printJson, table } from './io';
 import type { WithContext } from './main';
 
@@ -25,6 +26,7 @@ const show = (n: number | null) => (n === null ? '-' : String(n));
 
 export function endpointsCommand(program: Command, withContext: WithContext): void {
   const endpoints = program.command('endpoints').description('Manage OpenAI-compatible model endpoints');
+  endpointsDetectCommand(endpoints, withContext);
 
   endpoints
     .command('add')

@@ -13,6 +13,7 @@ export const requestChannels = [
   'endpoints:update',
   'endpoints:remove',
   'endpoints:test',
+  'endpoints:detect',
   'jobs:list',
   'jobs:cancel',
   'cards:list',
