@@ -128,3 +128,9 @@ export interface LocalServer {
   needsKey: boolean;
   models: LocalModel[];
 }
+
+/** What `endpoints:detect` found, and where it looked. */
+export interface LocalServerScan {
+  ports: number[];
+  servers: LocalServer[];
+}

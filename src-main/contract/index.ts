@@ -6,7 +6,7 @@ import {
   endpointUpdateInput,
   type ConnectionTest,
   type EndpointView,
-  type LocalServer,
+  type LocalServerScan,
 } from './endpoint';
 import { jobStatuses, type JobProgressEvent, type JobView } from './job';
 import { settingsUpdateInput, type AppInfo, type Settings } from './settings';
@@ -95,7 +95,7 @@ export const contract = {
   'endpoints:update': { input: endpointUpdateInput, result: returns<EndpointView>() },
   'endpoints:remove': { input: byId, result: returns<{ removed: true }>() },
   'endpoints:test': { input: byId, result: returns<ConnectionTest>() },
-  'endpoints:detect': { input: none, result: returns<LocalServer[]>() },
+  'endpoints:detect': { input: none, result: returns<LocalServerScan>() },
   'jobs:list': {
     input: z.strictObject({
       kind: z.string().max(64).optional(),

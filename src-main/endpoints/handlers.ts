@@ -14,5 +14,8 @@ export const endpointHandlers: HandlerPart<
     return { removed: true };
   },
   'endpoints:test': ({ id }, ctx) => testConnection(ctx.endpoints.get(id), ctx.secrets, ctx.env),
-  'endpoints:detect': (_input, ctx) => detectLocalServers(ctx.endpoints.list(), { ports: portsFromEnv(ctx.env) }),
+  'endpoints:detect': async (_input, ctx) => {
+    const ports = portsFromEnv(ctx.env);
+    return { ports, servers: await detectLocalServers(ctx.endpoints.list(), { ports }) };
+  },
 };

@@ -127,16 +127,19 @@ describe('endpoints:detect (IPC)', () => {
       const result = await dispatch('endpoints:detect', {});
       expect(result).toEqual({
         ok: true,
-        value: [
-          expect.objectContaining({
-            kind: 'ollama',
-            port: ollama.port,
-            models: [
-              { id: 'qwen2.5:7b', embedding: false, endpoint: 'mine', suggestedName: 'mine' },
-              { id: 'nomic-embed-text:latest', embedding: true, endpoint: null, suggestedName: 'ollama-nomic-embed-text:latest' },
-            ],
-          }),
-        ],
+        value: {
+          ports: [ollama.port, dead],
+          servers: [
+            expect.objectContaining({
+              kind: 'ollama',
+              port: ollama.port,
+              models: [
+                { id: 'qwen2.5:7b', embedding: false, endpoint: 'mine', suggestedName: 'mine' },
+                { id: 'nomic-embed-text:latest', embedding: true, endpoint: null, suggestedName: 'ollama-nomic-embed-text:latest' },
+              ],
+            }),
+          ],
+        },
       });
     } finally {
       ctx.close();

@@ -10,6 +10,7 @@ import { createAppContext, type AppContext } from '../../src-main/app/context';
 import { createDispatch } from '../../src-main/ipc/dispatch';
 import { createHandlerTable } from '../../src-main/ipc/handlers';
 import { CONTENT_SECURITY_POLICY } from '../../src-main/electron/window-options';
+import { deadPort } from './ports';
 import { memorySecretBox } from './secret-box';
 
 // Serves the built renderer to a real browser with `window.api` bridged over loopback HTTP
@@ -59,6 +60,11 @@ export interface BridgeOptions {
   changePollMs?: number;
 }
 
+/** Settings looks for local model servers; a test never depends on what runs on this machine's usual ports. */
+async function withLocalPorts(env: NodeJS.ProcessEnv): Promise<NodeJS.ProcessEnv> {
+  return env.SIMPSY_LOCAL_PORTS ? env : { ...env, SIMPSY_LOCAL_PORTS: String(await deadPort()) };
+}
+
 export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   if (!existsSync(join(rendererDir, 'index.html'))) {
     throw new Error(`No built renderer at ${rendererDir}: run \`npm run build\` first.`);
@@ -74,7 +80,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     secrets: memorySecretBox(),
     version: 'test',
     systemLocale: options.systemLocale ?? 'zh-CN',
-    ...(options.env ? { env: options.env } : {}),
+    env: await withLocalPorts(options.env ?? process.env),
   });
   const dispatch = createDispatch(createHandlerTable(), ctx);
   const streams = new Set<ServerResponse>();

@@ -1,6 +1,7 @@
 import { cardEditorActions, useCardEditorStore } from './cardEditor';
 import { dialoguesActions, useDialoguesStore } from './dialogues';
 import { endpointsActions } from './endpoints';
+import { localServersActions } from './localServers';
 import { roleCardsActions } from './roleCards';
 import { simulationsActions } from './simulations';
 
@@ -39,7 +40,12 @@ export function followChanges(): () => void {
         if (useDialoguesStore.getState().status !== 'idle') void dialoguesActions.loadFacets();
       }),
     ),
-    window.api.endpoints.onChanged(soon(() => void endpointsActions.refresh())),
+    window.api.endpoints.onChanged(
+      soon(() => {
+        void endpointsActions.refresh();
+        localServersActions.endpointsChanged();
+      }),
+    ),
   ];
   return () => {
     for (const off of offs) off();
