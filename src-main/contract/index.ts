@@ -147,10 +147,8 @@ export const contract = {
   'dialogues:import': { input: dialogueImportInput, result: returns<DialogueImportResult>() },
 } satisfies Record<RequestChannel, { input: z.ZodType; result: unknown }>;
 
-/** A domain's data changed; `version` is its change counter, which only grows. */
-export interface DataChangedEvent {
-  version: number;
-}
+/** A domain's data changed (by this process or another); listeners read what they show again. */
+export type DataChangedEvent = Record<string, never>;
 
 export interface EventPayloads {
   'jobs:progress': JobProgressEvent;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src-main/storage/database';
 import { migrate } from '../../src-main/storage/migrate';
 import { migrations } from '../../src-main/storage/migrations';
-import { counterTables } from '../../src-main/storage/migrations/008_change_counters';
+import { countedWrites } from '../../src-main/storage/migrations/008_change_counters';
 import { tempDbPath } from '../support/temp';
 
 // 008 change_counters: one counter per domain, bumped by triggers on the domain's tables.
@@ -29,14 +29,28 @@ describe('008 change counters', () => {
     db.close();
   });
 
-  it('has an insert, update and delete trigger on each counted table, and none on sim_messages', () => {
+  it("counts the writes it lists, and leaves the engine's per-turn updates and sim_messages alone", () => {
     const db = openDatabase(tempDbPath());
     const triggers = (table: string) =>
-      (db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? AND name LIKE '%_counts_%' ORDER BY name").all(table) as { name: string }[]).map((t) => t.name);
-    for (const table of Object.values(counterTables).flat()) {
-      expect(triggers(table)).toEqual([`${table}_counts_delete`, `${table}_counts_insert`, `${table}_counts_update`]);
-    }
+      (db.prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? AND name LIKE '%_counts_%' ORDER BY name").all(table) as { sql: string }[]).map((t) =>
+        /AFTER (.+?) ON/.exec(t.sql)![1],
+      );
+    for (const { table, writes } of countedWrites) expect(triggers(table).sort()).toEqual([...writes].sort());
     expect(triggers('sim_messages')).toEqual([]);
+    expect(triggers('sim_calls')).toEqual([]);
+
+    // A turn as the engine saves it: no counter moves (the watcher reads the newest message instead).
+    const runId = Number(db.prepare(run).run().lastInsertRowid);
+    const sessionId = Number(db.prepare(session).run(runId, 1).lastInsertRowid);
+    const before = counters(db);
+    db.prepare('UPDATE sim_sessions SET calls = calls + 1, prompt_tokens = prompt_tokens + 10, updated_at = ? WHERE id = ?').run('y', sessionId);
+    db.prepare('UPDATE sim_runs SET calls = calls + 1, cost = cost + 0.1, updated_at = ? WHERE id = ?').run('y', runId);
+    db.prepare(message).run(sessionId, 0, 'client');
+    db.prepare('UPDATE sim_sessions SET message_count = 1, turns = turns + 0 WHERE id = ?').run(sessionId);
+    expect(counters(db)).toEqual(before);
+    // Its ending does.
+    db.prepare("UPDATE sim_sessions SET status = 'ended', end_reason = 'phrase' WHERE id = ?").run(sessionId);
+    expect(counters(db).dialogues).toBe(before.dialogues! + 1);
     db.close();
   });
 
