@@ -1,4 +1,5 @@
 import type { Statement } from 'better-sqlite3';
+import type { DataChangedEvent } from '../contract';
 import type { Db } from '../storage/database';
 import type { AppEvents } from './events';
 
@@ -6,13 +7,19 @@ import type { AppEvents } from './events';
 export const CHANGE_POLL_MS = 500;
 
 /** Each domain counter (migration 008) and the event that announces it to the windows. */
-const announce: Record<string, (events: AppEvents) => void> = {
-  cards: (events) => events.emit('cards:changed', {}),
-  dialogues: (events) => events.emit('dialogues:changed', {}),
-  runs: (events) => events.emit('runs:changed', {}),
+const announce: Record<string, (events: AppEvents, change: DataChangedEvent) => void> = {
+  cards: (events, change) => events.emit('cards:changed', change),
+  dialogues: (events, change) => events.emit('dialogues:changed', change),
+  runs: (events, change) => events.emit('runs:changed', change),
   jobs: (events) => events.emit('jobs:changed', {}),
-  endpoints: (events) => events.emit('endpoints:changed', {}),
+  endpoints: (events, change) => events.emit('endpoints:changed', change),
 };
+
+interface Mark {
+  version: number;
+  /** The newest message (dialogues) or call (runs) id; 0 for the other domains. */
+  progress: number;
+}
 
 /**
  * Notices every committed change to the cards, dialogues, runs, jobs and endpoints, whoever
@@ -28,8 +35,8 @@ const announce: Record<string, (events: AppEvents) => void> = {
  * It also sees this connection's own commits, so changes made in the app take the same path.
  */
 export class ChangeWatcher {
-  private readonly read: Statement<[], { domain: string; mark: string }>;
-  private seen: Map<string, string>;
+  private readonly read: Statement<[], { domain: string } & Mark>;
+  private seen: Map<string, Mark>;
   private timer: NodeJS.Timeout | undefined;
   private failed = false;
 
@@ -39,10 +46,10 @@ export class ChangeWatcher {
     private readonly intervalMs = CHANGE_POLL_MS,
   ) {
     this.read = db.prepare(`
-      SELECT domain, version || CASE domain
-        WHEN 'dialogues' THEN ':' || (SELECT coalesce(max(id), 0) FROM sim_messages)
-        WHEN 'runs' THEN ':' || (SELECT coalesce(max(id), 0) FROM sim_calls)
-        ELSE '' END AS mark
+      SELECT domain, version, CASE domain
+        WHEN 'dialogues' THEN (SELECT coalesce(max(id), 0) FROM sim_messages)
+        WHEN 'runs' THEN (SELECT coalesce(max(id), 0) FROM sim_calls)
+        ELSE 0 END AS progress
       FROM change_counters`);
     this.seen = this.marks();
   }
@@ -65,7 +72,7 @@ export class ChangeWatcher {
       this.stop();
       return [];
     }
-    let now: Map<string, string>;
+    let now: Map<string, Mark>;
     try {
       now = this.marks();
     } catch (error) {
@@ -77,15 +84,17 @@ export class ChangeWatcher {
     this.failed = false;
     const changed: string[] = [];
     for (const [domain, mark] of now) {
-      if (this.seen.get(domain) === mark) continue;
+      const before = this.seen.get(domain);
+      const counted = before?.version !== mark.version;
+      if (!counted && before?.progress === mark.progress) continue;
       changed.push(domain);
-      announce[domain]?.(this.events);
+      announce[domain]?.(this.events, { onlyProgress: !counted });
     }
     this.seen = now;
     return changed;
   }
 
-  private marks(): Map<string, string> {
-    return new Map(this.read.all().map((row) => [row.domain, row.mark]));
+  private marks(): Map<string, Mark> {
+    return new Map(this.read.all().map(({ domain, version, progress }) => [domain, { version, progress }]));
   }
 }

@@ -69,7 +69,10 @@ export function endpointsDetectCommand(endpoints: Command, withContext: WithCont
         }
         const found = await findLocalServers({ ports, ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
         const picks = o.add === undefined ? [] : toAdd(compareWithEndpoints(found, ctx.endpoints.list()), o.add === true ? undefined : o.add);
-        const added = picks.map(({ server, model }) => ctx.endpoints.create({ name: model.suggestedName, baseUrl: server.baseUrl, model: model.id }));
+        // All or none: a failure half-way adds nothing.
+        const added = ctx.db.transaction(() =>
+          picks.map(({ server, model }) => ctx.endpoints.create({ name: model.suggestedName, baseUrl: server.baseUrl, model: model.id })),
+        )();
         // Compared after adding, so the new endpoints show as set up.
         const servers = compareWithEndpoints(found, ctx.endpoints.list());
 

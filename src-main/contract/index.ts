@@ -148,7 +148,14 @@ export const contract = {
 } satisfies Record<RequestChannel, { input: z.ZodType; result: unknown }>;
 
 /** A domain's data changed (by this process or another); listeners read what they show again. */
-export type DataChangedEvent = Record<string, never>;
+export interface DataChangedEvent {
+  /**
+   * Only a run's progress moved (turns saved, calls made): no session or run was added,
+   * removed, started, ended, starred or tagged, so lists of them (filters' run lists, tags)
+   * are unchanged; counts and totals are not.
+   */
+  onlyProgress: boolean;
+}
 
 export interface EventPayloads {
   'jobs:progress': JobProgressEvent;

@@ -110,20 +110,26 @@ describe('change watcher (two connections to one database)', () => {
 
   it('announces each saved turn and each refused call of a run, though no trigger counts them', async () => {
     const dbPath = tempDbPath();
-    const { look } = app(dbPath);
+    const { ctx, look } = app(dbPath);
+    const onlyProgress: Record<string, boolean> = {};
+    ctx.events.on('dialogues:changed', (e) => (onlyProgress.dialogues = e.onlyProgress));
+    ctx.events.on('runs:changed', (e) => (onlyProgress.runs = e.onlyProgress));
     const engine = new SimulationStore(context(dbPath).db);
     const runId = engine.createRun({ kind: 'simulation', title: 't', language: 'zh', config: {}, appVersion: 't', jobId: null }, [{ cardId: 1, repetition: 1, cardText: '性别：女' }]);
     const [{ id: sessionId }] = engine.db.prepare('SELECT id FROM sim_sessions').all() as [{ id: number }];
     expect(look()).toEqual(['dialogues:changed', 'runs:changed']);
+    expect(onlyProgress).toEqual({ dialogues: false, runs: false }); // a new run and its sessions
     await engine.startSession(sessionId, '你好');
     expect(look()).toEqual(['dialogues:changed']);
     const call = { attempt: 1, retries: 0, model: 'm', finishReason: 'stop', usage: { promptTokens: 10, completionTokens: 5, cachedTokens: 0 }, cost: 0, latencyMs: 5 };
     await engine.saveTurn({ runId, sessionId, idx: 1, role: 'counselor', content: '你好，想聊些什么？', call, end: null });
     expect(look()).toEqual(['dialogues:changed', 'runs:changed']);
+    expect(onlyProgress).toEqual({ dialogues: true, runs: true });
     await engine.saveRejected({ runId, sessionId, idx: 2, role: 'client', content: '1. 睡不着\n2. 吵架', reason: 'enumeration', detail: 'x', call, end: null });
     expect(look()).toEqual(['runs:changed']);
     await engine.saveTurn({ runId, sessionId, idx: 2, role: 'client', content: '最近总是睡不着。', call: { ...call, attempt: 2 }, end: { reason: 'phrase', phrase: '再见' } });
     expect(look()).toEqual(['dialogues:changed', 'runs:changed']);
+    expect(onlyProgress).toEqual({ dialogues: false, runs: true }); // the session ended
     expect(look()).toEqual([]);
   });
 

@@ -1,3 +1,4 @@
+import type { DataChangedEvent } from '@contract';
 import { cardEditorActions, useCardEditorStore } from './cardEditor';
 import { dialoguesActions, useDialoguesStore } from './dialogues';
 import { endpointsActions } from './endpoints';
@@ -11,13 +12,20 @@ import { simulationsActions } from './simulations';
 // filter, selection and scroll position, and an open editor keeps its unsaved edits. Jobs
 // follow `jobs:changed` in their own store.
 
-/** Runs `refresh` once, a moment after the first of a burst of events (never starved by a steady stream). */
-function soon(refresh: () => void, delayMs = 150): () => void {
+/**
+ * Runs `refresh` once, a moment after the first of a burst of events (never starved by a
+ * steady stream), telling it whether every event of the burst was progress only.
+ */
+function soon(refresh: (onlyProgress: boolean) => void, delayMs = 150): (change: DataChangedEvent) => void {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  return () => {
+  let onlyProgress = true;
+  return (change) => {
+    onlyProgress &&= change.onlyProgress;
     timer ??= setTimeout(() => {
+      const only = onlyProgress;
       timer = undefined;
-      refresh();
+      onlyProgress = true;
+      refresh(only);
     }, delayMs);
   };
 }
@@ -32,12 +40,12 @@ export function followChanges(): () => void {
         if (editing) void cardEditorActions.checkElsewhere();
       }),
     ),
-    window.api.dialogues.onChanged(soon(() => dialoguesActions.refreshInPlace())),
+    window.api.dialogues.onChanged(soon((onlyProgress) => dialoguesActions.refreshInPlace({ facets: !onlyProgress }))),
     window.api.runs.onChanged(
-      soon(() => {
+      soon((onlyProgress) => {
         simulationsActions.changedElsewhere();
-        // The dialogue browser's run filter lists the runs.
-        if (useDialoguesStore.getState().status !== 'idle') void dialoguesActions.loadFacets();
+        // The dialogue browser's run filter lists the runs; a run's progress does not change the list.
+        if (!onlyProgress && useDialoguesStore.getState().status !== 'idle') void dialoguesActions.loadFacets();
       }),
     ),
     window.api.endpoints.onChanged(

@@ -83,16 +83,17 @@ export const dialoguesActions = {
   /**
    * The sessions changed elsewhere (a run adding them, the CLI importing): the loaded pages
    * are read again in place, so the list keeps its scroll position and the open dialogue
-   * stays open (and is read again while it is still running).
+   * stays open (and is read again while it is still running). The filters' tags and runs are
+   * read again unless only a run's progress moved.
    */
-  refreshInPlace(): void {
+  refreshInPlace(options: { facets: boolean }): void {
     const s = useDialoguesStore.getState();
     if (s.status === 'idle') return;
     pending.clear(); // answers of the older version are dropped when they arrive
     useDialoguesStore.setState({ dataVersion: s.dataVersion + 1 });
     const pages = new Set([0, ...Object.keys(s.rows).map((pos) => Math.floor(Number(pos) / PAGE_SIZE))]);
     for (const page of pages) void loadPage(page);
-    void dialoguesActions.loadFacets();
+    if (options.facets) void dialoguesActions.loadFacets();
     if (s.selectedId !== null && s.detail?.status !== 'ended') void dialoguesActions.refreshOpen();
   },
 
