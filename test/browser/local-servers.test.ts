@@ -17,6 +17,9 @@ import { AppPage } from './app-page';
 
 const repoRoot = resolve(__dirname, '../..');
 
+/** A change shows within a second; a loaded 2-core machine gets more. */
+const eventually = { timeout: 15_000, interval: 100 };
+
 describe('local model servers in Settings (headless Chromium, real handlers over the bridge)', () => {
   let dir: string;
   let ollama: LlmServer;
@@ -81,7 +84,7 @@ describe('local model servers in Settings (headless Chromium, real handlers over
     expect(await app.row('ollama-qwen2.5:7b').getByTestId('endpoint-model').textContent()).toBe('qwen2.5:7b');
     await server('ollama').locator('[data-testid="local-configured"][data-model="qwen2.5:7b"]').waitFor();
     // The next chat model is offered now, not the one just added and not the embedding model.
-    await expect.poll(() => server('ollama').getByTestId('local-add').textContent()).toContain('ollama-llama3.1:8b');
+    await expect.poll(() => server('ollama').getByTestId('local-add').textContent(), eventually).toContain('ollama-llama3.1:8b');
     // And it works: a real call from the connection test.
     expect(await (await app.testConnection('ollama-qwen2.5:7b')).getAttribute('data-status')).toBe('ok');
   });
