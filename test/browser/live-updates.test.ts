@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -7,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLlmServer, type LlmServer } from '../llm-server/server';
 import { play } from '../simulation/support';
 import { startBridge, type Bridge } from '../support/bridge';
-import { launchBrowser } from '../support/browser';
-import { simpsy, type CliResult } from '../support/cli';
+import { collectPageErrors, eventually, launchBrowser } from '../support/browser';
+import { simpsy } from '../support/cli';
 
 // The app stays current (issue 7, item 7): the built `simpsy` CLI writes the database the app
 // has open, and the role-card pool, the dialogue browser and the runs list follow in headless
@@ -51,25 +50,6 @@ function releasedDialogues(dir: string): string {
   return root;
 }
 
-/** The built CLI as a running process (for a run that must still be going while the page is checked). */
-function simpsyInBackground(args: string[]): Promise<CliResult> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [join(repoRoot, 'bin/simpsy.cjs'), ...args], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
-
-/** A change shows within a second; a loaded 2-core machine gets more. */
-const eventually = { timeout: 15_000, interval: 100 };
-
 describe('the app stays current while the CLI writes (headless Chromium, real handlers over the bridge)', () => {
   let dir: string;
   let db: string;
@@ -83,10 +63,7 @@ describe('the app stays current while the CLI writes (headless Chromium, real ha
   async function openPage(hash: string): Promise<Page> {
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !/'frame-ancestors' is ignored when delivered via a <meta>/.test(message.text())) pageErrors.push(message.text());
-    });
+    collectPageErrors(page, pageErrors);
     page.on('load', () => loads++);
     await page.goto(`${bridge.url}${hash}`);
     return page;
@@ -171,7 +148,8 @@ describe('the app stays current while the CLI writes (headless Chromium, real ha
 
     await cli('cards', 'import', paperCards(dir, 6), '--format', 'paper'); // (already there after the first test)
     await cli('endpoints', 'add', '--name', 'local', '--base-url', llm.url, '--model', 'test-model');
-    const run = simpsyInBackground(['--db', db, 'simulate', '--client', 'local', '--counselor', 'local', '--concurrency', '2', '--max-turns', '5', '--title', '命令行的模拟', '--json']);
+    // Not awaited yet: the pages are checked while the CLI is still running.
+    const run = simpsy(['--db', db, 'simulate', '--client', 'local', '--counselor', 'local', '--concurrency', '2', '--max-turns', '5', '--title', '命令行的模拟', '--json']);
 
     // While it runs: its six sessions are in the browser, the run in the list, running.
     await expect.poll(() => dialogues.getByTestId('dialogue-list').getAttribute('data-total'), { timeout: 20_000, interval: 100 }).toBe('10');

@@ -5,7 +5,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLlmServer, type LlmServer } from '../llm-server/server';
 import { startBridge, type Bridge } from '../support/bridge';
-import { launchBrowser } from '../support/browser';
+import { collectPageErrors, eventually, launchBrowser } from '../support/browser';
 import { simpsy } from '../support/cli';
 import { deadPort } from '../support/ports';
 import { AppPage } from './app-page';
@@ -16,9 +16,6 @@ import { AppPage } from './app-page';
 // Screenshots: test-results/screenshots/settings-local-servers-{zh,en}.png.
 
 const repoRoot = resolve(__dirname, '../..');
-
-/** A change shows within a second; a loaded 2-core machine gets more. */
-const eventually = { timeout: 15_000, interval: 100 };
 
 describe('local model servers in Settings (headless Chromium, real handlers over the bridge)', () => {
   let dir: string;
@@ -48,10 +45,7 @@ describe('local model servers in Settings (headless Chromium, real handlers over
     await context.addInitScript({ content: bridge.initScript });
     page = await context.newPage();
     page.setDefaultTimeout(15_000);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !/'frame-ancestors' is ignored when delivered via a <meta>/.test(message.text())) pageErrors.push(message.text());
-    });
+    collectPageErrors(page, pageErrors);
     app = new AppPage(page);
     await page.goto(`${bridge.url}#/settings`);
   });
