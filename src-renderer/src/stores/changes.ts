@@ -3,6 +3,7 @@ import { cardEditorActions, useCardEditorStore } from './cardEditor';
 import { dialoguesActions, useDialoguesStore } from './dialogues';
 import { endpointsActions } from './endpoints';
 import { localServersActions } from './localServers';
+import { useNavigationStore, type SectionKey } from './navigation';
 import { roleCardsActions } from './roleCards';
 import { simulationsActions } from './simulations';
 
@@ -30,6 +31,9 @@ function soon(refresh: (onlyProgress: boolean) => void, delayMs = 150): (change:
   };
 }
 
+/** The dialogue browser and the runs list read everything again when they are shown, so while hidden they skip the refreshes. */
+const shown = (section: SectionKey) => useNavigationStore.getState().section === section;
+
 /** Subscribes every store to the change events; returns the unsubscribe function. */
 export function followChanges(): () => void {
   const offs = [
@@ -40,12 +44,16 @@ export function followChanges(): () => void {
         if (editing) void cardEditorActions.checkElsewhere();
       }),
     ),
-    window.api.dialogues.onChanged(soon((onlyProgress) => dialoguesActions.refreshInPlace({ facets: !onlyProgress }))),
+    window.api.dialogues.onChanged(
+      soon((onlyProgress) => {
+        if (shown('dialogues')) dialoguesActions.refreshInPlace({ facets: !onlyProgress });
+      }),
+    ),
     window.api.runs.onChanged(
       soon((onlyProgress) => {
-        simulationsActions.changedElsewhere();
+        if (shown('simulations')) simulationsActions.changedElsewhere();
         // The dialogue browser's run filter lists the runs; a run's progress does not change the list.
-        if (!onlyProgress && useDialoguesStore.getState().status !== 'idle') void dialoguesActions.loadFacets();
+        if (shown('dialogues') && !onlyProgress && useDialoguesStore.getState().status !== 'idle') void dialoguesActions.loadFacets();
       }),
     ),
     window.api.endpoints.onChanged(
