@@ -98,7 +98,7 @@ describe('the app stays current while the CLI writes (headless Chromium, real ha
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('the role-card pool fills as the CLI imports, keeps the selection, and an open card follows a change made elsewhere', async () => {
+  it('the role-card pool fills as the CLI imports, keeps the selection; an open card follows a change made elsewhere, or with unsaved edits says so', async () => {
     const page = await openPage('#/role-cards');
     await page.getByTestId('empty-import-folder').waitFor();
     const rows = page.getByTestId('card-row');
@@ -123,6 +123,20 @@ describe('the app stays current while the CLI writes (headless Chromium, real ha
     await cli('cards', 'split', '--test', '0', '--seed', '1');
     await page.locator('.ant-segmented-item-selected [data-testid="card-split-pool"]').waitFor();
     expect(await page.getByTestId('save-status').getAttribute('data-status')).not.toBe('conflict');
+
+    // With unsaved edits (an emptied field autosave cannot save), a change elsewhere never
+    // replaces them: the editor says the card changed elsewhere, and the person chooses.
+    const occupation = page.getByTestId('input-occupation');
+    const savedOccupation = await occupation.inputValue();
+    await occupation.fill('');
+    await page.locator('[data-testid="save-status"][data-status="invalid"]').waitFor();
+    await cli('cards', 'split', '--test', '6', '--seed', '1');
+    await page.getByTestId('editor-conflict').waitFor();
+    expect(await occupation.inputValue()).toBe('');
+    await page.locator('.ant-segmented-item-selected [data-testid="card-split-pool"]').waitFor();
+    await page.getByTestId('conflict-theirs').click();
+    await page.locator('.ant-segmented-item-selected [data-testid="card-split-test"]').waitFor();
+    expect(await occupation.inputValue()).toBe(savedOccupation);
 
     expect(loads).toBe(1);
     await page.close();
