@@ -75,6 +75,7 @@ const malformed: Record<RequestChannel, [string, unknown][]> = {
   ],
   'endpoints:remove': [...shared, ['no id', {}], ['fractional id', { id: 1.5 }], ['id zero', { id: 0 }]],
   'endpoints:test': [...shared, ['no id', {}], ['id as an object', { id: { $gt: 0 } }]],
+  'endpoints:detect': [...shared, ['ports chosen by the page', { ports: [22, 25] }], ['a host chosen by the page', { host: '10.0.0.1' }]],
   'jobs:list': [
     ...shared,
     ['unknown status', { status: 'exploded' }],

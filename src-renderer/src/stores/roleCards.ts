@@ -212,6 +212,18 @@ export const roleCardsActions = {
     if (options.duplicates !== false) roleCardsActions.scheduleDuplicates();
   },
 
+  /**
+   * The cards changed outside this window's own actions (the CLI, a second window), or an
+   * own change came back as an event: counts and the visible pages are read again in place,
+   * keeping the filter, selection and scroll position. Duplicate flags are worked out again
+   * while the pool is in view; otherwise they wait, stale, until it is.
+   */
+  changedElsewhere(poolInView: boolean): void {
+    if (get().status === 'idle') return;
+    if (!poolInView) set((s) => ({ duplicates: { ...s.duplicates, stale: true } }));
+    roleCardsActions.changed({ duplicates: poolInView });
+  },
+
   /** One card saved in the editor: its row changes in place (the list is re-read quietly). */
   cardSaved(view: RoleCardView, complaintChanged: boolean): void {
     set((s) => {
