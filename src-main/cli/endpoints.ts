@@ -5,6 +5,7 @@ import { DomainError } from '../common/errors';
 import { fieldIssues } from '../common/zod-issues';
 import { toView } from '../endpoints/repository';
 import { testConnection } from '../endpoints/test-connection';
+import { endpointsDetectCommand } from './endpoints-detect';
 import { numberFlag, printJson, table } from './io';
 import type { WithContext } from './main';
 
@@ -66,6 +67,7 @@ function parseFlags<T>(schema: z.ZodType<T>, input: Record<string, unknown>): T 
 
 export function endpointsCommand(program: Command, withContext: WithContext): void {
   const endpoints = program.command('endpoints').description('Manage OpenAI-compatible model endpoints');
+  endpointsDetectCommand(endpoints, withContext);
 
   settingsOptions(
     endpoints

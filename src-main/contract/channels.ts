@@ -13,6 +13,7 @@ export const requestChannels = [
   'endpoints:update',
   'endpoints:remove',
   'endpoints:test',
+  'endpoints:detect',
   'jobs:list',
   'jobs:cancel',
   'cards:list',
@@ -57,7 +58,19 @@ export const requestChannels = [
   'dialogues:import',
 ] as const;
 
-export const eventChannels = ['jobs:progress', 'jobs:changed', 'cards:chatTokens', 'simulation:tokens', 'simulation:turn', 'simulation:session'] as const;
+export const eventChannels = [
+  'jobs:progress',
+  'jobs:changed',
+  'cards:chatTokens',
+  'simulation:tokens',
+  'simulation:turn',
+  'simulation:session',
+  // Committed changes to a domain's data, by this process or another (src-main/app/change-watcher.ts).
+  'cards:changed',
+  'dialogues:changed',
+  'runs:changed',
+  'endpoints:changed',
+] as const;
 
 export type RequestChannel = (typeof requestChannels)[number];
 export type EventChannel = (typeof eventChannels)[number];

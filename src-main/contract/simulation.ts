@@ -380,6 +380,8 @@ export const dialogueExportInput = z
     /** Exactly these sessions; otherwise those matching the filter (default: every ended session). */
     ids: idList.optional(),
     filter: dialogueFilterSchema.optional(),
+    /** Replace an existing file; refused without it. A SQLite file is never replaced. */
+    overwrite: z.boolean().optional(),
   })
   .refine((i) => !(i.ids && i.filter), { message: 'Give ids or a filter, not both', path: ['ids'] });
 export type DialogueExportInput = z.output<typeof dialogueExportInput>;

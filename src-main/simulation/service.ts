@@ -182,7 +182,7 @@ export class SimulationService {
   }
 
   exportDialogues(ctx: AppContext, input: DialogueExportInput): Promise<DialogueExportResult> {
-    return exportDialogues(ctx.db, this.dialogues, ctx.resourcesDir, input);
+    return exportDialogues(ctx.db, this.dialogues, ctx.resourcesDir, input, [ctx.dbPath]);
   }
 
   importDialogues(ctx: AppContext, input: DialogueImportInput): Promise<DialogueImportResult> {

@@ -240,6 +240,16 @@ describe('simulations and dialogues (headless Chromium, real handlers over the b
     expect(records[0]!.messages.map((m) => m.role).slice(0, 3)).toEqual(['system', 'user', 'assistant']);
     expect(JSON.stringify(records)).toContain('失眠');
 
+    // Again to the same file: the app asks before replacing it.
+    writeFileSync(out, 'an older export');
+    bridge.filePicks.push(out);
+    await page.getByTestId('dialogue-export').click();
+    await page.getByTestId('export-sharegpt').click();
+    await page.locator('.ant-modal-confirm', { hasText: 'Replace the existing export?' }).waitFor();
+    await page.getByTestId('confirm-replace').click();
+    await expect.poll(() => readFileSync(out, 'utf8'), { timeout: 10_000 }).not.toBe('an older export');
+    expect(JSON.parse(readFileSync(out, 'utf8'))).toHaveLength(6);
+
     // Starred only, in Chinese.
     await app.goTo('settings');
     await app.chooseLanguage('zh');

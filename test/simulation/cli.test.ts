@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -155,6 +155,34 @@ describe('simpsy simulate', () => {
     expect(list).toMatchObject([{ kind: 'import', status: 'done' }]);
     const search = JSON.parse((await simpsy(['--db', db, 'dialogues', 'list', '--query', '彩礼', '--json'])).stdout) as { total: number };
     expect(search.total).toBe(1);
+  });
+});
+
+describe('simpsy dialogues export', () => {
+  it('leaves an existing file as it was when nothing matches, replaces one only with --force, and never the database', async () => {
+    const db = tempDbPath();
+    expect(await simpsy(['--db', db, 'dialogues', 'import', join(paperFixtures, 'dialogue')])).toMatchObject({ code: 0 });
+    const dir = tempDir();
+    const existing = join(dir, 'existing.txt');
+    writeFileSync(existing, '我的笔记\n');
+    for (const force of [[], ['--force']]) {
+      const none = await simpsy(['--db', db, 'dialogues', 'export', existing, '--query', '没有这句话', ...force]);
+      expect(none).toMatchObject({ code: 1, stdout: '', stderr: 'simpsy: No dialogues match: nothing was written.\n' });
+      expect(readFileSync(existing, 'utf8')).toBe('我的笔记\n');
+    }
+    expect(await simpsy(['--db', db, 'dialogues', 'export', join(dir, 'new.jsonl'), '--query', '没有这句话'])).toMatchObject({ code: 1 });
+
+    const refused = await simpsy(['--db', db, 'dialogues', 'export', existing]);
+    expect(refused).toMatchObject({ code: 1, stderr: `simpsy: ${existing} already exists; nothing was written. Choose another name, or replace it (--force).\n` });
+    expect(readFileSync(existing, 'utf8')).toBe('我的笔记\n');
+    expect(await simpsy(['--db', db, 'dialogues', 'export', existing, '--force'])).toMatchObject({ code: 0, stdout: `Exported 1 dialogue to ${existing} (paper).\n` });
+    expect(JSON.parse(readFileSync(existing, 'utf8'))).toMatchObject({ id: 1, runId: 1, messages: expect.any(Array) });
+
+    const before = (await simpsy(['--db', db, 'dialogues', 'list', '--json'])).stdout;
+    const overDb = await simpsy(['--db', db, 'dialogues', 'export', db, '--force']);
+    expect(overDb).toMatchObject({ code: 1, stderr: `simpsy: ${db} is the database SimPsy Studio is using; an export never writes over it. Choose another file name.\n` });
+    expect((await simpsy(['--db', db, 'dialogues', 'list', '--json'])).stdout).toBe(before);
+    expect(readdirSync(dir)).toEqual(['existing.txt']);
   });
 });
 

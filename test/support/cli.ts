@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-const bin = join(__dirname, '../../bin/simpsy.cjs');
+export const bin = join(__dirname, '../../bin/simpsy.cjs');
 const built = join(__dirname, '../../out/main/cli.js');
 
 export interface CliResult {

@@ -109,6 +109,11 @@ export const simulationsActions = {
     }, THROTTLE_MS);
   },
 
+  /** Runs changed elsewhere (the CLI, a run in main): re-read, once the list was ever shown. */
+  changedElsewhere(): void {
+    if (useSimulationsStore.getState().status !== 'idle') simulationsActions.scheduleRefresh();
+  },
+
   /** Progress and session events from main; returns the unsubscribe function. */
   subscribe(): () => void {
     const offs = [
