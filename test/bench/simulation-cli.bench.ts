@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, bench, describe } from 'vitest';
 import { createAppContext } from '../../src-main/app/context';
 import { makeCard } from '../role-cards/support';
+import { simpsy } from '../support/cli';
 import { bareClient, startBenchServer, type BenchServer } from './support/endpoint';
 
 // `npm run bench` (after `npm run build`). The issue's figures for the simulation engine at
@@ -33,8 +33,7 @@ const CASES = [
   { concurrency: 128, sessions: 800 },
 ];
 
-const root = join(__dirname, '../..');
-const launcher = join(__dirname, 'support/simpsy-with-usage.cjs');
+const usageHook = join(__dirname, 'support/usage-on-exit.cjs');
 const dir = mkdtempSync(join(tmpdir(), 'simpsy-bench-cli-'));
 
 let server: BenchServer;
@@ -44,26 +43,14 @@ interface Usage {
   maxRssKb: number;
 }
 
-/** Runs the built CLI with these arguments; resolves with its wall time, rusage and stdout. */
-function simpsy(args: string[]): Promise<{ wallMs: number; usage: Usage; stdout: string }> {
+/** Runs the built CLI (test/support/cli.ts) with these arguments; resolves with its wall time, rusage and stdout. */
+async function simpsyMeasured(args: string[]): Promise<{ wallMs: number; usage: Usage; stdout: string }> {
   const usageFile = join(dir, `usage-${process.hrtime.bigint()}.json`);
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, [launcher, ...args], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, SIMPSY_BENCH_USAGE: usageFile },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      const wallMs = performance.now() - started;
-      if (code !== 0) return reject(new Error(`simpsy ${args.join(' ')} exited ${code}: ${stderr.slice(-500)}`));
-      resolve({ wallMs, usage: JSON.parse(readFileSync(usageFile, 'utf8')) as Usage, stdout });
-    });
-  });
+  const started = performance.now();
+  const run = await simpsy(args, { NODE_OPTIONS: `--require ${usageHook}`, SIMPSY_BENCH_USAGE: usageFile });
+  const wallMs = performance.now() - started;
+  if (run.code !== 0) throw new Error(`simpsy ${args.join(' ')} exited ${run.code}: ${run.stderr.slice(-500)}`);
+  return { wallMs, usage: JSON.parse(readFileSync(usageFile, 'utf8')) as Usage, stdout: run.stdout };
 }
 
 /** A database with the endpoint and the cards, copied afresh for every run. */
@@ -94,7 +81,6 @@ let startup: { wallMs: number; cpuMs: number } | null = null;
 const templates = new Map<number, string>();
 
 beforeAll(async () => {
-  if (!existsSync(join(root, 'out/main/cli.js'))) throw new Error('No built CLI: run `npm run build` first.');
   server = await startBenchServer(LATENCY_MS);
   for (const c of CASES) templates.set(c.concurrency, template(c.sessions));
   // The CLI's start-up alone (load, open and check the database, answer, exit), for the CPU per call without it.
@@ -102,7 +88,7 @@ beforeAll(async () => {
   for (let i = 0; i < 3; i++) {
     const db = join(dir, 'startup.db');
     copyFileSync(templates.get(CASES[0]!.concurrency)!, db);
-    const r = await simpsy(['--db', db, 'runs', 'list']);
+    const r = await simpsyMeasured(['--db', db, 'runs', 'list']);
     runs.push({ wallMs: r.wallMs, cpuMs: r.usage.cpuMs });
   }
   startup = runs.sort((a, b) => a.cpuMs - b.cpuMs)[1]!;
@@ -118,7 +104,7 @@ for (const { concurrency, sessions } of CASES) {
         copyFileSync(templates.get(concurrency)!, db);
         const serverBefore = await server.cpuMs();
         const load = loadavg()[0]!;
-        const run = await simpsy(['--db', db, 'simulate', '--client', 'bench', '--counselor', 'bench', '--concurrency', String(concurrency), '--max-turns', String(MAX_TURNS), '--json']);
+        const run = await simpsyMeasured(['--db', db, 'simulate', '--client', 'bench', '--counselor', 'bench', '--concurrency', String(concurrency), '--max-turns', String(MAX_TURNS), '--json']);
         const serverCpu = (await server.cpuMs()) - serverBefore;
         const outcome = JSON.parse(run.stdout.trimEnd().split('\n').at(-1)!) as { status: string; completed: number; calls: number };
         if (outcome.status !== 'done' || outcome.completed !== sessions) throw new Error(`the run ended ${outcome.status} with ${outcome.completed} of ${sessions} sessions`);
