@@ -14,12 +14,15 @@ import type {
 } from '../contract/simulation';
 import { DomainError, notFound } from '../common/errors';
 import type { Db } from '../storage/database';
+import { DialogueSearchIndex, indexAnswers, searchMatch } from './search-index';
 
 // The dialogue browser's domain side: every session across runs, filtered and searched,
-// paged for a virtualised list; tags, stars, deletion. Text search: words of 3+ characters
-// go through the FTS5 trigram index over message texts (substring search, so Chinese needs
-// no segmenter); 1–2 character words, which a trigram index cannot look up, are matched with
-// LIKE. A page's ids and the total come from one query; the rows for those ids from another.
+// paged for a virtualised list; tags, stars, deletion. Text search returns exactly the
+// sessions in which every word occurs in some message as `LIKE '%word%'` finds it (ASCII
+// letters folded): the session index (search-index.ts) answers words of one or two
+// characters and narrows longer ones, which LIKE then checks in those sessions only;
+// sessions not indexed yet are checked with LIKE. A page's ids and the total come from one
+// query; the rows for those ids from another.
 
 export interface DialogueQuery {
   where: string;
@@ -29,24 +32,22 @@ export interface DialogueQuery {
 }
 
 const likePattern = (word: string) => `%${word.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-const ftsPhrase = (word: string) => `"${word.replace(/"/g, '""')}"`;
+const PENDING = 'SELECT session_id FROM sim_session_search_pending';
 
 export function buildDialogueQuery(filter: DialogueFilter): DialogueQuery {
   const conditions: string[] = [];
   const params: unknown[] = [];
-  const words = (filter.query ?? '').split(/\s+/u).filter(Boolean);
-  const indexed = words.filter((w) => [...w].length >= 3);
-  const short = words.filter((w) => [...w].length < 3);
-  if (indexed.length > 0) {
-    // Each word may be in a different message of the session.
-    for (const w of indexed) {
-      conditions.push(`s.id IN (SELECT m.session_id FROM sim_messages m WHERE m.id IN (SELECT rowid FROM sim_message_fts WHERE sim_message_fts MATCH ?))`);
-      params.push(ftsPhrase(w));
+  const words = [...new Set((filter.query ?? '').split(/\s+/u).filter(Boolean))];
+  if (words.length > 0) {
+    conditions.push(
+      `(s.id IN (SELECT rowid FROM sim_session_search WHERE sim_session_search MATCH ? AND rowid NOT IN (${PENDING})) OR s.id IN (${PENDING}))`,
+    );
+    params.push(searchMatch(words));
+    for (const w of words) {
+      const scan = `EXISTS (SELECT 1 FROM sim_messages m WHERE m.session_id = s.id AND m.content LIKE ? ESCAPE '\\')`;
+      conditions.push(indexAnswers(w) ? `(s.id NOT IN (${PENDING}) OR ${scan})` : scan);
+      params.push(likePattern(w));
     }
-  }
-  for (const w of short) {
-    conditions.push(`EXISTS (SELECT 1 FROM sim_messages m WHERE m.session_id = s.id AND m.content LIKE ? ESCAPE '\\')`);
-    params.push(likePattern(w));
   }
   const list = (column: string, values: readonly (string | number)[] | undefined) => {
     if (!values || values.length === 0) return;
@@ -113,7 +114,11 @@ interface SummaryRow {
 const PREVIEW = 120;
 
 export class DialogueRepository {
-  constructor(private readonly db: Db) {}
+  readonly search: DialogueSearchIndex;
+
+  constructor(private readonly db: Db) {
+    this.search = new DialogueSearchIndex(db);
+  }
 
   list(input: DialogueListInput): DialoguePage {
     const q = buildDialogueQuery(input);
@@ -186,7 +191,7 @@ export class DialogueRepository {
     const out = new Map<number, string>();
     for (const r of rows) {
       if (out.has(r.id)) continue;
-      const at = r.content.toLowerCase().indexOf(word.toLowerCase());
+      const at = asciiLower(r.content).indexOf(asciiLower(word));
       const start = Math.max(0, at - 30);
       const end = Math.min(r.content.length, at + word.length + 60);
       out.set(
@@ -290,6 +295,9 @@ export class DialogueRepository {
     return map;
   }
 }
+
+/** Lower case as SQLite's lower() and LIKE fold it: ASCII letters only, lengths unchanged. */
+const asciiLower = (text: string) => text.replace(/[A-Z]+/g, (s) => s.toLowerCase());
 
 function shorten(text: string, max: number): string {
   const chars = [...text];

@@ -40,6 +40,9 @@ export class SimulationService {
     this.store = new SimulationStore(db);
     this.batcher = new TokenBatcher(events);
     this.dialogues = new DialogueRepository(db);
+    // A session joins the search index when it ends; until then searches scan it.
+    events.on('simulation:session', (e) => e.status === 'ended' && this.dialogues.search.schedule());
+    events.on('simulation:turn', (e) => e.ended !== null && this.dialogues.search.schedule());
   }
 
   defaults(ctx: AppContext, language: CardLanguage): TemplateDefaults {

@@ -1,7 +1,9 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dialogueListInput } from '../../src-main/contract/simulation';
+import { buildDialogueQuery } from '../../src-main/simulation/dialogues';
+import { encodeGb18030 } from '../role-cards/support';
 import { tempDir } from '../support/temp';
 import { harness, paperFixtures, play, sessionsOf, simulate, type Harness } from './support';
 
@@ -35,9 +37,11 @@ describe('dialogue browser', () => {
     expect(list(h, { sort: 'oldest' }).items.map((i) => i.id)).toEqual(s.ids);
   });
 
-  it('finds Chinese text through the trigram index (3+ characters) and by scanning (1–2)', async () => {
+  it('finds Chinese text of any length through the session index', async () => {
     const s = await seeded();
     h = s.h;
+    h.ctx.simulation.dialogues.search.catchUpAll();
+    expect(h.ctx.simulation.dialogues.search.pendingCount()).toBe(0);
     expect(list(h, { query: '焦虑症状' }).items.map((i) => i.id)).toEqual([s.ids[1]]);
     expect(list(h, { query: '焦虑症状' }).items[0]!.snippet).toBe('我的【焦虑症状】越来越明显了。');
     expect(list(h, { query: '失眠' }).items.map((i) => i.id)).toEqual([s.ids[0]]);
@@ -47,8 +51,9 @@ describe('dialogue browser', () => {
     expect(list(h, { query: '你好 再见' }).total).toBe(3);
     expect(list(h, { query: '不存在的词' }).total).toBe(0);
     expect(list(h, { query: '100%' }).total).toBe(0); // LIKE wildcards are literal
-    const plan = h.ctx.db.prepare(`EXPLAIN QUERY PLAN SELECT rowid FROM sim_message_fts WHERE sim_message_fts MATCH '"焦虑症"'`).all() as { detail: string }[];
-    expect(plan.map((p) => p.detail).join(' ')).toMatch(/VIRTUAL TABLE INDEX/);
+    const q = buildDialogueQuery({ query: '失眠' });
+    const plan = h.ctx.db.prepare(`EXPLAIN QUERY PLAN SELECT s.id FROM sim_sessions s ${q.where}`).all(...q.params) as { detail: string }[];
+    expect(plan.map((p) => p.detail).join(' ')).toMatch(/SCAN sim_session_search VIRTUAL TABLE INDEX/);
   });
 
   it('filters by run, card, end reason, turns, tags and star; tags, stars and deletes', async () => {
@@ -76,7 +81,8 @@ describe('dialogue browser', () => {
     expect(h.ctx.db.prepare('SELECT count(*) AS n FROM sim_messages WHERE session_id = ?').get(s.ids[0])).toEqual({ n: 0 });
     expect(h.ctx.simulation.summary(h.ctx, s.runId).sessions).toBe(2);
     expect(h.ctx.db.pragma('integrity_check', { simple: true })).toBe('ok');
-    expect(h.ctx.db.prepare(`INSERT INTO sim_message_fts (sim_message_fts) VALUES ('integrity-check')`).run().changes).toBeGreaterThanOrEqual(0);
+    expect(h.ctx.db.prepare(`INSERT INTO sim_session_search (sim_session_search) VALUES ('integrity-check')`).run().changes).toBeGreaterThanOrEqual(0);
+    expect(h.ctx.db.prepare('SELECT count(*) AS n FROM sim_session_search_pending WHERE session_id = ?').get(s.ids[0])).toEqual({ n: 0 });
   });
 
   it('opens one dialogue with its card text and rejected attempts', async () => {

@@ -3,7 +3,8 @@ import { m001Foundation } from './001_foundation';
 import { m002RoleCards } from './002_role_cards';
 import { m003Simulation } from './003_simulation';
 import { m004CardAssist } from './004_card_assist';
+import { m007DialogueSearch } from './007_dialogue_search';
 
 // Forward-only: append new migrations, never edit or reorder shipped ones.
 // A test checks the versions are 1..n with no gaps.
-export const migrations: readonly Migration[] = [m001Foundation, m002RoleCards, m003Simulation, m004CardAssist];
+export const migrations: readonly Migration[] = [m001Foundation, m002RoleCards, m003Simulation, m004CardAssist, m007DialogueSearch];
