@@ -170,8 +170,10 @@ export class SimulationService {
     return exportDialogues(ctx.db, this.dialogues, ctx.resourcesDir, input);
   }
 
-  importDialogues(ctx: AppContext, input: DialogueImportInput): Promise<DialogueImportResult> {
-    return importDialogues(ctx.db, this.store, ctx.resourcesDir, ctx.version, input);
+  async importDialogues(ctx: AppContext, input: DialogueImportInput): Promise<DialogueImportResult> {
+    const result = await importDialogues(ctx.db, this.store, ctx.resourcesDir, ctx.version, input);
+    this.dialogues.search.schedule();
+    return result;
   }
 
   /** Throws unless the run can be executed now (paused, failed, queued, and not running elsewhere). */

@@ -107,8 +107,8 @@ describe('exports', () => {
     expect(result).toMatchObject({ path, count: 3 });
     const lines = readFileSync(path, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
     expect(lines).toHaveLength(3);
-    expect(Object.keys(lines[0])).toEqual(['id', 'runId', 'cardId', 'endReason', 'messages']);
-    expect(lines[0]).toMatchObject({ id: s.ids[0], runId: s.runId, cardId: h.cardIds[0], endReason: 'phrase' });
+    expect(Object.keys(lines[0])).toEqual(['id', 'runId', 'cardId', 'externalId', 'endReason', 'messages']);
+    expect(lines[0]).toMatchObject({ id: s.ids[0], runId: s.runId, cardId: h.cardIds[0], externalId: null, endReason: 'phrase' });
     expect(lines[0].messages).toEqual([
       { role: 'client', content: '你好' },
       { role: 'counselor', content: '嗯？' },
@@ -198,5 +198,54 @@ describe('imports', () => {
       { role: 'counselor', content: '好的' },
     ]);
     await expect(h.ctx.simulation.importDialogues(h.ctx, { path: join(dir, 'missing') })).rejects.toThrow(/Nothing at/);
+    });
+
+  it('refuse a file that is not UTF-8, naming the file, line and byte; nothing is written', async () => {
+    h = await harness();
+    const dir = join(tempDir(), 'dialogue');
+    mkdirSync(dir);
+    const good = JSON.stringify([{ role: 'client', content: '你好' }, { role: 'counselor', content: '你好，想聊些什么？' }], null, 2);
+    writeFileSync(join(dir, '0.json'), good);
+    // Line 3 holds a byte that starts a UTF-8 sequence but is not followed by one (0xE4 0x28).
+    writeFileSync(join(dir, '1.json'), Buffer.concat([Buffer.from('[\n  {"role": "client",\n   "content": "'), Buffer.from([0xe4, 0x28]), Buffer.from('"}\n]')]));
+    writeFileSync(join(dir, '2.json'), encodeGb18030(good));
+    const attempt = h.ctx.simulation.importDialogues(h.ctx, { path: dir });
+    await expect(attempt).rejects.toThrow(/Nothing was imported from .*dialogue: 1\.json: The file is not valid UTF-8 \(line 3, byte 39\).*; 2\.json: The file is not UTF-8; it looks like GB18030\/GBK \(.*line 4, byte \d+\)/);
+    expect(h.ctx.simulation.runs(h.ctx)).toEqual([]);
+    expect(h.ctx.db.prepare('SELECT count(*) AS n FROM sim_messages').get()).toEqual({ n: 0 });
+  });
+
+  it('refuse a control character in any text, naming the file, line or record, and field; nothing is written', async () => {
+    h = await harness();
+    const dir = tempDir();
+    const msg = (role: string, content: string) => ({ role, content });
+    const cases: [string, string, string, RegExp][] = [
+      ['a NUL in a JSONL line', 'a.jsonl', [JSON.stringify({ messages: [msg('client', '你好'), msg('counselor', '好')] }), JSON.stringify({ messages: [msg('client', '你好'), msg('counselor', '嗯\u0000嗯')] })].join('\n'), /a\.jsonl line 2, field messages\[1\]\.content: holds the control character U\+0000 at character 2/],
+      ['an escape sequence in a released dialogue file', '7.json', JSON.stringify([msg('client', '你好'), msg('counselor', '好'), msg('client', '\u001b[31m红色')]), /7\.json, field \[2\]\.content: holds the control character U\+001B at character 1/],
+      ['a C1 character in a ShareGPT record', 'sharegpt.json', JSON.stringify([{ messages: [msg('user', '你好'), msg('assistant', '好')] }, { messages: [msg('system', '提示'), msg('user', '下一行\u0085')] }]), /sharegpt\.json record 2, field messages\[1\]\.content: holds the control character U\+0085 at character 4/],
+      ['a lone surrogate', 'b.jsonl', JSON.stringify({ messages: [msg('client', 'ab\ud800')] }), /b\.jsonl line 1, field messages\[0\]\.content: holds the control character U\+D800 at character 3/],
+      ['DEL in an id', 'c.jsonl', JSON.stringify({ id: 'x\u007f', messages: [msg('client', '你好')] }), /c\.jsonl line 1, field id: holds the control character U\+007F/],
+    ];
+    for (const [what, name, content, message] of cases) {
+      writeFileSync(join(dir, name), content);
+      await expect(h.ctx.simulation.importDialogues(h.ctx, { path: join(dir, name) }), what).rejects.toThrow(message);
+    }
+    await expect(h.ctx.simulation.importDialogues(h.ctx, { path: join(dir, '7.json'), title: '数据\u0000集' })).rejects.toThrow(/The title holds the control character U\+0000/);
+    expect(h.ctx.simulation.runs(h.ctx)).toEqual([]);
+    // Tab and line breaks are text.
+    writeFileSync(join(dir, 'ok.jsonl'), JSON.stringify({ messages: [msg('client', '第一行\n第二行\r\n\t缩进'), msg('counselor', '好')] }));
+    expect(await h.ctx.simulation.importDialogues(h.ctx, { path: join(dir, 'ok.jsonl') })).toMatchObject({ sessions: 1, problems: [] });
+  });
+
+  it('export where each imported session came from (externalId), so it can be traced to its file', async () => {
+    h = await harness();
+    const dir = join(tempDir(), 'dialogue');
+    mkdirSync(dir);
+    for (const n of [3, 12]) writeFileSync(join(dir, `${n}.json`), JSON.stringify([{ role: 'client', content: `第${n}号` }, { role: 'counselor', content: '好的' }]));
+    const result = await h.ctx.simulation.importDialogues(h.ctx, { path: dir });
+    const path = join(tempDir(), 'out.jsonl');
+    await h.ctx.simulation.exportDialogues(h.ctx, { path, format: 'paper', filter: { runIds: [result.runId] } });
+    const lines = readFileSync(path, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as { externalId: string; messages: { content: string }[] });
+    expect(lines.map((l) => [l.externalId, l.messages[0]!.content])).toEqual([['3', '第3号'], ['12', '第12号']]);
   });
 });
