@@ -4,19 +4,23 @@ import type { Db } from '../storage/database';
 // The dialogue search index (sim_session_search, migration 007). The reference is the scan
 // `content LIKE '%word%' ESCAPE '\'`: a substring of one message, ASCII letters folded and
 // nothing else; every search returns exactly what that scan returns, for words of any length
-// and script, with no segmenter. One row per session holds, each once, the characters of its
-// messages and the pairs of neighbouring characters inside a message. A word of one or two
-// characters is one lookup; a longer one narrows to the sessions holding all its pairs, and
-// those are checked with LIKE (buildDialogueQuery).
-// Whitespace never occurs in a query word (words are split at it), so pairs across it are
-// left out. FTS5's ascii tokenizer reads any non-ASCII character, ASCII letter or digit as
-// part of a token; every other ASCII character is written as an escape and two hex digits.
+// and script, with no segmenter and without reading a message. One row per session holds:
+//  - `chars`: its characters, each once: a word of one character is one lookup;
+//  - `pairs`: the pairs of neighbouring characters of its messages, in order: a word of n ≥ 2
+//    characters is the phrase of its n−1 pairs at consecutive positions, that is a substring.
+// Whitespace never occurs in a query word (words are split at it), so a run of whitespace and
+// the end of a message each become one BREAK, which keeps the pairs on either side from
+// being consecutive. FTS5's ascii tokenizer reads any non-ASCII character, ASCII letter or
+// digit as part of a term; every other ASCII character is written as an escape and two hex
+// digits.
 //
 // Sessions whose messages changed are listed in sim_session_search_pending by triggers;
 // searches scan those with LIKE and `catchUp` indexes them once they are not running, so
 // results never depend on whether the catch-up has run.
 
 const ESCAPE = '\uE000';
+/** Not a code (escapes are three code points), so never a pair. */
+const BREAK = ESCAPE;
 
 /** JS `\s`, what splits query words, by code point (all of it lies in the BMP). */
 const space = new Uint8Array(0x10000);
@@ -24,8 +28,7 @@ for (let cp = 0; cp < 0x10000; cp++) if (/\s/u.test(String.fromCharCode(cp))) sp
 
 /**
  * A character as part of a term. No code is the start of another (only escapes start with
- * ESCAPE, and they have a fixed length), so a pair of codes reads back one way only; and a
- * character's term (1 code point, or 3 for an escape) never equals a pair's (2, 4 or 6).
+ * ESCAPE, and they have a fixed length), so a pair of codes reads back one way only.
  */
 function code(cp: number): string {
   if (cp >= 0x80) return cp === 0xe000 ? `${ESCAPE}ee` : String.fromCodePoint(cp);
@@ -40,51 +43,30 @@ function fold(cp: number): number {
   return cp;
 }
 
-// Building a session's terms is the index's main cost (a character at a time over every
-// message), so it avoids allocation: codes of BMP characters are cached, characters already
-// listed for this session are marked by a stamp, and pairs of BMP characters (a 32-bit key)
-// are deduplicated in an open-addressing table reused from session to session. Pairs with
-// a character beyond the BMP, which are rare, go through a Set.
+// Building a session's terms is the index's main cost in JS (a character at a time over
+// every message), so codes of BMP characters are cached and characters already listed for
+// the session are marked by a stamp instead of a Set.
 const bmpCodes: (string | undefined)[] = new Array<string | undefined>(0x10000);
 const codeOf = (cp: number): string => (cp < 0x10000 ? (bmpCodes[cp] ??= code(cp)) : code(cp));
 const listedIn = new Uint32Array(0x10000);
-let pairBits = 12;
-let pairKeys = new Uint32Array(1 << pairBits);
-let pairStamps = new Uint32Array(1 << pairBits);
 let stamp = 0;
 
-/** True the first time a pair of BMP characters is seen in the current session. */
-function firstPair(key: number): boolean {
-  const mask = (1 << pairBits) - 1;
-  for (let h = Math.imul(key, 0x9e3779b1) >>> (32 - pairBits); ; h = (h + 1) & mask) {
-    if (pairStamps[h] !== stamp) {
-      pairStamps[h] = stamp;
-      pairKeys[h] = key;
-      return true;
-    }
-    if (pairKeys[h] === key) return false;
-  }
+export interface SearchTerms {
+  chars: string;
+  pairs: string;
 }
 
-/** The index row of a session: its messages' characters and neighbouring pairs, each once. */
-export function searchTerms(messages: readonly string[]): string {
-  let length = 0;
-  for (const text of messages) length += text.length;
-  // At most half full, so probes stay short.
-  if (length * 2 > 1 << pairBits) {
-    while (length * 2 > 1 << pairBits) pairBits++;
-    pairKeys = new Uint32Array(1 << pairBits);
-    pairStamps = new Uint32Array(1 << pairBits);
-  }
+/** The index row of a session. */
+export function searchTerms(messages: readonly string[]): SearchTerms {
   if (++stamp === 0xffffffff) {
     stamp = 1;
     listedIn.fill(0);
-    pairStamps.fill(0);
   }
-  let astral: Set<number | string> | null = null;
-  const terms: string[] = [];
+  let astral: Set<number> | null = null;
+  const chars: string[] = [];
+  const pairs: string[] = [];
   for (const text of messages) {
-    let previous = -1;
+    let previous = '';
     for (let i = 0; i < text.length; i++) {
       let cp = text.charCodeAt(i);
       if (cp >= 0xd800 && cp <= 0xdbff && i + 1 < text.length) {
@@ -96,53 +78,34 @@ export function searchTerms(messages: readonly string[]): string {
       }
       cp = fold(cp);
       if (cp < 0x10000 && space[cp] === 1) {
-        previous = -1;
+        if (previous !== '' && pairs.length > 0 && pairs[pairs.length - 1] !== BREAK) pairs.push(BREAK);
+        previous = '';
         continue;
       }
-      if (cp < 0x10000) {
-        if (listedIn[cp] !== stamp) {
-          listedIn[cp] = stamp;
-          terms.push(codeOf(cp));
-        }
-      } else if (!(astral ??= new Set()).has(cp)) {
-        astral.add(cp);
-        terms.push(codeOf(cp));
+      const current = codeOf(cp);
+      if (cp < 0x10000 ? listedIn[cp] !== stamp : !(astral ??= new Set()).has(cp)) {
+        if (cp < 0x10000) listedIn[cp] = stamp;
+        else astral!.add(cp);
+        chars.push(current);
       }
-      if (previous >= 0) {
-        let first: boolean;
-        if (previous < 0x10000 && cp < 0x10000) first = firstPair(((previous << 16) | cp) >>> 0);
-        else {
-          const key = `${previous},${cp}`;
-          first = !(astral ??= new Set()).has(key);
-          if (first) astral.add(key);
-        }
-        if (first) terms.push(codeOf(previous) + codeOf(cp));
-      }
-      previous = cp;
+      if (previous !== '') pairs.push(previous + current);
+      previous = current;
     }
+    if (pairs.length > 0 && pairs[pairs.length - 1] !== BREAK) pairs.push(BREAK);
   }
-  return terms.join(' ');
+  return { chars: chars.join(' '), pairs: pairs.join(' ') };
 }
 
-/** A query word's characters as LIKE compares them. */
-const wordCodes = (word: string): string[] => Array.from(word, (ch) => code(fold(ch.codePointAt(0)!)));
-
-/**
- * The FTS5 query finding the sessions that may hold every word (none holding whitespace):
- * exactly those for words of one or two characters, a superset for longer ones.
- */
+/** The FTS5 query for sessions holding every word (none holding whitespace). */
 export function searchMatch(words: readonly string[]): string {
   return words
     .map((word) => {
-      const cps = wordCodes(word);
-      const terms = cps.length === 1 ? cps : [...new Set(cps.slice(1).map((c, i) => cps[i]! + c))];
-      return terms.map((t) => `"${t}"`).join(' AND ');
+      const codes = Array.from(word, (ch) => code(fold(ch.codePointAt(0)!)));
+      if (codes.length === 1) return `chars : "${codes[0]}"`;
+      return `pairs : "${codes.slice(1).map((c, i) => codes[i]! + c).join(' ')}"`;
     })
     .join(' AND ');
 }
-
-/** Whether the index answers a word exactly (one or two characters), or only narrows it down. */
-export const indexAnswers = (word: string): boolean => wordCodes(word).length <= 2;
 
 type Statement = BetterSqlite3.Statement<unknown[], unknown>;
 
@@ -171,14 +134,17 @@ export class DialogueSearchIndex {
         'SELECT session_id AS id, content FROM sim_messages WHERE session_id IN (SELECT value FROM json_each(?)) ORDER BY session_id, idx',
       ).all(ids) as { id: number; content: string }[];
       const remove = this.s('DELETE FROM sim_session_search WHERE rowid = ?');
-      const insert = this.s('INSERT INTO sim_session_search (rowid, terms) VALUES (?, ?)');
+      const insert = this.s('INSERT INTO sim_session_search (rowid, chars, pairs) VALUES (?, ?, ?)');
       let at = 0;
       for (const { id } of pending) {
         const messages: string[] = [];
         for (; at < rows.length && rows[at]!.id === id; at++) messages.push(rows[at]!.content);
         remove.run(id);
         // A session deleted while pending has no messages and gets no row.
-        if (messages.length > 0) insert.run(id, searchTerms(messages));
+        if (messages.length > 0) {
+          const terms = searchTerms(messages);
+          insert.run(id, terms.chars, terms.pairs);
+        }
       }
       this.s('DELETE FROM sim_session_search_pending WHERE session_id IN (SELECT value FROM json_each(?))').run(ids);
       return pending.length;
@@ -192,7 +158,7 @@ export class DialogueSearchIndex {
   /** Indexes everything pending that is not running, now (the CLI, before it exits). */
   catchUpAll(): number {
     let total = 0;
-    for (let n = this.catchUp(1000); n > 0; n = this.catchUp(1000)) total += n;
+    for (let n = this.catchUp(500); n > 0; n = this.catchUp(500)) total += n;
     return total;
   }
 

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dialogueListInput } from '../../src-main/contract/simulation';
-import { buildDialogueQuery } from '../../src-main/simulation/dialogues';
+import { buildDialogueQuery, matchingSessions } from '../../src-main/simulation/dialogues';
 import { encodeGb18030 } from '../role-cards/support';
 import { tempDir } from '../support/temp';
 import { harness, paperFixtures, play, sessionsOf, simulate, type Harness } from './support';
@@ -51,9 +51,13 @@ describe('dialogue browser', () => {
     expect(list(h, { query: '你好 再见' }).total).toBe(3);
     expect(list(h, { query: '不存在的词' }).total).toBe(0);
     expect(list(h, { query: '100%' }).total).toBe(0); // LIKE wildcards are literal
-    const q = buildDialogueQuery({ query: '失眠' });
-    const plan = h.ctx.db.prepare(`EXPLAIN QUERY PLAN SELECT s.id FROM sim_sessions s ${q.where}`).all(...q.params) as { detail: string }[];
-    expect(plan.map((p) => p.detail).join(' ')).toMatch(/SCAN sim_session_search VIRTUAL TABLE INDEX/);
+    // The newest page comes from the index in id order: no sort of every match.
+    for (const filter of [{ query: '失眠' }, { query: '失眠', endReasons: ['phrase' as const] }]) {
+      const q = matchingSessions(buildDialogueQuery(filter), true);
+      const plan = (h.ctx.db.prepare(`EXPLAIN QUERY PLAN ${q.sql} ORDER BY id DESC LIMIT 50`).all(...q.params) as { detail: string }[]).map((p) => p.detail).join('\n');
+      expect(plan).toMatch(/SCAN f VIRTUAL TABLE INDEX/);
+      expect(plan).not.toMatch(/TEMP B-TREE/);
+    }
   });
 
   it('filters by run, card, end reason, turns, tags and star; tags, stars and deletes', async () => {

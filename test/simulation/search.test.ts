@@ -33,9 +33,21 @@ const alphabet = [
 ];
 const spaces = [' ', ' ', ' ', '\n', '\t', '\u3000', '\u00a0'];
 
+const letter = (r: () => number) => alphabet[Math.floor(Math.pow(r(), 1.6) * alphabet.length)]!;
+const space = (r: () => number) => spaces[Math.floor(r() * spaces.length)]!;
+
 function text(r: () => number, length: number): string {
   let out = '';
-  for (let i = 0; i < length; i++) out += r() < 0.12 ? spaces[Math.floor(r() * spaces.length)] : alphabet[Math.floor(Math.pow(r(), 1.6) * alphabet.length)];
+  for (let i = 0; i < length; i++) {
+    const roll = r();
+    if (roll < 0.12) out += space(r);
+    else if (roll < 0.16) {
+      // The same character on both sides of whitespace ('焦虑 虑失'): a word '焦虑失' must not
+      // be found here, though its pairs 焦虑 and 虑失 are both in the text.
+      const shared = letter(r);
+      out += `${letter(r)}${shared}${space(r)}${shared}${letter(r)}`;
+    } else out += letter(r);
+  }
   return out;
 }
 
@@ -46,7 +58,13 @@ function corpusFile(dir: string, name: string, sessions: number, seed: number): 
     const n = 1 + Math.floor(r() * 8);
     // One session in fifty has long messages (the pair table grows for them).
     const long = r() < 0.02;
-    const messages = Array.from({ length: n }, (_, i) => ({ role: i % 2 === 0 ? 'client' : 'counselor', content: `${i === 0 ? 'x' : ''}${text(r, long ? 3000 : 1 + Math.floor(r() * 30))}` }));
+    const messages: { role: string; content: string }[] = [];
+    for (let i = 0; i < n; i++) {
+      // Often a message starts with the character the one before ended with, the same trap across messages.
+      const previous = [...(messages[i - 1]?.content.trimEnd() ?? '')].at(-1);
+      const start = i === 0 ? 'x' : previous && r() < 0.4 ? previous : '';
+      messages.push({ role: i % 2 === 0 ? 'client' : 'counselor', content: `${start}${text(r, long ? 3000 : 1 + Math.floor(r() * 30))}` });
+    }
     lines.push(JSON.stringify({ messages }));
   }
   const path = join(dir, name);
@@ -77,10 +95,15 @@ function queries(c: AppContext, seed: number, n: number): string[] {
     else if (kind === 2) out.push(piece.toUpperCase()); // ASCII folds; ä/Ä, σ/Σ do not
     else if (kind === 3) out.push(text(r, 1 + Math.floor(r() * 4)).replace(/\s/gu, '')); // anything
     else if (kind === 4) {
-      // The end of one message and the start of the next: never one word in a message.
+      // The end of one message and the start of the next, joined, or overlapping by the
+      // character they share: never one word in a message unless it also occurs in one.
       const next = messages.find((x) => x.s === m.s && x.idx === m.idx + 1);
-      if (next) out.push(`${chars.slice(-1 - Math.floor(r() * 2)).join('')}${[...next.content].slice(0, 1 + Math.floor(r() * 2)).join('')}`);
-    } else out.push(piece.replace(/\s/gu, '')); // a word made across whitespace
+      if (next) out.push(`${chars.slice(-1 - Math.floor(r() * 2)).join('')}${[...next.content].slice(r() < 0.5 ? 0 : 1, 3).join('')}`);
+    } else {
+      // Across whitespace: the whitespace left out, or it and the character after it.
+      const at = piece.search(/\s/u);
+      out.push(at < 0 || r() < 0.5 ? piece.replace(/\s/gu, '') : piece.slice(0, at) + [...piece.slice(at).trimStart()].slice(1).join(''));
+    }
   }
   return out.filter((q) => q.trim() !== '');
 }
@@ -132,17 +155,32 @@ describe('dialogue search', () => {
     expect(ctx.db.prepare(`INSERT INTO sim_session_search (sim_session_search) VALUES ('integrity-check')`).run().changes).toBeGreaterThanOrEqual(0);
   });
 
-  it('pages and counts the same sessions the scan finds, newest first, with the match in the snippet', async () => {
+  it('pages, sorts and counts the sessions the scan finds, with other filters, the match in the snippet', async () => {
     ctx = createAppContext({ dbPath: tempDbPath() });
-    await importFile(ctx, corpusFile(tempDir(), 'a.jsonl', 200, 3));
+    const dir = tempDir();
+    const first = await importFile(ctx, corpusFile(dir, 'a.jsonl', 200, 3));
     ctx.simulation.dialogues.search.catchUpAll();
+    await importFile(ctx, corpusFile(dir, 'b.jsonl', 60, 4)); // not indexed yet
+    ctx.db.prepare(`UPDATE sim_sessions SET cost = id % 7, turns = id % 5`).run();
+    const rows = new Map((ctx.db.prepare('SELECT id, run_id, turns, cost FROM sim_sessions').all() as { id: number; run_id: number; turns: number; cost: number }[]).map((r) => [r.id, r]));
+    const sorts = {
+      newest: (a: number, b: number) => b - a,
+      oldest: (a: number, b: number) => a - b,
+      turns: (a: number, b: number) => rows.get(b)!.turns - rows.get(a)!.turns || b - a,
+      cost: (a: number, b: number) => rows.get(b)!.cost - rows.get(a)!.cost || b - a,
+    };
     for (const q of ['焦', '焦虑', '虑失眠', 'ab', 'Ä', 'x 我']) {
-      const expected = scan(ctx, q);
-      const page = ctx.simulation.dialogues.list(dialogueListInput.parse({ query: q, limit: 10 }));
-      expect(page.total).toBe(expected.length);
-      expect(page.items.map((i) => i.id)).toEqual(expected.reverse().slice(0, 10));
-      const first = q.split(' ')[0]!;
-      for (const item of page.items) expect(item.snippet!.toLowerCase()).toContain(`【${first.toLowerCase()}】`);
+      for (const [sort, compare] of Object.entries(sorts)) {
+        for (const runIds of [undefined, [first.runId]]) {
+          const expected = scan(ctx, q).filter((id) => !runIds || rows.get(id)!.run_id === runIds[0]).sort(compare);
+          for (const offset of [0, 10, expected.length]) {
+            const page = ctx.simulation.dialogues.list(dialogueListInput.parse({ query: q, sort, offset, limit: 10, ...(runIds ? { runIds } : {}) }));
+            expect(page.total, `${q} ${sort} ${offset}`).toBe(expected.length);
+            expect(page.items.map((i) => i.id)).toEqual(expected.slice(offset, offset + 10));
+            for (const item of page.items) expect(item.snippet!.toLowerCase()).toContain(`【${q.split(' ')[0]!.toLowerCase()}】`);
+          }
+        }
+      }
     }
   });
 

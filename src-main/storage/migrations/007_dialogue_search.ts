@@ -5,10 +5,9 @@ import type { Migration } from '../migration';
 // up words of one or two characters (most Chinese queries) and cost more to build than the
 // messages themselves.
 //
-// - sim_session_search: FTS5, one row per session (rowid = session id): the session's
-//   characters and neighbouring pairs, each once, as one column of terms. detail=none (which
-//   sessions, not where): positions would triple its size and build time, and a longer word
-//   is checked against the messages of the sessions holding all its pairs.
+// - sim_session_search: FTS5, one row per session (rowid = session id): its characters, and
+//   the pairs of neighbouring characters of its messages with their positions, so a word of
+//   any length is a phrase lookup and nothing needs checking against the messages.
 // - sim_session_search_pending: sessions whose messages changed since they were indexed.
 //   Triggers list them, so no writer can forget; searches scan them with LIKE, and the
 //   catch-up (DialogueSearchIndex.catchUp) indexes them once they are not running. Deleting a
@@ -24,7 +23,7 @@ export const m007DialogueSearch: Migration = {
       DROP TABLE sim_message_fts;
 
       CREATE VIRTUAL TABLE sim_session_search USING fts5 (
-        terms, tokenize = 'ascii', content = '', contentless_delete = 1, detail = none
+        chars, pairs, tokenize = 'ascii', content = '', contentless_delete = 1
       );
       CREATE TABLE sim_session_search_pending (
         session_id INTEGER PRIMARY KEY
