@@ -135,12 +135,16 @@ export class DialogueRepository {
 
   list(input: DialogueListInput): DialoguePage {
     const q = buildDialogueQuery(input);
-    const page = matchingSessions(q, input.sort === 'newest' || input.sort === 'oldest');
-    const ids = (
-      this.db.prepare(`${page.sql} ORDER BY ${orderBy[input.sort]} LIMIT ? OFFSET ?`).all(...page.params, input.limit, input.offset) as { id: number }[]
-    ).map((r) => r.id);
-    let total = input.offset + ids.length;
-    if (ids.length === input.limit || (ids.length === 0 && input.offset > 0)) {
+    const byId = input.sort === 'newest' || input.sort === 'oldest';
+    const page = matchingSessions(q, byId);
+    // By id the page stops early and a count follows if needed; any other order sorts every
+    // match anyway, and counts them in the same pass.
+    const rows = this.db
+      .prepare(`${byId ? page.sql : `SELECT id, count(*) OVER () AS total FROM (${page.sql})`} ORDER BY ${orderBy[input.sort]} LIMIT ? OFFSET ?`)
+      .all(...page.params, input.limit, input.offset) as { id: number; total?: number }[];
+    const ids = rows.map((r) => r.id);
+    let total = rows[0]?.total ?? input.offset + ids.length;
+    if (byId ? ids.length === input.limit || (ids.length === 0 && input.offset > 0) : ids.length === 0 && input.offset > 0) {
       const all = matchingSessions(q, true);
       total = (this.db.prepare(`SELECT count(*) AS n FROM (${all.sql})`).get(...all.params) as { n: number }).n;
     }

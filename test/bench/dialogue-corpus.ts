@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { randomFrom as random } from '../../src-main/role-cards/split';
 
 // Synthetic counseling sessions shaped like the paper's released `dialogue/N.json` files: they
 // open with the client's 你好, alternate client and counselor, and end on a counselor turn.
@@ -16,16 +17,6 @@ import { join, resolve } from 'node:path';
 export interface CorpusMessage {
   role: 'client' | 'counselor';
   content: string;
-}
-
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const troubles = [
