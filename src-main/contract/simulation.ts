@@ -313,7 +313,7 @@ export interface DialogueDetail extends DialogueSummary {
 export const dialogueSortKeys = ['newest', 'oldest', 'turns', 'cost'] as const;
 
 export const dialogueFilterShape = {
-  /** Text in any message; 3+ characters use the trigram index (Chinese works), shorter ones a scan. */
+  /** Words (split at whitespace), each in some message of the session, as `LIKE '%word%'` finds it; any length, Chinese works. */
   query: plain(z.string().trim().max(200)).optional(),
   runIds: z.array(id).min(1).max(200).optional(),
   cardIds: z.array(id).min(1).max(1000).optional(),

@@ -132,7 +132,8 @@ function recordsOf(file: string, problems: Problems, refusals: string[]): Entry[
     refusals.push(`the file name ${JSON.stringify(name)} ${describeForbidden(badName)}`);
     return [];
   }
-  if (statSync(file).size === 0) {
+  // An empty file holds no dialogue: skipped like one that is not JSON, not a reason to refuse.
+  if (sizeOf(file) === 0) {
     problems.push({ file: name, message: 'the file is empty' });
     return [];
   }
@@ -168,6 +169,14 @@ function recordsOf(file: string, problems: Problems, refusals: string[]): Entry[
   }
   if (isMessageList(value) || !Array.isArray(value)) return [{ externalId: stem, place: name, value, check }];
   return value.map((d, i) => ({ externalId: `${stem}[${i}]`, place: `${name} record ${i + 1}`, value: d, check }));
+}
+
+function sizeOf(file: string): number | null {
+  try {
+    return statSync(file).size;
+  } catch {
+    return null; // readTextFile says why
+  }
 }
 
 /** Joins consecutive messages of one role; drops empty ones. */

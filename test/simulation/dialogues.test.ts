@@ -246,7 +246,9 @@ describe('imports', () => {
     const dir = join(tempDir(), 'dialogue');
     mkdirSync(dir);
     for (const n of [3, 12]) writeFileSync(join(dir, `${n}.json`), JSON.stringify([{ role: 'client', content: `第${n}号` }, { role: 'counselor', content: '好的' }]));
+    writeFileSync(join(dir, '5.json'), ''); // empty: skipped and reported, not a reason to refuse
     const result = await h.ctx.simulation.importDialogues(h.ctx, { path: dir });
+    expect(result.problems).toEqual([{ file: '5.json', message: 'the file is empty' }]);
     const path = join(tempDir(), 'out.jsonl');
     await h.ctx.simulation.exportDialogues(h.ctx, { path, format: 'paper', filter: { runIds: [result.runId] } });
     const lines = readFileSync(path, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as { externalId: string; messages: { content: string }[] });

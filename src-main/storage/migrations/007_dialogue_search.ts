@@ -2,8 +2,9 @@ import type { Migration } from '../migration';
 
 // The dialogue search index, per session instead of per message (simulation/search-index.ts
 // explains the tokens). It replaces 003's trigram index over messages, which could not look
-// up words of one or two characters (most Chinese queries) and cost more to build than the
-// messages themselves.
+// up words of one or two characters (most Chinese queries), and was written by a trigger on
+// every message insert (most of an import's time). This one is written after the messages
+// are committed, by a catch-up.
 //
 // - sim_session_search: FTS5, one row per session (rowid = session id): its characters, and
 //   the pairs of neighbouring characters of its messages with their positions, so a word of
