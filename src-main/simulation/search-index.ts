@@ -130,15 +130,15 @@ export class DialogueSearchIndex {
       ).all(max) as { id: number }[];
       if (pending.length === 0) return 0;
       const ids = JSON.stringify(pending.map((p) => p.id));
-      const rows = this.s(
-        'SELECT session_id AS id, content FROM sim_messages WHERE session_id IN (SELECT value FROM json_each(?)) ORDER BY session_id, idx',
-      ).all(ids) as { id: number; content: string }[];
+      const rows = this.s('SELECT session_id, content FROM sim_messages WHERE session_id IN (SELECT value FROM json_each(?)) ORDER BY session_id, idx')
+        .raw()
+        .all(ids) as [number, string][];
       const remove = this.s('DELETE FROM sim_session_search WHERE rowid = ?');
       const insert = this.s('INSERT INTO sim_session_search (rowid, chars, pairs) VALUES (?, ?, ?)');
       let at = 0;
       for (const { id } of pending) {
         const messages: string[] = [];
-        for (; at < rows.length && rows[at]!.id === id; at++) messages.push(rows[at]!.content);
+        for (; at < rows.length && rows[at]![0] === id; at++) messages.push(rows[at]![1]);
         remove.run(id);
         // A session deleted while pending has no messages and gets no row.
         if (messages.length > 0) {
