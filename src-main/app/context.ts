@@ -1,7 +1,9 @@
 import type { Db } from '../storage/database';
 import { openDatabase } from '../storage/database';
+import { TrialChats } from '../card-assist/trial-chat';
 import { EndpointRepository } from '../endpoints/repository';
 import { noSecretBox, type SecretBox } from '../endpoints/secret-box';
+import type { LeaseTiming } from '../jobs/lease';
 import { JobRunner } from '../jobs/runner';
 import { JobStore } from '../jobs/store';
 import { RoleCardRepository } from '../role-cards/repository';
@@ -21,6 +23,8 @@ export interface AppContextOptions {
   nativeBinding?: string;
   /** The shipped resources/ folder (prompt templates, termination lists); found from the code's location when omitted. */
   resourcesDir?: string;
+  /** How often running jobs renew their lease, and when one is stale (tests shorten them). */
+  jobLease?: LeaseTiming;
 }
 
 /**
@@ -43,6 +47,8 @@ export interface AppContext {
   readonly cards: RoleCardRepository;
   readonly resourcesDir: string;
   readonly simulation: SimulationService;
+  /** Trial chats answering now (cards:chat), so cards:chatCancel can stop them. */
+  readonly trialChats: TrialChats;
   close(): void;
 }
 
@@ -50,7 +56,7 @@ export function createAppContext(options: AppContextOptions): AppContext {
   const db = openDatabase(options.dbPath, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
   const secrets = options.secrets ?? noSecretBox;
   const events = new AppEvents();
-  const jobs = new JobStore(db, events);
+  const jobs = new JobStore(db, events, options.jobLease ? { lease: options.jobLease } : {});
   jobs.recover();
   return {
     db,
@@ -68,6 +74,7 @@ export function createAppContext(options: AppContextOptions): AppContext {
     chooseFile: options.chooseFile ?? noFileChooser,
     resourcesDir: options.resourcesDir ?? findResourcesDir(options.env ?? process.env),
     simulation: new SimulationService(db, events),
+    trialChats: new TrialChats(events),
     close: () => db.close(),
   };
 }

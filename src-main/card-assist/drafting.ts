@@ -1,21 +1,25 @@
-import OpenAI from 'openai';
-import { z } from 'zod';
 import type { AppContext } from '../app/context';
+import { z } from 'zod';
 import type { CardDraftResult } from '../contract/card-assist';
-import { roleCardContentShape, traits, type CardLanguage } from '../contract/role-card';
+import { acceptedLevelWords, ageRangeOf, levelOf, roleCardContentShape, traits, type CardLanguage } from '../contract/role-card';
 import { DomainError } from '../common/errors';
-import { createLlmClient, DEFAULT_TIMEOUT_MS, resolveApiKey } from '../llm/client';
-import { classifyLlmError } from '../llm/failure';
-import { acceptedLevelWords, parseLevel, parseRating } from '../role-cards/levels';
+import { CallFailed } from '../llm/attempts';
+import { chat, type ChatAnswer } from '../llm/chat';
+import { connectEndpoint, endpointTimeoutMs } from '../llm/client';
+import type { ChatMessage } from '../llm/params';
 import { effectiveTemplate } from './prompt-store';
 
 // AI drafting: from a chief complaint, the model drafts the card's eight other elements as
-// JSON (the drafting template states the schema). One call per attempt, with the endpoint's
-// defaults and `response_format: json_object`; a server that refuses response_format (400)
-// is asked once more without it, and not again. The answer is read leniently (level words
-// in either language, "25岁", snake_case keys, a code fence around the JSON) and then
-// validated with the card schema; an unusable answer is sent back with its problems, up to
-// MAX_DRAFT_ATTEMPTS answers in all.
+// JSON (the drafting template states the schema). One chat call (llm/chat.ts) per attempt,
+// with the endpoint's defaults and `response_format: json_object`, and no retry of a failed
+// call (a person is waiting); a server that refuses response_format (400) is asked once more
+// without it, and not again. The answer is read leniently (snake_case or
+// Chinese keys, a code fence around the JSON, a number for the age, a trait as
+// { level, description } as older templates asked) and kept as the model wrote it. A card
+// imported from a file may hold free text anywhere; a drafted card is held to what the
+// template asks, because that is what makes it filterable: every element given, each trait
+// and the resistance starting with a level word, an age that names an age. An unusable
+// answer is sent back with its problems, up to MAX_DRAFT_ATTEMPTS answers in all.
 
 export const MAX_DRAFT_ATTEMPTS = 3;
 
@@ -27,7 +31,8 @@ export function fillDraftingPrompt(template: string, chiefComplaint: string): st
   return template.split('{chief_complaint}').join(chiefComplaint);
 }
 
-const aliases: Record<keyof typeof elements, string[]> = {
+type Drafted = Exclude<keyof typeof elements, 'extras'>;
+const aliases: Record<Drafted, string[]> = {
   gender: ['gender', 'sex', '性别'],
   age: ['age', '年龄'],
   education: ['education', '教育程度'],
@@ -60,59 +65,47 @@ function pick(obj: Record<string, unknown>, names: string[]): unknown {
   return undefined;
 }
 
-/** A rating as { level, description } or as one text "中等偏高。描述"; level words mapped to keys. */
-function readRating(raw: unknown, path: string, problems: Problems): unknown {
-  if (typeof raw === 'string') {
-    const parsed = parseRating(raw);
-    if ('error' in parsed) {
-      problems.push({ path, message: parsed.error });
-      return undefined;
-    }
-    return parsed;
-  }
+/** A trait or the resistance as one text; { level, description } is joined as written ("中高。渴望认可。"). */
+function ratingText(raw: unknown, language: CardLanguage): unknown {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return raw;
-  const r = raw as Record<string, unknown>;
-  const word = r.level;
-  let level: unknown = word;
-  if (typeof word === 'string') {
-    level = parseLevel(word);
-    if (level === undefined) {
-      problems.push({ path: `${path}.level`, message: `Unknown level '${word.slice(0, 20)}': use ${acceptedLevelWords}` });
-      return undefined;
-    }
-  }
-  return { level, description: typeof r.description === 'string' ? r.description : r.description ?? '' };
-}
-
-function readAge(raw: unknown): unknown {
-  if (typeof raw !== 'string') return raw;
-  const m = /^\s*(\d{1,3})\s*(岁|周岁|years?(\s+old)?)?\s*$/iu.exec(raw.normalize('NFKC'));
-  return m ? Number(m[1]) : raw;
+  const { level, description } = raw as Record<string, unknown>;
+  if (typeof level !== 'string') return raw;
+  const rest = typeof description === 'string' ? description.trim() : '';
+  return rest === '' ? level.trim() : `${level.trim()}${language === 'zh' ? '。' : '. '}${rest}`;
 }
 
 /** Reads a model's answer into the eight elements, or says what is wrong with it. */
-export function readDraft(content: string): { draft: DraftedElements } | { problems: string[] } {
+export function readDraft(content: string, language: CardLanguage = 'zh'): { draft: DraftedElements } | { problems: string[] } {
   const found = jsonObjectIn(content);
   if (!found.value) return { problems: [found.problem!] };
   const raw = found.value;
-  const problems: Problems = [];
   const candidate: Record<string, unknown> = {};
-  for (const key of Object.keys(aliases) as (keyof typeof aliases)[]) candidate[key] = pick(raw, aliases[key]);
-  candidate.age = readAge(candidate.age);
+  for (const key of Object.keys(aliases) as Drafted[]) candidate[key] = pick(raw, aliases[key]);
+  if (typeof candidate.age === 'number') candidate.age = language === 'zh' ? `${candidate.age}岁` : String(candidate.age);
   const bigFive = candidate.bigFive;
   if (bigFive && typeof bigFive === 'object' && !Array.isArray(bigFive)) {
     const b = bigFive as Record<string, unknown>;
-    candidate.bigFive = Object.fromEntries(
-      traits.map((t) => [t, readRating(pick(b, [t, t[0]!.toUpperCase() + t.slice(1)]), `bigFive.${t}`, problems)]),
-    );
+    candidate.bigFive = Object.fromEntries(traits.map((t) => [t, ratingText(pick(b, [t, t[0]!.toUpperCase() + t.slice(1)]), language)]));
   }
-  if (candidate.resistance !== undefined) candidate.resistance = readRating(candidate.resistance, 'resistance', problems);
+  candidate.resistance = ratingText(candidate.resistance, language);
   const parsed = draftSchema.safeParse(candidate);
-  const reported = (path: string) => problems.some((p) => path === p.path || path.startsWith(`${p.path}.`) || p.path.startsWith(`${path}.`));
-  if (parsed.success && problems.length === 0) return { draft: parsed.data as DraftedElements };
-  const issues = parsed.success ? [] : parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
-  const all = [...problems, ...issues.filter((i) => !reported(i.path))];
-  return { problems: all.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)) };
+  if (!parsed.success) {
+    return { problems: parsed.error.issues.map((i) => `${i.path.map(String).join('.') || 'answer'}: ${i.message}`) };
+  }
+  const draft = parsed.data as DraftedElements;
+  const problems: Problems = [];
+  for (const key of ['gender', 'age', 'education', 'occupation', 'maritalStatus', 'familyRelationships', 'resistance'] as const) {
+    if (draft[key] === '') problems.push({ path: key, message: 'is missing or empty; fill it in' });
+  }
+  for (const t of traits) if (draft.bigFive[t] === '') problems.push({ path: `bigFive.${t}`, message: 'is missing or empty; fill it in' });
+  if (draft.age !== '' && ageRangeOf(draft.age) === null) problems.push({ path: 'age', message: `'${draft.age.slice(0, 20)}' is not an age; write a number of years such as 20岁` });
+  const needsLevel = (path: string, value: string) => {
+    if (value !== '' && levelOf(value) === null) problems.push({ path, message: `must start with a level (${acceptedLevelWords}), then 。 and the description` });
+  };
+  for (const t of traits) needsLevel(`bigFive.${t}`, draft.bigFive[t]);
+  needsLevel('resistance', draft.resistance);
+  if (problems.length > 0) return { problems: problems.map((p) => `${p.path}: ${p.message}`) };
+  return { draft: { ...draft, extras: [] } };
 }
 
 const feedback: Record<CardLanguage, (problems: string[]) => string> = {
@@ -122,55 +115,35 @@ const feedback: Record<CardLanguage, (problems: string[]) => string> = {
     `Your answer above cannot be used as a role card:\n${problems.map((p) => `- ${p}`).join('\n')}\nOutput only the corrected, complete JSON object, with the keys and structure required above, and nothing else.`,
 };
 
-type Message = { role: 'user' | 'assistant'; content: string };
-
 export async function draftCard(
   ctx: AppContext,
   input: { endpointId: number; chiefComplaint: string; language: CardLanguage },
 ): Promise<CardDraftResult> {
   const endpoint = ctx.endpoints.get(input.endpointId);
-  const apiKey = resolveApiKey(endpoint, ctx.secrets, ctx.env);
-  const timeoutMs = endpoint.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const client = createLlmClient(endpoint, apiKey, { timeoutMs });
-  const target = { baseUrl: endpoint.baseUrl, model: endpoint.model, timeoutMs };
-  const messages: Message[] = [
+  const target = connectEndpoint(endpoint, ctx.secrets, ctx.env);
+  const timeoutMs = endpointTimeoutMs(endpoint);
+  const messages: ChatMessage[] = [
     { role: 'user', content: fillDraftingPrompt(effectiveTemplate(ctx, 'drafting', input.language), input.chiefComplaint) },
   ];
   let jsonMode = true;
   const started = performance.now();
 
-  const ask = async (): Promise<{ content: string; finishReason: string | null }> => {
-    const params = {
-      model: endpoint.model,
-      messages,
-      stream: false as const,
-      ...(endpoint.temperature !== null ? { temperature: endpoint.temperature } : {}),
-      ...(endpoint.topP !== null ? { top_p: endpoint.topP } : {}),
-      ...(endpoint.maxTokens !== null ? { max_tokens: endpoint.maxTokens } : {}),
-    };
-    let completion: OpenAI.Chat.Completions.ChatCompletion;
+  const ask = async (): Promise<ChatAnswer> => {
     try {
-      completion = await client.chat.completions.create(jsonMode ? { ...params, response_format: { type: 'json_object' } } : params);
+      return await chat(target, messages, { timeoutMs, overrides: jsonMode ? { responseFormat: 'json_object' } : {} });
     } catch (error) {
-      if (!(jsonMode && error instanceof OpenAI.APIError && error.status === 400)) throw callFailed(error);
+      if (!(error instanceof CallFailed)) throw error;
+      if (!(jsonMode && error.failure.status === 400)) throw new DomainError('unavailable', `Drafting failed: ${error.failure.message}`, undefined, error.failure.said);
       // Not every OpenAI-compatible server knows response_format: ask again without it.
       jsonMode = false;
-      try {
-        completion = await client.chat.completions.create(params);
-      } catch (again) {
-        throw callFailed(again);
-      }
+      return ask();
     }
-    const choice = completion.choices?.[0];
-    const content = choice?.message?.content;
-    return { content: typeof content === 'string' ? content : '', finishReason: choice?.finish_reason ?? null };
   };
-  const callFailed = (error: unknown) => new DomainError('unavailable', `Drafting failed: ${classifyLlmError(error, target).message}`);
 
   let problems: string[] = [];
   for (let attempt = 1; attempt <= MAX_DRAFT_ATTEMPTS; attempt++) {
-    const { content, finishReason } = await ask();
-    const read = readDraft(content);
+    const { text: content, finishReason } = await ask();
+    const read = readDraft(content, input.language);
     if ('draft' in read) return { draft: read.draft, attempts: attempt, latencyMs: Math.round(performance.now() - started) };
     problems = read.problems;
     if (finishReason === 'length') {

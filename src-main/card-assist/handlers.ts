@@ -3,7 +3,6 @@ import { draftCard } from './drafting';
 import { getPrompt, setPrompt } from './prompt-store';
 import { renderCard } from './render';
 import { saveTranscript, listTranscripts } from './transcripts';
-import { cancelChat, trialChat } from './trial-chat';
 
 export type CardAssistChannel =
   | 'cards:render'
@@ -18,8 +17,8 @@ export type CardAssistChannel =
 export const cardAssistHandlers: HandlerPart<CardAssistChannel> = {
   'cards:render': (input, ctx) => renderCard(ctx, input),
   'cards:draft': (input, ctx) => draftCard(ctx, input),
-  'cards:chat': (input, ctx) => trialChat(ctx, input),
-  'cards:chatCancel': ({ chatId }, ctx) => cancelChat(ctx, chatId),
+  'cards:chat': (input, ctx) => ctx.trialChats.chat(ctx, input),
+  'cards:chatCancel': ({ chatId }, ctx) => ctx.trialChats.cancel(chatId),
   'cards:chatSave': (input, ctx) => saveTranscript(ctx, input),
   'cards:chats': ({ id }, ctx) => listTranscripts(ctx, id),
   'prompts:get': ({ kind, language }, ctx) => getPrompt(ctx, kind, language),

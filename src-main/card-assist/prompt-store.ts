@@ -4,7 +4,7 @@ import type { PromptKind, PromptTemplate } from '../contract/card-assist';
 import { DomainError } from '../common/errors';
 import { now } from '../common/time';
 import type { Db } from '../storage/database';
-import { clientTemplate, counselorTemplate, readOptionalResource } from '../simulation/resources';
+import { clientTemplate, counselorTemplate, missingResource, readOptionalResource } from '../simulation/resources';
 
 // The prompt templates in effect: the user's override (table prompt_overrides, migration 004)
 // or else the shipped file in resources/prompts. Anything that sends a template to a model
@@ -39,10 +39,7 @@ export function shippedTemplate(resourcesDir: string, kind: PromptKind, language
   const relative = join('prompts', `drafting.${language}.txt`);
   const text = readOptionalResource(resourcesDir, relative);
   if (text === null) {
-    throw new DomainError(
-      'unavailable',
-      `A shipped file is missing: ${join(resourcesDir, relative)}. Reinstall SimPsy Studio, or point SIMPSY_RESOURCES at its resources folder.`,
-    );
+    throw missingResource(join(resourcesDir, relative));
   }
   return normalize(text);
 }

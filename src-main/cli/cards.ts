@@ -74,11 +74,13 @@ export function cardsCommand(program: Command, withContext: WithContext): void {
     .argument('<path>', 'the file to write, or for paper the folder')
     .requiredOption('--format <format>', 'paper, json, jsonl or csv')
     .option('--split <split>', 'only cards of this split: pool or test')
-    .action((path: string, o: { format: string; split?: string }) =>
+    .option('--force', 'replace an existing file (for paper: the split already in the folder); a SQLite file is never replaced')
+    .action((path: string, o: { format: string; split?: string; force?: boolean }) =>
       withContext((ctx) => {
         const format = oneOf<CardFormat>('--format', o.format, cardFormats)!;
         const split = oneOf<Split>('--split', o.split, splits);
-        const result = exportCards(ctx.cards, { path: resolve(path), format, ...(split ? { filter: { split } } : {}) });
+        const input = { path: resolve(path), format, overwrite: o.force ?? false, ...(split ? { filter: { split } } : {}) };
+        const result = exportCards(ctx.cards, input, { protect: [ctx.dbPath] });
         out(`Exported ${result.count} cards to ${result.path} (${format}, ${result.files.length} file${result.files.length === 1 ? '' : 's'}).`);
       }),
     );
@@ -94,9 +96,12 @@ export function cardsCommand(program: Command, withContext: WithContext): void {
         const split = oneOf<Split>('--split', o.split, splits);
         const list = ctx.cards.all({ ...(split ? { split } : {}), ...(o.search ? { query: o.search } : {}) });
         if (o.json) return printJson(list);
-        if (list.length === 0) return out('No cards. Import some: simpsy cards import PATH');
+        if (list.length === 0) {
+          const pool = ctx.cards.count();
+          return out(pool === 0 ? 'No cards yet. Import some: simpsy cards import PATH' : `No card matches (${pool} card${pool === 1 ? '' : 's'} in all).`);
+        }
         const short = (s: string) => (s.length > 30 ? `${s.slice(0, 30)}…` : s).replace(/\s+/g, ' ');
-        out(table(['ID', 'SPLIT', 'GENDER', 'AGE', 'OCCUPATION', 'COMPLAINT'], list.map((c) => [String(c.id), c.split, c.gender, String(c.age), short(c.occupation), short(c.chiefComplaint)])));
+        out(table(['ID', 'SPLIT', 'GENDER', 'AGE', 'OCCUPATION', 'COMPLAINT'], list.map((c) => [String(c.id), c.split, short(c.gender), short(c.age), short(c.occupation), short(c.chiefComplaint)])));
       }),
     );
 

@@ -42,14 +42,15 @@ export function dialoguesCommand(program: Command, withContext: WithContext): vo
     .option('--format <format>', 'paper, sharegpt or openai', 'paper')
     .option('--end-reason <reasons>', `only sessions that ended so: ${endReasons.join(', ')}`)
     .option('--query <text>', 'only sessions containing this text')
-    .action((path: string, o: { run?: string; format: string; endReason?: string; query?: string }) =>
+    .option('--force', 'replace an existing file; a SQLite file is never replaced')
+    .action((path: string, o: { run?: string; format: string; endReason?: string; query?: string; force?: boolean }) =>
       withContext(async (ctx) => {
         if (!(dialogueExportFormats as readonly string[]).includes(o.format)) {
           throw new DomainError('validation', `--format must be one of ${dialogueExportFormats.join(', ')}, got '${o.format}'.`);
         }
         const filter = filterOf(o);
         if (filter.runIds) ctx.simulation.summary(ctx, filter.runIds[0]!); // an unknown run is an error, not an empty file
-        const result = await ctx.simulation.exportDialogues(ctx, { path: resolve(path), format: o.format as DialogueExportFormat, filter });
+        const result = await ctx.simulation.exportDialogues(ctx, { path: resolve(path), format: o.format as DialogueExportFormat, filter, overwrite: o.force ?? false });
         out(`Exported ${result.count} dialogue${result.count === 1 ? '' : 's'} to ${result.path} (${result.format}).`);
       }),
     );
@@ -85,7 +86,10 @@ export function dialoguesCommand(program: Command, withContext: WithContext): vo
         if (!parsed.success) throw new DomainError('validation', `--limit must be a whole number from 1 to 500, got '${o.limit}'.`);
         const page = ctx.simulation.dialogues.list(parsed.data);
         if (o.json) return printJson(page);
-        if (page.total === 0) return out('No dialogues match.');
+        if (page.total === 0) {
+          const all = ctx.simulation.dialogues.list(dialogueListInput.parse({ limit: 1 })).total;
+          return out(all === 0 ? 'No dialogues yet. Run a simulation (simpsy simulate) or import some: simpsy dialogues import PATH' : `No dialogue matches (${all} in all).`);
+        }
         out(
           table(
             ['ID', 'RUN', 'CARD', 'TURNS', 'ENDED', 'PREVIEW'],

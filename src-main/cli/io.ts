@@ -21,3 +21,17 @@ export function table(headers: string[], rows: string[][]): string {
   const line = (cells: string[]) => cells.map((c, i) => c + ' '.repeat(widths[i]! - width(c))).join('  ').trimEnd();
   return [line(headers), ...rows.map(line)].join('\n');
 }
+
+/**
+ * A reader that closes the pipe early (`simpsy cards list | head -1`) has all it wanted:
+ * end quietly with 0 instead of Node's EPIPE stack trace. Work already committed stays;
+ * a simulation cut off this way is found paused on the next start, like after Ctrl-C twice.
+ */
+export function endQuietlyOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      process.exit(0);
+    });
+  }
+}

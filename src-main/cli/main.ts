@@ -1,10 +1,14 @@
 import { Command, CommanderError } from 'commander';
+import { resolve } from 'node:path';
 import { createAppContext, type AppContext } from '../app/context';
 import { defaultDbPath } from '../app/paths';
 import { DomainError } from '../common/errors';
+import { databaseFailure } from '../storage/failure';
 import { cardsCommand } from './cards';
+import { dbCommand } from './db';
 import { dialoguesCommand } from './dialogues';
 import { endpointsCommand } from './endpoints';
+import { endQuietlyOnClosedPipe } from './io';
 import { runsCommand } from './runs';
 import { simulateCommand } from './simulate';
 
@@ -25,8 +29,10 @@ const program = new Command('simpsy')
   })
   .exitOverride();
 
+const dbPath = () => resolve(program.opts<{ db: string }>().db);
+
 const withContext: WithContext = async (work) => {
-  const ctx = createAppContext({ dbPath: program.opts<{ db: string }>().db, version: program.version() ?? '0.0.0' });
+  const ctx = createAppContext({ dbPath: dbPath(), version: program.version() ?? '0.0.0' });
   try {
     await work(ctx);
   } finally {
@@ -39,11 +45,14 @@ cardsCommand(program, withContext);
 simulateCommand(program, withContext);
 runsCommand(program, withContext);
 dialoguesCommand(program, withContext);
+dbCommand(program, dbPath);
 
 function fail(message: string): void {
   process.stderr.write(`simpsy: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
   process.exitCode = 1;
 }
+
+endQuietlyOnClosedPipe();
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof CommanderError) {
@@ -52,5 +61,7 @@ program.parseAsync(process.argv).catch((error: unknown) => {
     return;
   }
   if (error instanceof DomainError) return fail(error.message);
-  fail(error instanceof Error ? error.message : String(error));
+  // A failed write (disk full, file made read-only, damage found mid-way) names the file and the way out.
+  const database = databaseFailure(error, dbPath(), 'use');
+  fail(database?.message ?? (error instanceof Error ? error.message : String(error)));
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { cardLanguages, roleCardContentShape, type BigFive, type CardLanguage, type RoleCardContent } from './role-card';
+import { cardLanguages, cardTextLimits, elementText, extrasList, traits, writtenText, type BigFive, type CardLanguage, type RoleCardContent, type Trait } from './role-card';
 
 // Help for the counselor designing a card: editable prompt templates, a live preview of the
 // card and the whole client prompt, AI drafting from a complaint, and a trial chat in which
@@ -29,24 +29,22 @@ export interface PromptTemplate {
 }
 
 /**
- * A card being edited, possibly incomplete: the preview renders whatever is there. A text
- * field left blank counts as not filled in yet (an editor sends '' for a cleared field), and
- * the Big Five may carry only the traits chosen so far; what is given is checked as on a card.
+ * A card being edited, possibly incomplete: the preview renders whatever is there, exactly as
+ * a saved card with the same values would render (an element left empty is left out). Each
+ * value given is checked as on a card; the complaint may still be empty.
  */
-const blankAsMissing = <T extends z.ZodType>(schema: T) =>
-  z.union([schema, z.string().regex(/^\s*$/).transform(() => undefined)]).optional();
-
-const c = roleCardContentShape;
+const e = elementText;
 export const cardDraft = z.strictObject({
-  gender: blankAsMissing(c.gender),
-  age: c.age.optional(),
-  education: blankAsMissing(c.education),
-  occupation: blankAsMissing(c.occupation),
-  maritalStatus: blankAsMissing(c.maritalStatus),
-  familyRelationships: blankAsMissing(c.familyRelationships),
-  bigFive: c.bigFive.partial().optional(),
-  resistance: c.resistance.optional(),
-  chiefComplaint: blankAsMissing(c.chiefComplaint),
+  gender: e.gender.optional(),
+  age: e.age.optional(),
+  education: e.education.optional(),
+  occupation: e.occupation.optional(),
+  maritalStatus: e.maritalStatus.optional(),
+  familyRelationships: e.familyRelationships.optional(),
+  bigFive: z.strictObject(Object.fromEntries(traits.map((t) => [t, e.trait(t).optional()])) as Record<Trait, z.ZodOptional<ReturnType<typeof e.trait>>>).optional(),
+  resistance: e.resistance.optional(),
+  extras: extrasList.optional(),
+  chiefComplaint: writtenText('The chief complaint', cardTextLimits.chiefComplaint).optional(),
   language: z.enum(cardLanguages),
 });
 export type CardDraft = Partial<Omit<RoleCardContent, 'bigFive'>> & { bigFive?: Partial<BigFive>; language: CardLanguage };

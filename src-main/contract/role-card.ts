@@ -1,18 +1,25 @@
 import { z } from 'zod';
+import { levels, levelWords, type Level } from './card-reading';
+import { controlCharacterIn, graphemeLength, tidyText } from './text';
 
 // A client role card (paper §3.4, Figure 8): nine elements (gender, age, education,
 // occupation, marital status, family relationships, Big Five, resistance, chief complaint)
-// plus what the studio needs to manage a pool of them. Levels are stored as language-neutral
-// keys; `levelLabels` gives the words a card shows in its own language.
+// plus what the studio needs to manage a pool of them.
+//
+// A card is what its author wrote: every element is stored as the text written for it
+// ("中高，愿意尝试…", "30多岁", "暂未提及"), and that text is what the client agent receives.
+// Structure is derived from the text where it parses (card-reading.ts: a level per trait, an
+// age range) and stored beside it for filtering; a value that does not parse is free text.
+// Lines a card carries beyond the nine elements ("经济状况：…") are kept as extra fields, each
+// in its place: after the element it followed.
+
+export * from './card-reading';
 
 export const splits = ['pool', 'test'] as const;
 export type Split = (typeof splits)[number];
 
 export const cardLanguages = ['zh', 'en'] as const;
 export type CardLanguage = (typeof cardLanguages)[number];
-
-export const levels = ['low', 'moderately_low', 'moderate', 'moderately_high', 'high'] as const;
-export type Level = (typeof levels)[number];
 
 export const traits = ['openness', 'conscientiousness', 'extraversion', 'agreeableness', 'neuroticism'] as const;
 export type Trait = (typeof traits)[number];
@@ -21,10 +28,7 @@ export type Trait = (typeof traits)[number];
 export const genderKeys = ['female', 'male', 'other'] as const;
 export type GenderKey = (typeof genderKeys)[number];
 
-export const levelLabels: Record<CardLanguage, Record<Level, string>> = {
-  zh: { low: '低', moderately_low: '中等偏低', moderate: '中等', moderately_high: '中等偏高', high: '高' },
-  en: { low: 'Low', moderately_low: 'Moderately low', moderate: 'Moderate', moderately_high: 'Moderately high', high: 'High' },
-};
+export const levelLabels: Record<CardLanguage, Record<Level, string>> = levelWords;
 
 export const traitLabels: Record<CardLanguage, Record<Trait, string>> = {
   zh: { openness: '开放性', conscientiousness: '尽责性', extraversion: '外向性', agreeableness: '宜人性', neuroticism: '神经质' },
@@ -37,54 +41,105 @@ export const traitLabels: Record<CardLanguage, Record<Trait, string>> = {
   },
 };
 
-export const AGE_MIN = 1;
-export const AGE_MAX = 120;
-export const COMPLAINT_MAX = 20_000;
+/**
+ * Where an extra field stands: after which line of the card. `start` is before the first
+ * element, `bigFive` right under the 大五人格 heading, a trait after that trait's line.
+ */
+export const extraAnchors = ['start', 'gender', 'age', 'education', 'occupation', 'maritalStatus', 'familyRelationships', 'bigFive', ...traits, 'resistance'] as const;
+export type ExtraAnchor = (typeof extraAnchors)[number];
+
+/** Most characters (graphemes) each text may have. */
+export const cardTextLimits = {
+  gender: 100,
+  age: 100,
+  education: 1000,
+  occupation: 1000,
+  maritalStatus: 1000,
+  familyRelationships: 4000,
+  trait: 4000,
+  resistance: 4000,
+  chiefComplaint: 20_000,
+  extraLabel: 40,
+  extraValue: 4000,
+  extras: 50,
+} as const;
+export const COMPLAINT_MAX = cardTextLimits.chiefComplaint;
 
 /** zod's error option: one message when the field is absent, another when it has the wrong type. */
 const absentOr = (what: string, wrong: string) => (issue: { input: unknown }) =>
   issue.input === undefined ? `${what} is missing` : wrong;
 
-const text = (what: string, max: number) =>
+/**
+ * A text as written: line endings unified, spaces at line ends and around it dropped; no
+ * control characters but tab and line breaks; at most `max` characters.
+ */
+export const writtenText = (what: string, max: number) =>
   z
     .string({ error: absentOr(what, `${what} must be text`) })
-    .trim()
-    .min(1, `${what} must not be empty`)
-    .max(max, `${what} is too long (at most ${max} characters)`);
+    .transform(tidyText)
+    .superRefine((value, ctx) => {
+      const control = controlCharacterIn(value);
+      if (control) ctx.addIssue({ code: 'custom', message: `${what} contains a control character (${control}); remove it (only tabs and line breaks are allowed)` });
+      // A text is never more graphemes than UTF-16 units: count only when it could be too long.
+      if (value.length > max && graphemeLength(value) > max) ctx.addIssue({ code: 'custom', message: `${what} is too long (at most ${max} characters)` });
+    });
 
-const description = z
-  .string({ error: 'The description must be text' })
-  .trim()
-  .max(4000, 'The description is too long (at most 4000 characters)');
+/** An element a card may leave out: missing means empty. */
+const optionalText = (what: string, max: number) => writtenText(what, max).default('');
 
-export const levelSchema = z.enum(levels, {
-  error: absentOr('The level', `Use one of the levels ${levels.join(', ')} (or 低, 中等偏低, 中等, 中等偏高, 高)`),
-});
+const traitText = (trait: Trait) => writtenText(traitLabels.en[trait], cardTextLimits.trait);
 
-export const ratingSchema = z.strictObject(
-  { level: levelSchema, description: description.default('') },
-  { error: absentOr('The rating', 'A rating is { level, description }') },
-);
-export type Rating = { level: Level; description: string };
+/** Each element's text as written, without a default (an update leaves out what it does not change). */
+export const elementText = {
+  gender: writtenText('Gender', cardTextLimits.gender),
+  age: writtenText('Age', cardTextLimits.age),
+  education: writtenText('Education', cardTextLimits.education),
+  occupation: writtenText('Occupation', cardTextLimits.occupation),
+  maritalStatus: writtenText('Marital status', cardTextLimits.maritalStatus),
+  familyRelationships: writtenText('Family relationships', cardTextLimits.familyRelationships),
+  resistance: writtenText('Resistance', cardTextLimits.resistance),
+  chiefComplaint: writtenText('The chief complaint', cardTextLimits.chiefComplaint).refine((c) => c !== '', 'The chief complaint must not be empty'),
+  trait: traitText,
+};
 
-export const bigFiveSchema = z.strictObject(
+export const bigFiveSchema = z
+  .strictObject(
+    {
+      openness: traitText('openness').default(''),
+      conscientiousness: traitText('conscientiousness').default(''),
+      extraversion: traitText('extraversion').default(''),
+      agreeableness: traitText('agreeableness').default(''),
+      neuroticism: traitText('neuroticism').default(''),
+    },
+    { error: absentOr('The Big Five', 'The Big Five is an object with the five traits, each a text such as "中等偏高。描述"') },
+  )
+  .default({ openness: '', conscientiousness: '', extraversion: '', agreeableness: '', neuroticism: '' });
+export type BigFive = Record<Trait, string>;
+
+export const extraFieldSchema = z.strictObject(
   {
-    openness: ratingSchema,
-    conscientiousness: ratingSchema,
-    extraversion: ratingSchema,
-    agreeableness: ratingSchema,
-    neuroticism: ratingSchema,
+    after: z.enum(extraAnchors, { error: `An extra field's "after" is one of ${extraAnchors.join(', ')}` }),
+    label: writtenText('The label', cardTextLimits.extraLabel).refine((l) => !/[:：\n]/.test(l), 'A label may not contain a colon or a line break'),
+    value: optionalText('The value', cardTextLimits.extraValue),
   },
-  { error: absentOr('The Big Five', 'The Big Five is an object with the five traits') },
+  { error: absentOr('The extra field', 'An extra field is { after, label, value }') },
 );
-export type BigFive = Record<Trait, Rating>;
+export type ExtraField = z.output<typeof extraFieldSchema>;
+
+export const extrasList = z
+  .array(extraFieldSchema, { error: 'Extra fields are a list of { after, label, value }' })
+  .max(cardTextLimits.extras, `At most ${cardTextLimits.extras} extra fields`)
+  // In card order: by where they stand, written order kept among those in one place.
+  .transform((extras) => extras.map((e, i) => ({ e, i })).sort((a, b) => extraAnchors.indexOf(a.e.after) - extraAnchors.indexOf(b.e.after) || a.i - b.i).map((x) => x.e));
+export const extrasSchema = extrasList.default([]);
 
 export const tagSchema = z
   .string({ error: 'A tag must be text' })
   .trim()
   .min(1, 'A tag must not be empty')
   .max(40, 'Keep a tag under 40 characters')
-  .regex(/^[^;；,，\n\r\t]+$/u, 'A tag may not contain ; , or line breaks');
+  .regex(/^[^;；,，\n\r\t]+$/u, 'A tag may not contain ; , or line breaks')
+  .refine((tag) => controlCharacterIn(tag) === undefined, 'A tag may not contain control characters');
 
 export const tagsSchema = z
   .array(tagSchema, { error: 'Tags must be a list of words' })
@@ -93,20 +148,19 @@ export const tagsSchema = z
   .transform((tags) => [...new Set(tags)].sort());
 
 export const roleCardContentShape = {
-  gender: text('Gender', 40),
-  age: z
-    .number({ error: absentOr('Age', `Age must be a whole number of years from ${AGE_MIN} to ${AGE_MAX}`) })
-    .int(`Age must be a whole number of years from ${AGE_MIN} to ${AGE_MAX}`)
-    .min(AGE_MIN, `Age must be a whole number of years from ${AGE_MIN} to ${AGE_MAX}`)
-    .max(AGE_MAX, `Age must be a whole number of years from ${AGE_MIN} to ${AGE_MAX}`),
-  education: text('Education', 200),
-  occupation: text('Occupation', 200),
-  maritalStatus: text('Marital status', 200),
-  familyRelationships: text('Family relationships', 4000),
+  gender: elementText.gender.default(''),
+  age: elementText.age.default(''),
+  education: elementText.education.default(''),
+  occupation: elementText.occupation.default(''),
+  maritalStatus: elementText.maritalStatus.default(''),
+  familyRelationships: elementText.familyRelationships.default(''),
   bigFive: bigFiveSchema,
-  resistance: ratingSchema,
-  chiefComplaint: text('The chief complaint', COMPLAINT_MAX),
+  resistance: elementText.resistance.default(''),
+  extras: extrasSchema,
+  chiefComplaint: elementText.chiefComplaint,
 };
+
+const sourceSchema = writtenText('Source', 500);
 
 /** Everything a person edits on a card; also the shape of a history snapshot. */
 export const roleCardFieldsSchema = z.strictObject({
@@ -114,7 +168,7 @@ export const roleCardFieldsSchema = z.strictObject({
   split: z.enum(splits, { error: "Split is 'pool' or 'test'" }).default('pool'),
   language: z.enum(cardLanguages, { error: "Language is 'zh' or 'en'" }).default('zh'),
   tags: tagsSchema.default([]),
-  source: z.string({ error: 'Source must be text' }).trim().max(500, 'Keep the source under 500 characters').default('manual'),
+  source: sourceSchema.default('manual'),
 });
 export type RoleCardFields = z.output<typeof roleCardFieldsSchema>;
 export type RoleCardContent = Omit<RoleCardFields, 'split' | 'language' | 'tags' | 'source'>;
@@ -132,12 +186,15 @@ export interface RoleCardSummary {
   language: CardLanguage;
   gender: string;
   genderKey: GenderKey;
-  age: number;
+  /** The age as written, and the ages it names (null when it names none). */
+  age: string;
+  ageRange: { min: number; max: number } | null;
   education: string;
   occupation: string;
   maritalStatus: string;
-  levels: Record<Trait, Level>;
-  resistance: Level;
+  /** The level each trait's text starts with; null when the text is free. */
+  levels: Record<Trait, Level | null>;
+  resistance: Level | null;
   /** The first 160 characters of the complaint. */
   complaintPreview: string;
   complaintLength: number;
@@ -156,7 +213,7 @@ export interface RoleCardPage {
 }
 
 const id = z.number().int().positive();
-const levelList = z.array(levelSchema).min(1).max(levels.length);
+const levelList = z.array(z.enum(levels, { error: `Use one of the levels ${levels.join(', ')}` })).min(1).max(levels.length);
 
 /** Which cards: every condition given must hold; a list of levels means "any of these". */
 export const cardFilterShape = {
@@ -165,6 +222,7 @@ export const cardFilterShape = {
   split: z.enum(splits).optional(),
   language: z.enum(cardLanguages).optional(),
   gender: z.enum(genderKeys).optional(),
+  /** Cards whose age (or age range) reaches into [ageMin, ageMax]; cards naming no age are left out. */
   ageMin: z.number().int().min(0).max(200).optional(),
   ageMax: z.number().int().min(0).max(200).optional(),
   /** Cards carrying every one of these tags. */
@@ -178,6 +236,7 @@ export const cardFilterShape = {
       neuroticism: levelList.optional(),
     })
     .optional(),
+  /** Levels are the derived ones: a card whose text is free matches no level. */
   resistance: levelList.optional(),
   /** Only cards whose complaint another card shares exactly. */
   sameComplaint: z.boolean().optional(),
@@ -207,7 +266,7 @@ export type CardListInput = z.output<typeof cardListInput>;
 export const cardCreateInput = roleCardFieldsSchema;
 export type CardCreateInput = z.input<typeof cardCreateInput>;
 
-const content = roleCardContentShape;
+const content = elementText;
 /** Fields left out stay as they are; `bigFive` may carry only the traits that changed. */
 export const cardUpdateInput = z.strictObject({
   id,
@@ -217,13 +276,22 @@ export const cardUpdateInput = z.strictObject({
   occupation: content.occupation.optional(),
   maritalStatus: content.maritalStatus.optional(),
   familyRelationships: content.familyRelationships.optional(),
-  bigFive: bigFiveSchema.partial().optional(),
-  resistance: ratingSchema.optional(),
+  bigFive: z
+    .strictObject({
+      openness: traitText('openness').optional(),
+      conscientiousness: traitText('conscientiousness').optional(),
+      extraversion: traitText('extraversion').optional(),
+      agreeableness: traitText('agreeableness').optional(),
+      neuroticism: traitText('neuroticism').optional(),
+    })
+    .optional(),
+  resistance: content.resistance.optional(),
+  extras: extrasList.optional(),
   chiefComplaint: content.chiefComplaint.optional(),
   split: z.enum(splits).optional(),
   language: z.enum(cardLanguages).optional(),
   tags: tagsSchema.optional(),
-  source: z.string().trim().max(500).optional(),
+  source: sourceSchema.optional(),
   /** Shown in the history, e.g. "fixed the age". */
   reason: z.string().trim().max(200).optional(),
   /** The updatedAt the editor loaded; a newer one on disk means someone else saved first. */
@@ -327,6 +395,8 @@ export const cardExportInput = z
     format: z.enum(cardFormats),
     ids: z.array(id).min(1).max(20_000).optional(),
     filter: cardFilterSchema.optional(),
+    /** Replace an existing file (or paper split); refused without it. A SQLite file is never replaced. */
+    overwrite: z.boolean().optional(),
   })
   .refine((e) => e.ids === undefined || e.filter === undefined, { message: 'Give ids or filter, not both', path: ['ids'] });
 export type CardExportInput = z.output<typeof cardExportInput>;

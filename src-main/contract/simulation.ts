@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { JobStatus } from './job';
 import { absolutePath, cardLanguages, splits, tagSchema, type CardLanguage } from './role-card';
-import { isPlainText, plainTextIssue } from './text';
+import { controlCharacterIn } from './text';
 
 // Simulation runs (paper §3.2–3.5, Algorithm 1) and the dialogues they produce.
 // A run simulates sessions between a client agent (Figure 7 + a role card) and a counselor
@@ -10,8 +10,8 @@ import { isPlainText, plainTextIssue } from './text';
 
 const id = z.number().int().positive();
 /** Texts of dialogues (titles, openers, tags, queries) hold no control characters but tab and line breaks. */
-const plain = <T extends z.ZodType<string>>(schema: T) => schema.refine(isPlainText, plainTextIssue);
-const dialogueTag = plain(tagSchema);
+const plain = <T extends z.ZodType<string>>(schema: T) =>
+  schema.refine((text) => controlCharacterIn(text) === undefined, 'Remove the control characters: only tab and line breaks are allowed');
 
 export const agentRoles = ['client', 'counselor'] as const;
 export type AgentRole = (typeof agentRoles)[number];
@@ -233,10 +233,31 @@ export interface RunDashboard {
   updatedAt: string;
 }
 
+/**
+ * A run's history, oldest first: each time it started again (and who ran it), a lease taken
+ * over from a process that had stopped, a model or base URL changed on resume, sessions that
+ * ended in error sent back to work.
+ */
+export type RunEvent =
+  | { at: string; kind: 'resumed'; from: JobStatus; pid: number; host: string }
+  | { at: string; kind: 'taken_over'; pid: number; host: string; fromPid: number | null; fromHost: string | null; heartbeatAt: string | null }
+  | { at: string; kind: 'model_changed' | 'base_url_changed'; role: AgentRole; from: string; to: string }
+  | { at: string; kind: 'sessions_retried'; sessions: number };
+
 export interface RunDetail extends RunSummary {
   config: RunSnapshot | null;
   dashboard: RunDashboard;
+  history: RunEvent[];
+  /** Who runs it right now ("process 4242 on lab-1 (since …, heartbeat 1 s ago)"); null unless running. */
+  owner: string | null;
 }
+
+/** Models to use from now on when resuming a run (recorded in its history). */
+export const runModelsInput = z.strictObject({
+  clientModel: agentSettingsInput.shape.model,
+  counselorModel: agentSettingsInput.shape.model,
+});
+export type RunModelsInput = z.output<typeof runModelsInput>;
 
 export interface TemplateDefaults {
   language: CardLanguage;
@@ -322,7 +343,7 @@ export const dialogueFilterShape = {
   minTurns: z.number().int().min(0).max(100_000).optional(),
   maxTurns: z.number().int().min(0).max(100_000).optional(),
   /** Sessions carrying every one of these tags. */
-  tags: z.array(dialogueTag).max(20).optional(),
+  tags: z.array(tagSchema).max(20).optional(),
   starred: z.boolean().optional(),
   kind: z.enum(runKinds).optional(),
 };
@@ -348,8 +369,8 @@ const idList = z.array(id).min(1).max(10_000);
 export const dialogueTagInput = z
   .strictObject({
     ids: idList,
-    add: z.array(dialogueTag).max(20).optional(),
-    remove: z.array(dialogueTag).max(20).optional(),
+    add: z.array(tagSchema).max(20).optional(),
+    remove: z.array(tagSchema).max(20).optional(),
   })
   .refine((i) => (i.add?.length ?? 0) + (i.remove?.length ?? 0) > 0, { message: 'Give tags to add or remove', path: ['add'] });
 
@@ -363,6 +384,8 @@ export const dialogueExportInput = z
     /** Exactly these sessions; otherwise those matching the filter (default: every ended session). */
     ids: idList.optional(),
     filter: dialogueFilterSchema.optional(),
+    /** Replace an existing file; refused without it. A SQLite file is never replaced. */
+    overwrite: z.boolean().optional(),
   })
   .refine((i) => !(i.ids && i.filter), { message: 'Give ids or a filter, not both', path: ['ids'] });
 export type DialogueExportInput = z.output<typeof dialogueExportInput>;

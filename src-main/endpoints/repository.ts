@@ -1,5 +1,5 @@
 import type { EndpointCreateInput, EndpointUpdateInput, EndpointView } from '../contract/endpoint';
-import { DomainError, notFound } from '../common/errors';
+import { DomainError, keyedError, notFound } from '../common/errors';
 import { now } from '../common/time';
 import type { Db } from '../storage/database';
 import type { SecretBox } from './secret-box';
@@ -77,7 +77,7 @@ export class EndpointRepository {
 
   get(id: number): EndpointRecord {
     const row = this.db.prepare('SELECT * FROM endpoints WHERE id = ?').get(id) as EndpointRow | undefined;
-    if (!row) throw notFound(`Endpoint ${id}`);
+    if (!row) throw notFound('endpoint', id);
     return toRecord(row);
   }
 
@@ -135,12 +135,12 @@ export class EndpointRepository {
   }
 
   remove(id: number): void {
-    if (this.db.prepare('DELETE FROM endpoints WHERE id = ?').run(id).changes === 0) throw notFound(`Endpoint ${id}`);
+    if (this.db.prepare('DELETE FROM endpoints WHERE id = ?').run(id).changes === 0) throw notFound('endpoint', id);
   }
 
   private assertNameFree(name: string): void {
     if (this.findByName(name)) {
-      throw new DomainError('conflict', `An endpoint named '${name}' already exists; choose another name.`, [
+      throw keyedError('conflict', 'endpointNameTaken', { name }, `An endpoint named '${name}' already exists; choose another name.`, [
         { path: 'name', message: 'This name is already taken' },
       ]);
     }

@@ -1,6 +1,8 @@
 import type { ConnectionTest } from '../contract/endpoint';
+import { CallFailed } from '../llm/attempts';
+import { chat } from '../llm/chat';
+import { connectEndpoint } from '../llm/client';
 import { classifyLlmError } from '../llm/failure';
-import { createLlmClient, resolveApiKey } from '../llm/client';
 import type { EndpointRecord } from './repository';
 import type { SecretBox } from './secret-box';
 
@@ -8,8 +10,9 @@ import type { SecretBox } from './secret-box';
 const TEST_TIMEOUT_MS = 15_000;
 
 /**
- * Makes one real, tiny chat completion and reports its latency, or why it failed.
- * Never throws: every failure is a value with a kind and a one-line message.
+ * Makes one real, tiny chat completion, with the endpoint's own parameters (so a parameter
+ * the server refuses shows here, not in the first run), and reports its latency, or why it
+ * failed. Never throws: every failure is a value with a kind and a one-line message.
  */
 export async function testConnection(
   endpoint: EndpointRecord,
@@ -20,19 +23,11 @@ export async function testConnection(
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   try {
-    const client = createLlmClient(endpoint, resolveApiKey(endpoint, secrets, env), { timeoutMs });
-    const completion = await client.chat.completions.create({
-      model: endpoint.model,
-      messages: [{ role: 'user', content: 'ping' }],
-      max_tokens: 8,
-    });
-    const reply = completion.choices?.[0]?.message?.content;
-    if (typeof reply !== 'string') {
-      return { ok: false, kind: 'bad_response', latencyMs: elapsed(), message: 'The server answered, but without a chat completion message.' };
-    }
-    return { ok: true, latencyMs: elapsed(), model: completion.model || endpoint.model, reply: reply.slice(0, 200) };
+    const answer = await chat(connectEndpoint(endpoint, secrets, env), [{ role: 'user', content: 'ping' }], { timeoutMs, overrides: { maxTokens: 8 } });
+    return { ok: true, latencyMs: elapsed(), model: answer.model || endpoint.model, reply: answer.text.slice(0, 200) };
   } catch (error) {
-    const failure = classifyLlmError(error, { baseUrl: endpoint.baseUrl, model: endpoint.model, timeoutMs });
-    return { ok: false, kind: failure.kind, message: failure.message, latencyMs: elapsed() };
+    // A missing key fails before any request, and is classified the same way.
+    const failure = error instanceof CallFailed ? error.failure : classifyLlmError(error, { baseUrl: endpoint.baseUrl, model: endpoint.model, timeoutMs });
+    return { ok: false, kind: failure.kind, message: failure.message, ...(failure.said ? { said: failure.said } : {}), latencyMs: elapsed() };
   }
 }

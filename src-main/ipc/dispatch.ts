@@ -1,6 +1,7 @@
 import { contract, requestChannels, type RequestChannel, type Result } from '../contract';
 import { DomainError } from '../common/errors';
 import { describeIssues, fieldIssues } from '../common/zod-issues';
+import { databaseFailure } from '../storage/failure';
 import type { AppContext } from '../app/context';
 import type { HandlerTable } from './handler-table';
 
@@ -44,8 +45,10 @@ export function createDispatch(handlers: HandlerTable, ctx: AppContext, log: (li
       return { ok: true, value: await handler(parsed.data, ctx) };
     } catch (error) {
       if (error instanceof DomainError) return { ok: false, error: error.toApiError() };
+      const database = databaseFailure(error, ctx.dbPath, 'use');
+      if (database) return { ok: false, error: database.toApiError() };
       log(`[ipc] ${channel} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-      return { ok: false, error: { code: 'internal', message: 'Something went wrong in SimPsy Studio; the details are in the log.' } };
+      return { ok: false, error: { code: 'internal', message: 'Something went wrong in SimPsy Studio; the details are in the log.', key: 'internal', params: {} } };
     }
   };
 }

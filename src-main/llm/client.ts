@@ -1,7 +1,8 @@
 import OpenAI from 'openai';
-import { DomainError } from '../common/errors';
+import { keyedError } from '../common/errors';
 import type { EndpointRecord } from '../endpoints/repository';
 import type { SecretBox } from '../endpoints/secret-box';
+import type { LlmEndpoint } from './params';
 
 // Every LLM call in the project goes through the `openai` package pointed at an endpoint's
 // base URL, which is what makes OpenAI, DeepSeek, DashScope (Qwen), vLLM, Ollama, LM Studio
@@ -21,8 +22,10 @@ export function resolveApiKey(
 ): string | undefined {
   if (endpoint.apiKeyCipher) {
     if (!secrets.available) {
-      throw new DomainError(
+      throw keyedError(
         'unavailable',
+        'apiKeyOnlyInApp',
+        { endpoint: endpoint.name },
         `Endpoint '${endpoint.name}' has a key saved by the app, which only the app can decrypt. Here, name an environment variable that holds it (--api-key-env).`,
       );
     }
@@ -31,8 +34,10 @@ export function resolveApiKey(
   if (endpoint.apiKeyEnv) {
     const value = env[endpoint.apiKeyEnv];
     if (!value) {
-      throw new DomainError(
+      throw keyedError(
         'unavailable',
+        'apiKeyEnvUnset',
+        { endpoint: endpoint.name, variable: endpoint.apiKeyEnv },
         `Endpoint '${endpoint.name}' reads its API key from $${endpoint.apiKeyEnv}, which is not set. Export it and try again.`,
       );
     }
@@ -43,7 +48,7 @@ export function resolveApiKey(
 
 export interface ClientOptions {
   timeoutMs?: number;
-  /** Retries are the caller's business (the simulation engine backs off itself). */
+  /** Retries are the caller's business (a policy of llm/attempts.ts), so the SDK's are off. */
   maxRetries?: number;
 }
 
@@ -58,4 +63,12 @@ export function createLlmClient(
     timeout: options.timeoutMs ?? endpoint.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     maxRetries: options.maxRetries ?? 0,
   });
+}
+
+/** The timeout of one answer on an endpoint: its own, or the default. */
+export const endpointTimeoutMs = (endpoint: Pick<EndpointRecord, 'timeoutMs'>): number => endpoint.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+
+/** A saved endpoint, ready for `chat` and `embed`; throws a DomainError when its key is not at hand. */
+export function connectEndpoint(endpoint: EndpointRecord, secrets: SecretBox, env: NodeJS.ProcessEnv = process.env): LlmEndpoint {
+  return { openai: createLlmClient(endpoint, resolveApiKey(endpoint, secrets, env)), params: endpoint };
 }

@@ -35,23 +35,24 @@ const sha1 = (s: string) => createHash('sha1').update(s).digest('hex');
 export const complaintKey = (complaint: string): string => sha1(complaintText(complaint));
 
 /**
- * Identity of a card's content: the nine elements and the language, spacing-insensitive.
- * Split, tags and source are left out, so the same card filed differently is still the same card.
+ * Identity of a card's content: the nine elements as written, the extra fields and the
+ * language, spacing-insensitive. Split, tags and source are left out, so the same card filed
+ * differently is still the same card.
  */
 export function contentHash(card: RoleCardContent & { language: string }): string {
   const squash = (s: string) => s.normalize('NFKC').replace(/\s+/g, ' ').trim();
   const parts = [
     card.language,
     card.gender,
-    String(card.age),
+    card.age,
     card.education,
     card.occupation,
     card.maritalStatus,
     card.familyRelationships,
-    ...traits.flatMap((t) => [card.bigFive[t].level, card.bigFive[t].description]),
-    card.resistance.level,
-    card.resistance.description,
+    ...traits.map((t) => card.bigFive[t]),
+    card.resistance,
     card.chiefComplaint,
+    ...card.extras.flatMap((e) => [e.after, e.label, e.value]),
   ];
   return sha1(JSON.stringify(parts.map(squash)));
 }
@@ -65,10 +66,9 @@ export function fieldsOf(card: RoleCardFields): RoleCardFields {
     occupation: card.occupation,
     maritalStatus: card.maritalStatus,
     familyRelationships: card.familyRelationships,
-    bigFive: Object.fromEntries(
-      traits.map((t) => [t, { level: card.bigFive[t].level, description: card.bigFive[t].description }]),
-    ) as RoleCardFields['bigFive'],
-    resistance: { level: card.resistance.level, description: card.resistance.description },
+    bigFive: Object.fromEntries(traits.map((t) => [t, card.bigFive[t]])) as RoleCardFields['bigFive'],
+    resistance: card.resistance,
+    extras: card.extras.map((e) => ({ after: e.after, label: e.label, value: e.value })),
     chiefComplaint: card.chiefComplaint,
     split: card.split,
     language: card.language,

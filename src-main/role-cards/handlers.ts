@@ -55,7 +55,7 @@ export const cardHandlers: HandlerPart<CardChannel> = {
     scheduleIndexing(ctx.cards);
     return report;
   },
-  'cards:export': (input, ctx) => exportCards(ctx.cards, input),
+  'cards:export': (input, ctx) => exportCards(ctx.cards, input, { protect: [ctx.dbPath] }),
   'cards:split': (input, ctx) => splitCards(ctx.cards, input),
   'cards:duplicates': ({ threshold, split }, ctx) => findDuplicates(ctx.cards.complaints(split), threshold),
 };

@@ -24,9 +24,13 @@ export function scheduleIndexing(repo: RoleCardRepository, chunk = 500): void {
   setTimeout(step, 0).unref();
 }
 
-/** Indexes everything pending now (the CLI, before it exits). */
-export function indexAll(repo: RoleCardRepository): number {
+/**
+ * Indexes everything pending now (the CLI, before it exits), in chunks of 500 cards: each is
+ * a short write transaction (about a second on a busy machine), so another process writing
+ * to the same database (a simulation saving turns) gets its turn between chunks.
+ */
+export function indexAll(repo: RoleCardRepository, chunk = 500): number {
   let total = 0;
-  for (let n = repo.indexPending(2000); n > 0; n = repo.indexPending(2000)) total += n;
+  for (let n = repo.indexPending(chunk); n > 0; n = repo.indexPending(chunk)) total += n;
   return total;
 }

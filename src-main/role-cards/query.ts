@@ -17,8 +17,8 @@ export interface CardQuery {
 }
 
 const searchable = [
-  'chief_complaint', 'gender', 'education', 'occupation', 'marital_status', 'family_relationships',
-  ...traits.map((t) => `${t}_description`), 'resistance_description',
+  'chief_complaint', 'gender', 'age', 'education', 'occupation', 'marital_status', 'family_relationships',
+  ...traits, 'resistance', 'extras',
 ];
 
 const likePattern = (word: string) => `%${word.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
@@ -64,12 +64,13 @@ export function buildCardQuery(filter: CardFilter, rank = false): CardQuery {
   equal('split', filter.split);
   equal('language', filter.language);
   equal('gender_key', filter.gender);
+  // An age filter keeps the cards whose age (or age range, "30多岁" = 30–39) reaches into it.
   if (filter.ageMin !== undefined) {
-    conditions.push('c.age >= ?');
+    conditions.push('c.age_max >= ?');
     params.push(filter.ageMin);
   }
   if (filter.ageMax !== undefined) {
-    conditions.push('c.age <= ?');
+    conditions.push('c.age_min <= ?');
     params.push(filter.ageMax);
   }
   for (const tag of filter.tags ?? []) {
@@ -81,8 +82,8 @@ export function buildCardQuery(filter: CardFilter, rank = false): CardQuery {
     conditions.push(`c.${column} IN (${values.map(() => '?').join(', ')})`);
     params.push(...values);
   };
-  for (const t of traits) anyOf(t, filter.traits?.[t]);
-  anyOf('resistance', filter.resistance);
+  for (const t of traits) anyOf(`${t}_level`, filter.traits?.[t]);
+  anyOf('resistance_level', filter.resistance);
   if (filter.sameComplaint) {
     conditions.push('EXISTS (SELECT 1 FROM role_cards d WHERE d.complaint_key = c.complaint_key AND d.id <> c.id)');
   }
@@ -103,7 +104,8 @@ export function orderBy(input: Pick<CardListInput, 'sort' | 'order'>, ranked: bo
       // Cards found by scanning (not yet indexed) have no rank and come last.
       return ranked ? `ORDER BY f.rank IS NULL, f.rank ${dir}, c.id` : `ORDER BY c.id ${dir}`;
     case 'age':
-      return `ORDER BY c.age ${dir}, c.id ${dir}`;
+      // Cards naming no age come last either way.
+      return `ORDER BY c.age_min IS NULL, c.age_min ${dir}, c.age_max ${dir}, c.id ${dir}`;
     case 'createdAt':
       return `ORDER BY c.created_at ${dir}, c.id ${dir}`;
     case 'updatedAt':

@@ -1,4 +1,6 @@
 import {
+  ageRangeOf,
+  levelOf,
   traits,
   type CardBulkAction,
   type CardFilter,
@@ -11,12 +13,14 @@ import {
   type RoleCardSummary,
   type RoleCardView,
 } from '../contract/role-card';
-import { DomainError, notFound } from '../common/errors';
+import { DomainError, keyedError, notFound } from '../common/errors';
 import { now } from '../common/time';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Db } from '../storage/database';
+import { writeTransaction } from '../storage/transaction';
 import { checkFields, complaintKey, contentHash, fieldsOf, genderKey } from './card';
 import { buildCardQuery, orderBy } from './query';
+import { profileSql005 } from '../storage/migrations/005_cards_as_written';
 
 type Statement = BetterSqlite3.Statement<unknown[], unknown>;
 
@@ -30,23 +34,26 @@ interface CardRow {
   language: RoleCardView['language'];
   gender: string;
   gender_key: RoleCardSummary['genderKey'];
-  age: number;
+  age: string;
+  age_min: number | null;
+  age_max: number | null;
   education: string;
   occupation: string;
   marital_status: string;
   family_relationships: string;
-  openness: Level;
-  openness_description: string;
-  conscientiousness: Level;
-  conscientiousness_description: string;
-  extraversion: Level;
-  extraversion_description: string;
-  agreeableness: Level;
-  agreeableness_description: string;
-  neuroticism: Level;
-  neuroticism_description: string;
-  resistance: Level;
-  resistance_description: string;
+  openness: string;
+  openness_level: Level | null;
+  conscientiousness: string;
+  conscientiousness_level: Level | null;
+  extraversion: string;
+  extraversion_level: Level | null;
+  agreeableness: string;
+  agreeableness_level: Level | null;
+  neuroticism: string;
+  neuroticism_level: Level | null;
+  resistance: string;
+  resistance_level: Level | null;
+  extras: string;
   chief_complaint: string;
   source: string;
   created_at: string;
@@ -59,48 +66,50 @@ export interface CardKeys {
   complaintKey: string;
 }
 
-/** Column values for a card; the derived keys are computed here and nowhere else. */
-function columnsOf(card: RoleCardFields, keys?: CardKeys): Record<string, string | number> {
-  const values: Record<string, string | number> = {
+/** Column values for a card; the derived keys and readings are computed here and nowhere else. */
+function columnsOf(card: RoleCardFields, keys?: CardKeys): Record<string, string | number | null> {
+  const age = ageRangeOf(card.age);
+  const values: Record<string, string | number | null> = {
     split: card.split,
     language: card.language,
     gender: card.gender,
     gender_key: genderKey(card.gender),
     age: card.age,
+    age_min: age?.min ?? null,
+    age_max: age?.max ?? null,
     education: card.education,
     occupation: card.occupation,
     marital_status: card.maritalStatus,
     family_relationships: card.familyRelationships,
-    resistance: card.resistance.level,
-    resistance_description: card.resistance.description,
+    resistance: card.resistance,
+    resistance_level: levelOf(card.resistance),
+    extras: JSON.stringify(card.extras),
     chief_complaint: card.chiefComplaint,
     complaint_key: keys?.complaintKey ?? complaintKey(card.chiefComplaint),
     content_hash: keys?.contentHash ?? contentHash(card),
     source: card.source,
   };
   for (const t of traits) {
-    values[t] = card.bigFive[t].level;
-    values[`${t}_description`] = card.bigFive[t].description;
+    values[t] = card.bigFive[t];
+    values[`${t}_level`] = levelOf(card.bigFive[t]);
   }
   return values;
 }
 
-/** What the search index holds besides the complaint (as migration 002's update trigger). */
-const searchableProfile = [
-  'gender', 'education', 'occupation', 'marital_status', 'family_relationships',
-  ...traits.map((t) => `${t}_description`), 'resistance_description',
-].join(' || char(10) || ');
+/** What the search index holds besides the complaint (as migration 005's update trigger). */
+const searchableProfile = profileSql005('role_cards');
 
 const cardColumns = Object.keys(
   columnsOf({
     gender: '',
-    age: 1,
+    age: '',
     education: '',
     occupation: '',
     maritalStatus: '',
     familyRelationships: '',
-    bigFive: Object.fromEntries(traits.map((t) => [t, { level: 'moderate', description: '' }])) as RoleCardFields['bigFive'],
-    resistance: { level: 'moderate', description: '' },
+    bigFive: Object.fromEntries(traits.map((t) => [t, ''])) as RoleCardFields['bigFive'],
+    resistance: '',
+    extras: [],
     chiefComplaint: '',
     split: 'pool',
     language: 'zh',
@@ -118,10 +127,9 @@ function toView(row: CardRow, tags: string[]): RoleCardView {
     occupation: row.occupation,
     maritalStatus: row.marital_status,
     familyRelationships: row.family_relationships,
-    bigFive: Object.fromEntries(
-      traits.map((t) => [t, { level: row[t], description: row[`${t}_description`] }]),
-    ) as RoleCardView['bigFive'],
-    resistance: { level: row.resistance, description: row.resistance_description },
+    bigFive: Object.fromEntries(traits.map((t) => [t, row[t]])) as RoleCardView['bigFive'],
+    resistance: row.resistance,
+    extras: JSON.parse(row.extras) as RoleCardView['extras'],
     chiefComplaint: row.chief_complaint,
     split: row.split,
     language: row.language,
@@ -143,7 +151,7 @@ export class RoleCardRepository {
 
   get(id: number): RoleCardView {
     const row = this.statement('get', 'SELECT * FROM role_cards WHERE id = ?').get(id) as CardRow | undefined;
-    if (!row) throw notFound(`Role card ${id}`);
+    if (!row) throw notFound('roleCard', id);
     return toView(row, this.tagsOf(id));
   }
 
@@ -167,18 +175,18 @@ export class RoleCardRepository {
     cards: { card: RoleCardFields; times?: { createdAt?: string; updatedAt?: string }; keys?: CardKeys }[],
     options: { deferIndex?: boolean } = {},
   ): number[] {
-    return this.db.transaction(() => {
+    return writeTransaction(this.db, () => {
       const ids = cards.map((c) => this.insertRow(c.card, c.times, c.keys));
       const list = JSON.stringify(ids);
       if (options.deferIndex) this.statement('pend', 'INSERT INTO role_card_fts_pending (card_id) SELECT value FROM json_each(?)').run(list);
       else this.index(list);
       return ids;
-    })();
+    });
   }
 
   /** Adds up to `max` pending cards to the search index, in one transaction; returns how many. */
   indexPending(max = 500): number {
-    return this.db.transaction(() => {
+    return writeTransaction(this.db, () => {
       const ids = (this.statement('pending', 'SELECT card_id FROM role_card_fts_pending ORDER BY card_id LIMIT ?').all(max) as { card_id: number }[]).map(
         (r) => r.card_id,
       );
@@ -187,7 +195,7 @@ export class RoleCardRepository {
       this.index(list);
       this.statement('unpend', 'DELETE FROM role_card_fts_pending WHERE card_id IN (SELECT value FROM json_each(?))').run(list);
       return ids.length;
-    })();
+    });
   }
 
   isOpen(): boolean {
@@ -232,11 +240,13 @@ export class RoleCardRepository {
   }
 
   update(input: CardUpdateInput): RoleCardView {
-    return this.db.transaction(() => {
+    return writeTransaction(this.db, () => {
       const current = this.get(input.id);
       if (input.ifUpdatedAt !== undefined && input.ifUpdatedAt !== current.updatedAt) {
-        throw new DomainError(
+        throw keyedError(
           'conflict',
+          'cardEditedElsewhere',
+          { id: input.id, at: current.updatedAt },
           `Role card ${input.id} was saved elsewhere at ${current.updatedAt}, after you opened it. Reload it and make your change again.`,
         );
       }
@@ -251,7 +261,7 @@ export class RoleCardRepository {
       if (!checked.ok) throw invalid(checked.issues);
       this.replace(input.id, current, checked.card, reason || 'edited');
       return this.get(input.id);
-    })();
+    });
   }
 
   /** Saves `before` as a revision and writes `next`; nothing happens when they are equal. */
@@ -280,7 +290,7 @@ export class RoleCardRepository {
   }
 
   remove(id: number): void {
-    if (this.db.prepare('DELETE FROM role_cards WHERE id = ?').run(id).changes === 0) throw notFound(`Role card ${id}`);
+    if (this.db.prepare('DELETE FROM role_cards WHERE id = ?').run(id).changes === 0) throw notFound('roleCard', id);
   }
 
   /** Newest first: each entry is the card as it was before the change it names. */
@@ -294,15 +304,15 @@ export class RoleCardRepository {
 
   /** Puts a card back as it was in a revision; the current state becomes a revision itself. */
   revert(id: number, revisionId: number): RoleCardView {
-    return this.db.transaction(() => {
+    return writeTransaction(this.db, () => {
       const current = this.get(id);
       const row = this.db.prepare('SELECT snapshot, created_at FROM role_card_revisions WHERE id = ? AND card_id = ?').get(revisionId, id) as
         | { snapshot: string; created_at: string }
         | undefined;
-      if (!row) throw notFound(`Revision ${revisionId} of role card ${id}`);
+      if (!row) throw keyedError('not_found', 'revisionNotFound', { revision: revisionId, card: id }, `Revision ${revisionId} of role card ${id} was not found; it may have been removed. Refresh and try again.`);
       this.replace(id, current, this.snapshot(row.snapshot), `reverted to the version before ${row.created_at}`);
       return this.get(id);
-    })();
+    });
   }
 
   private snapshot(json: string): RoleCardFields {
@@ -326,8 +336,8 @@ export class RoleCardRepository {
     const ids = page.map((p) => p.id);
     const rows = this.db
       .prepare(
-        `SELECT c.id, c.split, c.language, c.gender, c.gender_key, c.age, c.education, c.occupation, c.marital_status,
-                ${traits.map((t) => `c.${t}`).join(', ')}, c.resistance,
+        `SELECT c.id, c.split, c.language, c.gender, c.gender_key, c.age, c.age_min, c.age_max, c.education, c.occupation, c.marital_status,
+                ${traits.map((t) => `c.${t}_level`).join(', ')}, c.resistance_level,
                 substr(c.chief_complaint, 1, 160) AS complaint_preview, length(c.chief_complaint) AS complaint_length,
                 c.source, c.created_at, c.updated_at,
                 (SELECT count(*) FROM role_cards d WHERE d.complaint_key = c.complaint_key) - 1 AS same_complaint
@@ -345,11 +355,12 @@ export class RoleCardRepository {
         gender: r.gender,
         genderKey: r.gender_key,
         age: r.age,
+        ageRange: r.age_min === null || r.age_max === null ? null : { min: r.age_min, max: r.age_max },
         education: r.education,
         occupation: r.occupation,
         maritalStatus: r.marital_status,
-        levels: Object.fromEntries(traits.map((t) => [t, r[t]])) as RoleCardSummary['levels'],
-        resistance: r.resistance,
+        levels: Object.fromEntries(traits.map((t) => [t, r[`${t}_level`]])) as RoleCardSummary['levels'],
+        resistance: r.resistance_level,
         complaintPreview: r.complaint_preview,
         complaintLength: r.complaint_length,
         tags: tags.get(r.id) ?? [],
@@ -380,7 +391,7 @@ export class RoleCardRepository {
   byIds(ids: number[]): RoleCardView[] {
     const exists = this.statement('exists', 'SELECT 1 FROM role_cards WHERE id = ?');
     const missing = ids.filter((id) => exists.get(id) === undefined);
-    if (missing.length > 0) throw notFound(`Role card ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? '…' : ''}`);
+    if (missing.length > 0) throw notFound('roleCard', `${missing.slice(0, 5).join(', ')}${missing.length > 5 ? '…' : ''}`);
     return ids.map((id) => this.get(id));
   }
 
@@ -390,7 +401,7 @@ export class RoleCardRepository {
 
   /** Applies one action to many cards in one transaction; returns how many changed. */
   bulk(ids: number[], action: CardBulkAction): number {
-    return this.db.transaction(() => {
+    return writeTransaction(this.db, () => {
       if (action.kind === 'delete') {
         const del = this.db.prepare('DELETE FROM role_cards WHERE id = ?');
         return ids.reduce((n, id) => n + del.run(id).changes, 0);
@@ -407,12 +418,12 @@ export class RoleCardRepository {
         if (this.replace(id, current, next, reason)) changed++;
       }
       return changed;
-    })();
+    });
   }
 
   /** Moves cards between splits (the seeded split); records a revision for each moved card. */
   setSplits(moves: { id: number; split: RoleCardFields['split'] }[], reason: string): number {
-    return this.db.transaction(() => {
+    return writeTransaction(this.db, () => {
       let moved = 0;
       for (const { id, split } of moves) {
         const current = this.get(id);
@@ -420,7 +431,7 @@ export class RoleCardRepository {
         if (this.replace(id, current, { ...fieldsOf(current), split }, reason)) moved++;
       }
       return moved;
-    })();
+    });
   }
 
   /** Every card's id, split and content hash: what the seeded split orders by. */

@@ -12,8 +12,9 @@ import type {
   RunKind,
   SessionStatus,
 } from '../contract/simulation';
-import { DomainError, notFound } from '../common/errors';
+import { keyedError, notFound } from '../common/errors';
 import type { Db } from '../storage/database';
+import { writeTransaction } from '../storage/transaction';
 import { DialogueSearchIndex, searchMatch } from './search-index';
 
 // The dialogue browser's domain side: every session across runs, filtered and searched,
@@ -223,7 +224,7 @@ export class DialogueRepository {
 
   get(id: number): DialogueDetail {
     const summary = this.summaries([id])[0];
-    if (!summary) throw notFound(`Dialogue ${id}`);
+    if (!summary) throw notFound('dialogue', id);
     const extra = this.db.prepare('SELECT card_text, error, error_kind FROM sim_sessions WHERE id = ?').get(id) as {
       card_text: string | null;
       error: string | null;
@@ -261,7 +262,7 @@ export class DialogueRepository {
   }
 
   tag(ids: number[], add: string[] = [], remove: string[] = []): number {
-    return this.db.transaction(() => {
+    return writeTransaction(this.db, () => {
       const exists = this.db.prepare('SELECT 1 FROM sim_sessions WHERE id = ?');
       const insert = this.db.prepare('INSERT OR IGNORE INTO sim_session_tags (session_id, tag) VALUES (?, ?)');
       const del = this.db.prepare('DELETE FROM sim_session_tags WHERE session_id = ? AND tag = ?');
@@ -274,7 +275,7 @@ export class DialogueRepository {
         if (changed > 0) affected++;
       }
       return affected;
-    })();
+    });
   }
 
   star(ids: number[], starred: boolean): number {
@@ -285,20 +286,20 @@ export class DialogueRepository {
 
   /** Deletes sessions (with their messages, calls and tags); the run's session count follows. */
   remove(ids: number[]): number {
-    return this.db.transaction(() => {
+    return writeTransaction(this.db, () => {
       const busy = this.db
         .prepare(
           `SELECT count(*) AS n FROM sim_sessions s JOIN sim_runs r ON r.id = s.run_id JOIN jobs j ON j.id = r.job_id
            WHERE s.id IN (SELECT value FROM json_each(?)) AND j.status = 'running'`,
         )
         .get(JSON.stringify(ids)) as { n: number };
-      if (busy.n > 0) throw new DomainError('conflict', 'Some of these dialogues belong to a run that is running; pause or cancel it first.');
+      if (busy.n > 0) throw keyedError('conflict', 'dialoguesInRunningRun', {}, 'Some of these dialogues belong to a run that is running; pause or cancel it first.');
       const runs = this.db.prepare('SELECT DISTINCT run_id FROM sim_sessions WHERE id IN (SELECT value FROM json_each(?))').all(JSON.stringify(ids)) as { run_id: number }[];
       const removed = this.db.prepare('DELETE FROM sim_sessions WHERE id IN (SELECT value FROM json_each(?))').run(JSON.stringify(ids)).changes;
       const recount = this.db.prepare('UPDATE sim_runs SET session_count = (SELECT count(*) FROM sim_sessions WHERE run_id = ?) WHERE id = ?');
       for (const r of runs) recount.run(r.run_id, r.run_id);
       return removed;
-    })();
+    });
   }
 
   tags(): { tag: string; count: number }[] {

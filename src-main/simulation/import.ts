@@ -3,11 +3,12 @@ import { basename, extname, join } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { CardLanguage } from '../contract/role-card';
 import type { AgentRole, DialogueImportInput, DialogueImportResult, EndReason } from '../contract/simulation';
-import { describeForbidden, forbiddenCharacter } from '../contract/text';
-import { DomainError } from '../common/errors';
+import { DomainError, keyedError } from '../common/errors';
+import { controlCharacterIn } from '../contract/text';
 import { now } from '../common/time';
 import { readTextFile } from '../role-cards/formats/detect';
 import type { Db } from '../storage/database';
+import { writeTransaction } from '../storage/transaction';
 import { defaultTerminationPhrases } from './resources';
 import { terminationMatcher } from './termination';
 import type { SimulationStore } from './store';
@@ -59,6 +60,7 @@ interface Entry {
 const clientRoles = new Set(['client', 'user', 'human']);
 const counselorRoles = new Set(['counselor', 'assistant', 'gpt']);
 const MAX_REFUSALS = 5;
+const holds = (where: string) => `holds the control character ${where}; only tab and line breaks are allowed`;
 
 /**
  * False when no text parsed from this JSON can hold a forbidden character: JSON strings carry
@@ -86,8 +88,8 @@ function toDialogue(record: Entry, problems: Problems, refusals: string[]): Pars
     return null;
   }
   const refuse = (field: string, text: string) => {
-    const f = record.check ? forbiddenCharacter(text) : null;
-    if (f) refusals.push(`${record.place}, field ${field}: ${describeForbidden(f)}`);
+    const where = record.check ? controlCharacterIn(text) : undefined;
+    if (where) refusals.push(`${record.place}, field ${field}: ${holds(where)}`);
   };
   const id = (record.value as { id?: unknown } | null)?.id;
   if (typeof id === 'string') refuse('id', id);
@@ -127,9 +129,9 @@ function isMessageList(v: unknown): boolean {
 function recordsOf(file: string, problems: Problems, refusals: string[]): Entry[] {
   const name = basename(file);
   const stem = basename(file, extname(file));
-  const badName = forbiddenCharacter(name);
+  const badName = controlCharacterIn(name);
   if (badName) {
-    refusals.push(`the file name ${JSON.stringify(name)} ${describeForbidden(badName)}`);
+    refusals.push(`the file name ${JSON.stringify(name)} ${holds(badName)}`);
     return [];
   }
   // An empty file holds no dialogue: skipped like one that is not JSON, not a reason to refuse.
@@ -216,13 +218,13 @@ export async function importDialogues(
   appVersion: string,
   input: DialogueImportInput,
 ): Promise<DialogueImportResult> {
-  const titleFault = input.title ? forbiddenCharacter(input.title) : null;
-  if (titleFault) throw new DomainError('validation', `The title ${describeForbidden(titleFault)}.`);
+  const titleFault = input.title ? controlCharacterIn(input.title) : undefined;
+  if (titleFault) throw new DomainError('validation', `The title ${holds(titleFault)}.`);
   let stat;
   try {
     stat = statSync(input.path);
   } catch {
-    throw new DomainError('not_found', `Nothing at ${input.path}: give the dialogue/ folder or a .json/.jsonl file.`);
+    throw keyedError('not_found', 'importNothingAt', { path: input.path }, `Nothing at ${input.path}: give the dialogue/ folder or a .json/.jsonl file.`);
   }
   const files = stat.isDirectory()
     ? readdirSync(input.path)
@@ -271,7 +273,7 @@ export async function importDialogues(
     throw new DomainError('validation', `No dialogue could be imported from ${input.path}${problems[0] ? `: ${problems[0].file}: ${problems[0].message}` : ''}.`);
   }
 
-  const runId = db.transaction(() => {
+  const runId = writeTransaction(db, () => {
     const id = store.createRun(
       {
         kind: 'import',
@@ -286,7 +288,7 @@ export async function importDialogues(
     insertSessions(db, id, ready);
     db.prepare('UPDATE sim_runs SET session_count = ? WHERE id = ?').run(ready.length, id);
     return id;
-  })();
+  });
   return { runId, sessions: ready.length, messages: ready.reduce((n, d) => n + d.messages.length, 0), problems, merged };
 }
 

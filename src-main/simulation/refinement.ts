@@ -1,4 +1,5 @@
 import type { RefinementRules, RejectionReason } from '../contract/simulation';
+import { graphemeLength } from '../contract/text';
 
 // Response refinement σ (paper §3.5): a reply is accepted only if it is at most 200
 // characters long and has neither line breaks nor enumerated items. Replies are trimmed
@@ -19,17 +20,8 @@ export const DEFAULT_REFINEMENT: RefinementRules = {
 
 export type Verdict = { ok: true; text: string } | { ok: false; reason: RejectionReason; detail: string; text: string };
 
-const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
-
-export function graphemeLength(text: string): number {
-  // ASCII and CJK text without combining marks or emoji: one code point each, much faster.
-  if (!/[\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u0610-\u061a\u064b-\u065f\u0900-\u0fff\u1100-\u11ff\u1ab0-\u1aff\u1dc0-\u1dff\u200c\u200d\u20d0-\u20ff\ufe00-\ufe0f\ufe20-\ufe2f\ud800-\udfff]/.test(text)) {
-    return text.length;
-  }
-  let n = 0;
-  for (const _ of segmenter.segment(text)) n++;
-  return n;
-}
+// Counting is the contract's, shared with the role cards' limits.
+export { graphemeLength };
 
 /** Line breaks of any kind: LF, CR, vertical tab, form feed, NEL, line and paragraph separators. */
 const lineBreak = /[\n\r\u000b\u000c\u0085\u2028\u2029]/;

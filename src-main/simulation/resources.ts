@@ -1,30 +1,37 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { CardLanguage } from '../contract/role-card';
-import { DomainError } from '../common/errors';
+import { DomainError, keyedError } from '../common/errors';
 
 // Shipped, user-visible files (resources/): prompt templates and termination lists. Where
 // they live differs by how the code runs, so the folder is passed in (AppContext.resourcesDir)
-// and only found here when nobody said:
-//  - from source under vitest or tsx: src-main/simulation/ → ../../resources
-//  - the built CLI or app: out/main/ → ../../resources
-//  - a packaged app: <resources>/resources (extraResources) or inside app.asar.
-// SIMPSY_RESOURCES overrides all of them.
+// and only found here when nobody said. Never from the working directory: `simpsy` runs from
+// any folder. In order:
+//  - SIMPSY_RESOURCES, when set;
+//  - a packaged app: <process.resourcesPath>/resources (electron-builder's extraResources);
+//  - the nearest `resources/` above the code itself. The code is src-main/simulation/ under
+//    vitest or tsx, out/main/ or out/main/chunks/ in the build (rollup moves this module into
+//    a shared chunk, so its depth is not fixed), and <app>/resources/app.asar/out/main/… when
+//    packaged, whose ancestors reach <app>/resources/resources too.
 
 const marker = join('prompts', 'client.zh.txt');
+/** src-main/simulation → repo, out/main/chunks → repo, app.asar/out/main/chunks → <app>/resources: at most 5 levels up. */
+const LEVELS_UP = 5;
 
-export function findResourcesDir(env: NodeJS.ProcessEnv = process.env, from: string = __dirname): string {
-  const packaged = (process as { resourcesPath?: string }).resourcesPath;
-  const candidates = [
-    env.SIMPSY_RESOURCES,
-    join(from, '..', '..', 'resources'),
-    join(from, '..', 'resources'),
-    join(from, 'resources'),
-    packaged ? join(packaged, 'resources') : undefined,
-    packaged ? join(packaged, 'app.asar', 'resources') : undefined,
-    join(process.cwd(), 'resources'),
-  ].filter((c): c is string => typeof c === 'string' && c !== '');
-  return candidates.find((dir) => existsSync(join(dir, marker))) ?? candidates[0] ?? join(from, '..', '..', 'resources');
+export function findResourcesDir(
+  env: NodeJS.ProcessEnv = process.env,
+  from: string = __dirname,
+  packaged: string | undefined = (process as { resourcesPath?: string }).resourcesPath,
+): string {
+  if (env.SIMPSY_RESOURCES) return resolve(env.SIMPSY_RESOURCES);
+  const above: string[] = [];
+  for (let dir = resolve(from), i = 0; i <= LEVELS_UP; dir = dirname(dir), i++) {
+    above.push(join(dir, 'resources'));
+    if (dirname(dir) === dir) break;
+  }
+  const candidates = [...(packaged ? [join(packaged, 'resources')] : []), ...above];
+  // Nothing found: the nearest place, so the "missing file" error names a path beside the code.
+  return candidates.find((dir) => existsSync(join(dir, marker))) ?? above[0]!;
 }
 
 function readResource(dir: string, relative: string): string {
@@ -32,9 +39,12 @@ function readResource(dir: string, relative: string): string {
   try {
     return readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
   } catch {
-    throw new DomainError('unavailable', `A shipped file is missing: ${file}. Reinstall SimPsy Studio, or point SIMPSY_RESOURCES at its resources folder.`);
+    throw missingResource(file);
   }
 }
+
+export const missingResource = (file: string) =>
+  keyedError('unavailable', 'resourceMissing', { file }, `A shipped file is missing: ${file}. Reinstall SimPsy Studio, or point SIMPSY_RESOURCES at its resources folder.`);
 
 export function readOptionalResource(dir: string, relative: string): string | null {
   const file = join(dir, relative);

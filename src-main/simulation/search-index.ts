@@ -1,7 +1,8 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Db } from '../storage/database';
+import { writeTransaction } from '../storage/transaction';
 
-// The dialogue search index (sim_session_search, migration 007). The reference is the scan
+// The dialogue search index (sim_session_search, migration 008). The reference is the scan
 // `content LIKE '%word%' ESCAPE '\'`: a substring of one message, ASCII letters folded and
 // nothing else; every search returns exactly what that scan returns, for words of any length
 // and script, with no segmenter and without reading a message. One row per session holds:
@@ -123,7 +124,7 @@ export class DialogueSearchIndex {
 
   /** Indexes up to `max` pending sessions that are not running, in one transaction; returns how many. */
   catchUp(max = 500): number {
-    return this.db.transaction(() => {
+    return writeTransaction(this.db, () => {
       const pending = this.s(
         `SELECT p.session_id AS id FROM sim_session_search_pending p LEFT JOIN sim_sessions s ON s.id = p.session_id
          WHERE s.status IS NOT 'running' ORDER BY p.session_id LIMIT ?`,
@@ -148,7 +149,7 @@ export class DialogueSearchIndex {
       }
       this.s('DELETE FROM sim_session_search_pending WHERE session_id IN (SELECT value FROM json_each(?))').run(ids);
       return pending.length;
-    }).immediate();
+    });
   }
 
   pendingCount(): number {

@@ -1,11 +1,10 @@
 import type { AgentRole, EndReason, RejectionReason, RunSnapshot } from '../contract/simulation';
-import type { LlmFailure } from '../llm/failure';
-import { CallFailed, CallStopped, type CallResult } from './model-call';
+import { CallAborted, CallFailed } from '../llm/attempts';
+import type { ChatAnswer } from '../llm/chat';
+import { isConfigurationFailure, type LlmFailure } from '../llm/failure';
 import { acceptAnything, refine, type Verdict } from './refinement';
-import { isConfigurationFailure } from './retry';
 import type { CallRecord, SessionEnd, SimulationStore } from './store';
 import type { TerminationMatcher } from './termination';
-import { costOf } from './usage';
 import { agentView, clientSystemPrompt, nextSpeaker, type ChatMessage, type Turn } from './views';
 
 // One session, as Algorithm 1 means it: the client opens with a fixed utterance u1, the
@@ -25,8 +24,8 @@ export interface SessionHooks {
   snapshot: RunSnapshot;
   store: SimulationStore;
   termination: TerminationMatcher;
-  /** One model call (retries included). Throws CallStopped or CallFailed. */
-  call(role: AgentRole, messages: ChatMessage[], at: { sessionId: number; index: number; attempt: number }): Promise<CallResult>;
+  /** One model call (retries included). Throws CallAborted or CallFailed. */
+  call(role: AgentRole, messages: ChatMessage[], at: { sessionId: number; index: number; attempt: number }): Promise<ChatAnswer>;
   /** True when no new call may start (pause, cancel, a configuration failure elsewhere). */
   stopping(): boolean;
   onTurn(e: { sessionId: number; index: number; role: AgentRole; content: string; attempt: number | null; end: SessionEnd | null }): void;
@@ -41,7 +40,7 @@ export async function runSession(h: SessionHooks, sessionId: number): Promise<Se
   if (h.stopping()) return { kind: 'stopped' };
   const { snapshot } = h;
   const turns: Turn[] = state.turns;
-  if (await h.store.startSession(sessionId, snapshot.opener)) {
+  if (await h.store.startSession(h.runId, sessionId, snapshot.opener)) {
     turns.push({ role: 'client', content: snapshot.opener });
     h.onTurn({ sessionId, index: 0, role: 'client', content: snapshot.opener, attempt: null, end: null });
   }
@@ -59,31 +58,30 @@ export async function runSession(h: SessionHooks, sessionId: number): Promise<Se
     if (role === 'client' && counselorTurns >= snapshot.maxTurns) {
       // Only reachable if a stored session outlived its own limit; end it as the limit says.
       const end: SessionEnd = { reason: 'turn_limit' };
-      await h.store.endSession(sessionId, end);
+      await h.store.endSession(h.runId, sessionId, end);
       h.onEnded(sessionId, end);
       return { kind: 'ended', reason: 'turn_limit' };
     }
     if (h.stopping()) return { kind: 'stopped' };
     const attempt = rejected + 1;
-    const agent = role === 'client' ? snapshot.client : snapshot.counselor;
     const messages = agentView(role, role === 'client' ? clientPrompt : counselorPrompt, turns);
 
-    let result: CallResult;
+    let result: ChatAnswer;
     try {
       result = await h.call(role, messages, { sessionId, index, attempt });
     } catch (error) {
-      if (error instanceof CallStopped) return { kind: 'stopped' };
+      if (error instanceof CallAborted) return { kind: 'stopped' };
       if (error instanceof CallFailed) {
         if (isConfigurationFailure(error.failure)) return { kind: 'fatal', failure: error.failure };
         const end: SessionEnd = { reason: 'error', error: error.failure.message, errorKind: error.failure.kind };
-        await h.store.endSession(sessionId, end);
+        await h.store.endSession(h.runId, sessionId, end);
         h.onEnded(sessionId, end);
         return { kind: 'ended', reason: 'error' };
       }
       throw error;
     }
 
-    // The call's slot is held until its answer is saved (see CallResult.releaseSlot).
+    // The call's slot is held until its answer is saved (see ChatAnswer.release).
     try {
       const record: CallRecord = {
         attempt,
@@ -91,14 +89,14 @@ export async function runSession(h: SessionHooks, sessionId: number): Promise<Se
         model: result.model,
         finishReason: result.finishReason,
         usage: result.usage,
-        cost: costOf(result.usage, agent),
+        cost: result.cost,
         latencyMs: result.latencyMs,
       };
-      const verdict: Verdict = role === 'counselor' || rules.applyToClient ? refine(result.content, rules) : acceptAnything(result.content);
+      const verdict: Verdict = role === 'counselor' || rules.applyToClient ? refine(result.text, rules) : acceptAnything(result.text);
       if (!verdict.ok) {
         const last = attempt >= rules.maxAttempts;
         const end: SessionEnd | null = last ? { reason: 'refinement_failed', error: `${rules.maxAttempts} attempts refused; the last: ${verdict.detail}` } : null;
-        await h.store.saveRejected({ runId: h.runId, sessionId, idx: index, role, content: result.content, reason: verdict.reason, detail: verdict.detail, call: record, end });
+        await h.store.saveRejected({ runId: h.runId, sessionId, idx: index, role, content: result.text, reason: verdict.reason, detail: verdict.detail, call: record, end });
         h.onRejected({ sessionId, index, attempt, reason: verdict.reason, end });
         if (end) {
           h.onEnded(sessionId, end);
@@ -124,7 +122,7 @@ export async function runSession(h: SessionHooks, sessionId: number): Promise<Se
         return { kind: 'ended', reason: end.reason };
       }
     } finally {
-      result.releaseSlot();
+      result.release();
     }
   }
 }

@@ -1,4 +1,7 @@
 import type { AgentRole } from '../contract/simulation';
+import type { ChatMessage } from '../llm/params';
+
+export type { ChatMessage };
 
 // Each agent sees the conversation from its own side (Algorithm 1): for the client agent
 // the counselor's turns are `user` and its own are `assistant`; for the counselor agent the
@@ -6,11 +9,6 @@ import type { AgentRole } from '../contract/simulation';
 
 export interface Turn {
   role: AgentRole;
-  content: string;
-}
-
-export interface ChatMessage {
-  role: 'system' | 'user' | 'assistant';
   content: string;
 }
 

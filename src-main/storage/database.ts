@@ -1,7 +1,9 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { databaseFailure } from './failure';
 import { migrate } from './migrate';
+import { BUSY_TIMEOUT_MS } from './transaction';
 
 export type Db = Database.Database;
 
@@ -16,18 +18,29 @@ export interface OpenOptions {
  * to the current schema. WAL lets the CLI read while the app writes; synchronous=NORMAL is
  * durable across application crashes in WAL mode and only risks the last commits on power
  * loss, which the simulation engine tolerates because it resumes from the last saved turn.
+ * A file that cannot be used (damaged, not SQLite, read-only, a folder…) is refused with one
+ * line naming it and what to do (storage/failure.ts).
  */
 export function openDatabase(file: string, options: OpenOptions = {}): Db {
+  try {
+    return open(file, options);
+  } catch (error) {
+    throw databaseFailure(error, file, 'open') ?? error;
+  }
+}
+
+function open(file: string, options: OpenOptions): Db {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file, {
     nativeBinding: options.nativeBinding,
     readonly: options.readonly ?? false,
   });
   try {
+    // First, so that even switching to WAL waits for a process that is writing.
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
     db.pragma('synchronous = NORMAL');
-    db.pragma('busy_timeout = 5000');
     if (!options.readonly) migrate(db);
     return db;
   } catch (error) {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { afterAll, bench, describe } from 'vitest';
-import { cardListInput, traits } from '../../src-main/contract/role-card';
+import { ageRangeOf, cardListInput, levelOf, traits } from '../../src-main/contract/role-card';
 import { complaintKey, contentHash, genderKey } from '../../src-main/role-cards/card';
 import { writeJsonLines } from '../../src-main/role-cards/formats/json';
 import { importCards } from '../../src-main/role-cards/import';
@@ -29,13 +29,16 @@ let dbCount = 0;
 const freshDb = (): Db => openDatabase(join(dir, `bench-${dbCount++}.db`));
 
 // The baseline's rows: every column already computed, so it measures SQLite alone.
-const rows = cards.map((c) => [
-  c.split, c.language, c.gender, genderKey(c.gender), c.age, c.education, c.occupation, c.maritalStatus, c.familyRelationships,
-  ...traits.flatMap((t) => [c.bigFive[t].level, c.bigFive[t].description]),
-  c.resistance.level, c.resistance.description, c.chiefComplaint, complaintKey(c.chiefComplaint), contentHash(c), c.source, now, now,
-]);
-const columns = `split, language, gender, gender_key, age, education, occupation, marital_status, family_relationships,
-  ${traits.map((t) => `${t}, ${t}_description`).join(', ')}, resistance, resistance_description, chief_complaint,
+const rows = cards.map((c) => {
+  const age = ageRangeOf(c.age);
+  return [
+    c.split, c.language, c.gender, genderKey(c.gender), c.age, age?.min ?? null, age?.max ?? null, c.education, c.occupation, c.maritalStatus,
+    c.familyRelationships, ...traits.flatMap((t) => [c.bigFive[t], levelOf(c.bigFive[t])]), c.resistance, levelOf(c.resistance),
+    JSON.stringify(c.extras), c.chiefComplaint, complaintKey(c.chiefComplaint), contentHash(c), c.source, now, now,
+  ];
+});
+const columns = `split, language, gender, gender_key, age, age_min, age_max, education, occupation, marital_status, family_relationships,
+  ${traits.map((t) => `${t}, ${t}_level`).join(', ')}, resistance, resistance_level, extras, chief_complaint,
   complaint_key, content_hash, source, created_at, updated_at`;
 
 const timings: Record<string, number[]> = {};

@@ -5,8 +5,9 @@ import { AppPage } from './app-page';
 // card-pool, card-list, card-row[data-id], card-search, cards-new, cards-new-more, cards-new-ai,
 // cards-import, cards-export, cards-split, empty-import-folder, import-* (dialog), export-*,
 // split-*, card-editor[data-card-id], editor-*, save-status[data-status], field-<path>,
-// input-<field>, level-<trait>-<level>, tab-<preview|chat|history>, preview-*, history-*,
-// draft-*, chat-*.
+// input-<field>, reading-<trait|age>, set-level-<trait>, level-option-<level>, suggest-<trait>-<word>,
+// extra-field, extra-add-<after>, extra-label, extra-value, tab-<preview|chat|history>, preview-*,
+// history-*, draft-*, chat-*.
 
 /** The page's document, typed for the few things the tests ask of it (tests compile without DOM types). */
 interface DomElement {
@@ -18,15 +19,18 @@ export type Dom = { document: { querySelector(s: string): DomElement | null; que
 
 export type Level = 'low' | 'moderately_low' | 'moderate' | 'moderately_high' | 'high';
 
+export type Rated = 'openness' | 'conscientiousness' | 'extraversion' | 'agreeableness' | 'neuroticism' | 'resistance';
+
 export interface NewCard {
   chiefComplaint: string;
   gender: string;
-  age: number;
+  age: string;
   education: string;
   occupation: string;
   maritalStatus: string;
   familyRelationships: string;
-  levels: Record<'openness' | 'conscientiousness' | 'extraversion' | 'agreeableness' | 'neuroticism' | 'resistance', Level>;
+  /** Each trait and the resistance as the counselor types it. */
+  rated: Record<Rated, string>;
 }
 
 export class RoleCardsPage extends AppPage {
@@ -71,21 +75,32 @@ export class RoleCardsPage extends AppPage {
     return this.page.locator(`[data-testid="field-${path}"] .ant-form-item-explain-error`);
   }
 
-  async setLevel(rating: string, level: Level): Promise<void> {
-    await this.byTestId(`level-${rating}-${level}`).click();
+  /** Picks a level from the trait's menu: the level phrase its text starts with is replaced. */
+  async setLevel(rated: Rated, level: Level): Promise<void> {
+    await this.byTestId(`set-level-${rated}`).click();
+    await this.page.locator(`[data-testid="level-option-${level}"]:visible`).click();
+  }
+
+  /** What the chip beside a trait reads: a level key, 'free', or absent when not given. */
+  async reading(rated: Rated): Promise<string | null> {
+    return this.byTestId(`reading-${rated}`).getAttribute('data-level');
   }
 
   async fillCard(card: NewCard): Promise<void> {
     await this.textarea('input-chiefComplaint').fill(card.chiefComplaint);
     await this.input('gender').fill(card.gender);
     await this.page.keyboard.press('Escape');
-    await this.input('age').fill(String(card.age));
+    await this.input('age').fill(card.age);
+    await this.page.keyboard.press('Escape');
     await this.input('maritalStatus').fill(card.maritalStatus);
     await this.page.keyboard.press('Escape');
     await this.input('education').fill(card.education);
     await this.input('occupation').fill(card.occupation);
     await this.input('familyRelationships').fill(card.familyRelationships);
-    for (const [rating, level] of Object.entries(card.levels)) await this.setLevel(rating, level);
+    for (const [rated, text] of Object.entries(card.rated)) {
+      await this.input(rated).fill(text);
+      await this.page.keyboard.press('Escape');
+    }
   }
 
   async saveStatus(): Promise<string> {

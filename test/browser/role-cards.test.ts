@@ -27,18 +27,18 @@ const newCard: NewCard = {
   chiefComplaint:
     '考研失利后不敢面对家人，整天待在出租屋里 我今年二十四岁，第二次考研又没有过线。爸妈在电话里说没关系，可我能听出他们的失望。我每天睡到中午，醒来就刷手机，晚上焦虑得睡不着，不知道接下来该怎么办。',
   gender: '男',
-  age: 24,
+  age: '24岁',
   education: '本科',
   occupation: '待业',
   maritalStatus: '单身',
   familyRelationships: '与父母关系尚可，但害怕让他们失望，很少主动联系。',
-  levels: {
-    openness: 'moderate',
-    conscientiousness: 'moderately_low',
-    extraversion: 'low',
-    agreeableness: 'moderately_high',
-    neuroticism: 'high',
-    resistance: 'moderate',
+  rated: {
+    openness: '中等。对新事物有兴趣，但不敢尝试',
+    conscientiousness: '中等偏低，作息混乱',
+    extraversion: '低',
+    agreeableness: '中等偏高',
+    neuroticism: '高。晚上焦虑得睡不着',
+    resistance: '中等',
   },
 };
 
@@ -47,19 +47,19 @@ const draftComplaint =
 
 const draftReply = JSON.stringify({
   gender: '女',
-  age: 27,
+  age: '27岁',
   education: '本科',
   occupation: '程序员',
   maritalStatus: '恋爱中',
   familyRelationships: '与父母关系和睦，但很少向家人倾诉工作压力。',
   bigFive: {
-    openness: { level: '中等', description: '愿意尝试新技术，但在人际上较为保守。' },
-    conscientiousness: { level: '高', description: '对工作要求严格，追求完美。' },
-    extraversion: { level: '中等偏低', description: '较少主动社交，周末多在家。' },
-    agreeableness: { level: '中等偏高', description: '在意他人评价，容易迁就别人。' },
-    neuroticism: { level: '高', description: '对批评非常敏感，容易反复担忧。' },
+    openness: '中等。愿意尝试新技术，但在人际上较为保守。',
+    conscientiousness: '高。对工作要求严格，追求完美。',
+    extraversion: '中等偏低。较少主动社交，周末多在家。',
+    agreeableness: '中等偏高。在意他人评价，容易迁就别人。',
+    neuroticism: '高。对批评非常敏感，容易反复担忧。',
   },
-  resistance: { level: '中等偏低', description: '主动求助，愿意谈自己的感受。' },
+  resistance: '中等偏低。主动求助，愿意谈自己的感受。',
 });
 
 const clientReply = '嗯……其实我也不知道从哪里说起。最近一想到周一的代码评审就睡不着，心里很堵。';
@@ -69,20 +69,20 @@ const clientReplyEn = 'Well... I am not sure where to start. My mom and I have b
 /** Figure 8 of the paper, the English card. */
 const figure8En = {
   gender: 'Female',
-  age: 20,
+  age: '20',
   education: 'Undergraduate student',
   occupation: 'Student',
   maritalStatus: 'Single',
   familyRelationships:
     'Strained relationship with her mother, characterized by communication issues. Her mother has an eccentric temperament. The client has previously attempted to “rescue” her mother but to no avail.',
   bigFive: {
-    openness: { level: 'moderately_low', description: 'Has her own perspectives on life and interpersonal issues but may show limited receptiveness to new ideas.' },
-    conscientiousness: { level: 'moderate', description: 'Shows responsibility and persistence but struggles with procrastination.' },
-    extraversion: { level: 'moderately_low', description: 'Highly sensitive to others’ evaluations; often anxious in social situations.' },
-    agreeableness: { level: 'moderately_high', description: 'Desires recognition and seeks emotional rewards by meeting others’ expectations.' },
-    neuroticism: { level: 'high', description: 'Anxiety, depression and emotional instability, easily triggered by family conflict.' },
+    openness: 'Moderately low. Has her own perspectives on life and interpersonal issues but may show limited receptiveness to new ideas.',
+    conscientiousness: 'Moderate. Shows responsibility and persistence but struggles with procrastination.',
+    extraversion: 'Moderately low. Highly sensitive to others’ evaluations; often anxious in social situations.',
+    agreeableness: 'Moderately high. Desires recognition and seeks emotional rewards by meeting others’ expectations.',
+    neuroticism: 'High. Anxiety, depression and emotional instability, easily triggered by family conflict.',
   },
-  resistance: { level: 'moderate', description: 'Aware of her problems, but long-standing burdens leave some skepticism; trust must be built patiently.' },
+  resistance: 'Moderate. Aware of her problems, but long-standing burdens leave some skepticism; trust must be built patiently.',
   chiefComplaint:
     'I am a 20-year-old female who constantly seeks recognition from others and struggles with procrastination. How should I address these issues? I had an argument with my mom a few days ago: she was cooking while I was studying in my room. We barely spoke in the following days. I often feel powerless, as if no matter what I do, it won’t be enough to please anyone, which then triggers anxiety. I escape and procrastinate, creating a vicious cycle.',
   split: 'pool',
@@ -91,10 +91,10 @@ const figure8En = {
   source: 'paper:figure-8',
 };
 
-/** A JSONL file whose second card has an age the importer cannot read. */
+/** A JSONL file whose second card's age holds a control character (a stray escape byte). */
 function brokenJsonl(path: string): void {
-  const card = (age: unknown) => ({ ...figure8En, language: 'zh', age, chiefComplaint: `测试主诉 ${String(age)}：最近总是失眠，白天没有精神。` });
-  writeFileSync(path, [JSON.stringify({ format: 'simpsy-role-cards', version: 1 }), JSON.stringify(card(22)), JSON.stringify(card('二十多岁'))].join('\n'));
+  const card = (n: number, age: string) => ({ ...figure8En, language: 'zh', age, chiefComplaint: `测试主诉 ${n}：最近总是失眠，白天没有精神。` });
+  writeFileSync(path, [JSON.stringify({ format: 'simpsy-role-cards', version: 2 }), JSON.stringify(card(1, '二十多岁')), JSON.stringify(card(2, '22岁\u001b'))].join('\n'));
 }
 
 describe('role-card studio (headless Chromium, real handlers over the bridge)', () => {
@@ -251,22 +251,37 @@ describe('role-card studio (headless Chromium, real handlers over the bridge)', 
     expect(createdId).toBe(7);
     expect(await app.byTestId('editor-title').textContent()).toBe('角色卡 #7');
     const stored = card(createdId);
-    expect(stored.age).toBe(24);
-    expect(stored.bigFive.extraversion.level).toBe('low');
+    expect(stored.age).toBe('24岁');
+    expect(stored.bigFive).toEqual(Object.fromEntries(Object.entries(newCard.rated).filter(([k]) => k !== 'resistance')));
+    expect(stored.resistance).toBe('中等');
+    expect(await app.reading('conscientiousness')).toBe('moderately_low');
+    expect(await app.byTestId('reading-age').getAttribute('data-min')).toBe('24');
   });
 
   it('shows a validation message beside the field and does not save until it is fixed', async () => {
-    await app.input('age').fill('200');
-    await app.fieldError('age').filter({ hasText: '请填 1–120 的整数' }).waitFor();
+    await app.textarea('input-chiefComplaint').fill('');
+    await app.fieldError('chiefComplaint').filter({ hasText: '请填写此项' }).waitFor();
     await app.waitForSaveStatus('invalid');
     expect(await app.byTestId('save-status').textContent()).toContain('未保存：有 1 处需要修改');
     await app.screenshot('role-cards-editor-invalid-zh');
-    expect(card(createdId).age).toBe(24);
-
-    await app.input('age').fill('30');
+    expect(card(createdId).chiefComplaint).toBe(newCard.chiefComplaint);
+    await app.textarea('input-chiefComplaint').fill(newCard.chiefComplaint);
     await app.waitForSaveStatus('saved');
+    await expect.poll(() => app.fieldError('chiefComplaint').count()).toBe(0);
+  });
+
+  it('takes any age as written, showing what it reads as and never refusing it', async () => {
+    await app.input('age').fill('暂未提及');
+    await app.page.keyboard.press('Escape');
+    await app.byTestId('hint-age').filter({ hasText: '自由文本' }).waitFor();
+    await app.waitForSaveStatus('saved');
+    expect(card(createdId).age).toBe('暂未提及');
     expect(await app.fieldError('age').count()).toBe(0);
-    expect(card(createdId).age).toBe(30);
+    await app.input('age').fill('30多岁');
+    await app.page.keyboard.press('Escape');
+    await app.page.locator('[data-testid="reading-age"][data-min="30"][data-max="39"]').waitFor();
+    await app.waitForSaveStatus('saved');
+    expect(card(createdId).age).toBe('30多岁');
   });
 
   it('autosaves edits after a pause, and undoes and redoes them with the keyboard', async () => {
@@ -287,7 +302,7 @@ describe('role-card studio (headless Chromium, real handlers over the bridge)', 
   it('previews the card text and the whole client prompt live, unsaved edits included', async () => {
     await app.tab('preview');
     const text = app.byTestId('preview-card-text');
-    await text.filter({ hasText: '年龄：30岁' }).waitFor();
+    await text.filter({ hasText: '年龄：30多岁' }).waitFor();
     expect(await text.textContent()).toContain('职业：便利店店员');
     expect(await text.textContent()).toContain(' - 外向性：低');
     await app.input('education').fill('大专');
@@ -334,14 +349,14 @@ describe('role-card studio (headless Chromium, real handlers over the bridge)', 
     expect(reasons[0]).toContain('编辑：教育程度');
     expect(reasons).toContain('编辑：年龄');
     await app.screenshot('role-cards-history-zh');
-    // The version before the age was fixed: age 24, occupation 待业.
-    const index = reasons.indexOf('编辑：年龄');
+    // The version before the age was first changed: age 24岁, occupation 待业.
+    const index = reasons.lastIndexOf('编辑：年龄');
     await entries.nth(index).getByTestId('history-revert').click();
     await app.byTestId('history-revert-confirm').click();
-    await page.waitForFunction(() => (globalThis as unknown as Dom).document.querySelector('#card-age')?.value === '24');
+    await page.waitForFunction(() => (globalThis as unknown as Dom).document.querySelector('#card-age')?.value === '24岁');
     expect(await app.input('occupation').inputValue()).toBe('待业');
     const stored = card(createdId);
-    expect(stored.age).toBe(24);
+    expect(stored.age).toBe('24岁');
     expect(stored.education).toBe('本科');
     // The revert is itself in the history, newest first.
     await app.byTestId('history-reason').first().filter({ hasText: '撤回到' }).waitFor();
@@ -370,6 +385,34 @@ describe('role-card studio (headless Chromium, real handlers over the bridge)', 
     expect(card(createdId).maritalStatus).toBe('恋爱中');
   });
 
+  it('keeps a free-text level with a gentle hint, sets a level from the menu, and edits an extra field in its place', async () => {
+    await app.input('agreeableness').fill('未具体提及。但与同学的冲突可能与低宜人性有关');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => app.reading('agreeableness')).toBe('free');
+    await app.waitForSaveStatus('saved');
+    expect(await app.page.locator('[data-testid="field-agreeableness"][data-invalid]').count()).toBe(0);
+    expect(card(createdId).bigFive.agreeableness).toBe('未具体提及。但与同学的冲突可能与低宜人性有关');
+    // Typing a level: the standard words are suggested, any text is kept.
+    await app.input('openness').fill('中等偏');
+    await app.byTestId('suggest-openness-中等偏高').click();
+    await expect.poll(() => app.input('openness').inputValue()).toBe('中等偏高');
+    await app.input('openness').fill('中等偏高，愿意尝试');
+    await page.keyboard.press('Escape');
+    // The menu replaces the level phrase and keeps the rest as written.
+    await app.setLevel('neuroticism', 'moderately_high');
+    await expect.poll(() => app.input('neuroticism').inputValue()).toBe('中等偏高。晚上焦虑得睡不着');
+    await app.byTestId('extra-add-familyRelationships').click();
+    await app.byTestId('extra-label').fill('经济状况');
+    await app.byTestId('extra-value').fill('房租压力较大，靠父母接济');
+    await app.waitForSaveStatus('saved');
+    await expect.poll(() => card(createdId).extras).toEqual([{ after: 'familyRelationships', label: '经济状况', value: '房租压力较大，靠父母接济' }]);
+    expect(card(createdId).bigFive).toMatchObject({ openness: '中等偏高，愿意尝试', neuroticism: '中等偏高。晚上焦虑得睡不着' });
+    await app.tab('preview');
+    await app.byTestId('preview-card-text').filter({ hasText: '家庭关系：与父母关系尚可，但害怕让他们失望，很少主动联系。\n经济状况：房租压力较大，靠父母接济\n大五人格：' }).waitFor();
+    await app.byTestId('field-agreeableness').scrollIntoViewIfNeeded();
+    await app.screenshot('role-cards-editor-free-text-zh');
+  });
+
   it('drafts the other elements with AI from a complaint, for review before saving', async () => {
     // An endpoint for the LLM test server (endpoints are covered by the smoke test).
     bridge.ctx.endpoints.create({ name: 'local-test', baseUrl: llm.url, model: 'test-model' });
@@ -392,7 +435,7 @@ describe('role-card studio (headless Chromium, real handlers over the bridge)', 
     await app.byTestId('draft-dialog').waitFor({ state: 'detached' });
     await app.byTestId('editor-held').waitFor();
     expect(await app.input('occupation').inputValue()).toBe('程序员');
-    expect(await app.input('age').inputValue()).toBe('27');
+    expect(await app.input('age').inputValue()).toBe('27岁');
     expect(await app.textarea('input-chiefComplaint').inputValue()).toBe(draftComplaint);
     expect(await app.saveStatus()).toBe('new');
     // Nothing saved yet: the pool still has 7 cards.
@@ -401,7 +444,7 @@ describe('role-card studio (headless Chromium, real handlers over the bridge)', 
     await page.keyboard.press('Control+s');
     await app.waitForSaveStatus('saved');
     expect(await app.editorCardId()).toBe(8);
-    expect(card(8).bigFive.conscientiousness.level).toBe('high');
+    expect(card(8).bigFive.conscientiousness).toBe('高。对工作要求严格，追求完美。');
   });
 
   it('tries the client in a chat: the client opens, replies stream in, and the transcript is saved', async () => {
@@ -455,7 +498,7 @@ describe('role-card studio (headless Chromium, real handlers over the bridge)', 
   it('flags a duplicate complaint in the list and lists it with its twin', async () => {
     await app.backToList();
     const { id: _id, createdAt: _c, updatedAt: _u, ...first } = card(1);
-    bridge.ctx.cards.create(cardCreateInput.parse({ ...first, age: 26, tags: [] }));
+    bridge.ctx.cards.create(cardCreateInput.parse({ ...first, age: '26岁', tags: [] }));
     await page.reload();
     await app.cardRow(9).getByTestId('card-row-dup').waitFor();
     expect(await app.cardRow(1).getByTestId('card-row-dup').getAttribute('data-kind')).toBe('exact');
@@ -523,6 +566,28 @@ describe('role-card studio (headless Chromium, real handlers over the bridge)', 
     expect(json.cards).toHaveLength(8);
     await app.byTestId('export-close').click();
 
+    // The same file again: the app asks first; keeping it writes nothing, replacing writes it whole.
+    writeFileSync(join(out, 'cards.json'), 'an older export');
+    for (const answer of ['保留原文件', '替换']) {
+      bridge.filePicks.push(join(out, 'cards.json'));
+      await app.byTestId('cards-export').click();
+      await app.byTestId('export-format-json').click();
+      await app.byTestId('export-choose').click();
+      await page.locator('.ant-modal-confirm', { hasText: '替换已有的导出？' }).waitFor();
+      if (answer === '替换') await app.screenshot('role-cards-export-replace-zh');
+      // antd spaces out a two-character Chinese label (替 换): the button is found by its test id.
+      await (answer === '替换' ? page.getByTestId('confirm-replace') : page.locator('.ant-modal-confirm').getByRole('button', { name: answer })).click();
+      await page.locator('.ant-modal-confirm').waitFor({ state: 'detached' });
+      if (answer === '替换') await app.byTestId('export-done').waitFor();
+      else {
+        expect(readFileSync(join(out, 'cards.json'), 'utf8')).toBe('an older export');
+        await page.keyboard.press('Escape');
+        await app.byTestId('export-choose').waitFor({ state: 'detached' });
+      }
+    }
+    expect((JSON.parse(readFileSync(join(out, 'cards.json'), 'utf8')) as { cards: unknown[] }).cards).toHaveLength(8);
+    await app.byTestId('export-close').click();
+
     const paper = join(out, 'paper');
     mkdirSync(paper);
     bridge.filePicks.push(paper);
@@ -536,6 +601,7 @@ describe('role-card studio (headless Chromium, real handlers over the bridge)', 
     await app.byTestId('export-close').click();
   });
 
+  // A long walk through every panel in English: on a loaded 2-core machine it needs more than the default 30 s.
   it('shows the studio in English', async () => {
     await app.goTo('settings');
     await app.chooseLanguage('en');
@@ -588,7 +654,7 @@ describe('role-card studio (headless Chromium, real handlers over the bridge)', 
     await page.keyboard.press('Escape');
     await app.editor().waitFor();
     await app.backToList();
-  });
+  }, 90_000);
 
   it('logged no page errors (and refreshes the docs shots when UPDATE_DOCS_SCREENSHOTS=1)', () => {
     // Tests do not write into tracked files unless asked: a test run leaves the tree clean.
@@ -599,6 +665,91 @@ describe('role-card studio (headless Chromium, real handlers over the bridge)', 
     }
     expect(pageErrors).toEqual([]);
   });
+});
+
+describe('cards written as people write them, in the studio', () => {
+  const variants = resolve(repoRoot, 'test/fixtures/paper-variants');
+  let dir: string;
+  let bridge: Bridge;
+  let browser: Browser;
+  let page: Page;
+  let app: RoleCardsPage;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'simpsy-role-cards-variants-'));
+    bridge = await startBridge({ dbPath: join(dir, 'simpsy.db'), systemLocale: 'zh-CN' });
+    browser = await launchBrowser();
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+    await context.addInitScript({ content: bridge.initScript });
+    page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    app = new RoleCardsPage(page);
+    await page.goto(bridge.url);
+  }, 30_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await bridge?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  // Several cards and both languages: more than the default 30 s on a loaded 2-core machine.
+  it('imports them all, and shows each value as written with what it reads as', async () => {
+    bridge.filePicks.push(variants);
+    await app.byTestId('empty-import-folder').click();
+    await app.byTestId('import-preview').waitFor();
+    expect(await app.byTestId('import-problems').getAttribute('data-value')).toBe('0');
+    expect(await app.byTestId('import-importable').getAttribute('data-value')).toBe('8');
+    await app.byTestId('import-confirm').click();
+    await app.byTestId('import-done').waitFor();
+    await app.byTestId('import-close').click();
+    await app.waitForRowCount(8);
+    // The list draws an empty bar where a trait's text names no level.
+    expect(await app.cardRow(1).locator('[data-level="free"]').count()).toBe(1);
+    expect(await app.cardRow(1).getByTestId('card-row-profile').textContent()).toContain('30多岁');
+    await app.screenshot('role-cards-variants-list-zh');
+
+    await app.cardRow(1).click();
+    await app.editor().waitFor();
+    expect(await app.input('age').inputValue()).toBe('30多岁');
+    expect(await app.input('conscientiousness').inputValue()).toBe('中等到较低，面对不喜欢的任务常常拖到最后');
+    expect(await app.reading('conscientiousness')).toBe('moderately_low');
+    expect(await app.reading('extraversion')).toBe('moderately_high');
+    expect(await app.reading('agreeableness')).toBe('free');
+    expect(await app.byTestId('extra-label').inputValue()).toBe('经济状况');
+    await app.byTestId('preview-card-text').filter({ hasText: '婚恋情况：已婚，育有一女\n经济状况：房贷压力较大，收入不稳定\n家庭关系：' }).waitFor();
+    expect(await app.saveStatus()).toBe('clean');
+    await app.byTestId('field-agreeableness').scrollIntoViewIfNeeded();
+    await app.screenshot('role-cards-variants-editor-zh');
+
+    // The list shows the newest first: the card before #1 in it is #2.
+    await app.byTestId('editor-prev').click();
+    await page.locator('[data-testid="card-editor"][data-card-id="2"]').waitFor();
+    expect(await app.input('familyRelationships').inputValue()).toBe('- 母亲：退休工人，对离婚一事始终不能接受\n- 与父亲的关系：疏远，父亲很少表达情感\n- 其他家庭成员：与弟弟关系亲近，常互相倾诉');
+    await app.byTestId('preview-card-text').filter({ hasText: '家庭关系：\n  - 母亲：' }).waitFor();
+    await app.screenshot('role-cards-variants-family-zh');
+    // Card 5 names no education or occupation: hints, not errors.
+    await app.backToList();
+    await app.cardRow(5).click();
+    await app.byTestId('hint-education').waitFor();
+    expect(await app.byTestId('hint-education').textContent()).toContain('未填写');
+    expect(await app.saveStatus()).toBe('clean');
+
+    await app.backToList();
+    await app.goTo('settings');
+    await app.chooseLanguage('en');
+    await app.waitForTitle('Settings');
+    await app.goTo('role-cards');
+    await app.cardRow(7).click();
+    await app.editor().waitFor();
+    expect(await app.reading('agreeableness')).toBe('free');
+    await app.byTestId('preview-card-text').filter({ hasText: 'Marital status: Married, two children\nFinancial situation: Tight since her husband lost his job' }).waitFor();
+    await app.byTestId('field-agreeableness').scrollIntoViewIfNeeded();
+    await app.screenshot('role-cards-variants-editor-en');
+    expect(pageErrors).toEqual([]);
+  }, 90_000);
 });
 
 describe('role-card pool at 10,000 cards', () => {
@@ -619,7 +770,7 @@ describe('role-card pool at 10,000 cards', () => {
     let seed = 42;
     const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
     const words = (n: number) => Array.from({ length: n }, () => hanzi[Math.floor(rand() * hanzi.length)]).join('');
-    const lines = [JSON.stringify({ format: 'simpsy-role-cards', version: 1 })];
+    const lines = [JSON.stringify({ format: 'simpsy-role-cards', version: 2 })];
     for (let i = 0; i < N; i++) {
       const topic = topics[i % topics.length]!;
       lines.push(
@@ -627,7 +778,7 @@ describe('role-card pool at 10,000 cards', () => {
           ...figure8En,
           language: 'zh',
           gender: i % 3 === 0 ? '男' : '女',
-          age: 16 + (i % 50),
+          age: `${16 + (i % 50)}岁`,
           occupation: `职业${i % 97}`,
           tags: [topic],
           split: i % 11 === 0 ? 'test' : 'pool',

@@ -13,37 +13,53 @@ afterEach(async () => {
 });
 
 const complaint = '20岁女，总是渴望他人认可，总是拖延，怎么办？前几天和我妈吵架。';
+// What the shipped template asks for: each value as one text, the level first.
 const answer = {
   gender: '女',
-  age: 20,
+  age: '20岁',
   education: '本科在读',
   occupation: '学生',
   maritalStatus: '单身',
   familyRelationships: '与母亲关系紧张。',
   bigFive: {
+    openness: '中等偏低。对新体验接受度较低。',
+    conscientiousness: '中等。有责任感但拖延。',
+    extraversion: 'moderately low. 社交中焦虑。',
+    agreeableness: '中高，渴望认可。',
+    neuroticism: '高（焦虑、情绪波动）',
+  },
+  resistance: '中等。有一定怀疑。',
+};
+const expected = { ...answer, extras: [] };
+// What older templates (a user's override may still be one) asked for: { level, description } and a number.
+const olderAnswer = {
+  ...answer,
+  age: 20,
+  bigFive: {
     openness: { level: '中等偏低', description: '对新体验接受度较低。' },
     conscientiousness: { level: '中等', description: '有责任感但拖延。' },
     extraversion: { level: 'moderately low', description: '社交中焦虑。' },
     agreeableness: { level: '中高', description: '渴望认可。' },
-    neuroticism: { level: 'high', description: '焦虑、情绪波动。' },
+    neuroticism: { level: 'high', description: '' },
   },
   resistance: { level: '中等', description: '有一定怀疑。' },
 };
-const expected = {
+const olderExpected = {
   ...answer,
   bigFive: {
-    openness: { level: 'moderately_low', description: '对新体验接受度较低。' },
-    conscientiousness: { level: 'moderate', description: '有责任感但拖延。' },
-    extraversion: { level: 'moderately_low', description: '社交中焦虑。' },
-    agreeableness: { level: 'moderately_high', description: '渴望认可。' },
-    neuroticism: { level: 'high', description: '焦虑、情绪波动。' },
+    openness: '中等偏低。对新体验接受度较低。',
+    conscientiousness: '中等。有责任感但拖延。',
+    extraversion: 'moderately low。社交中焦虑。',
+    agreeableness: '中高。渴望认可。',
+    neuroticism: 'high',
   },
-  resistance: { level: 'moderate', description: '有一定怀疑。' },
+  resistance: '中等。有一定怀疑。',
+  extras: [],
 };
 const draftInput = (h: Harness) => ({ endpointId: h.endpointId, chiefComplaint: complaint, language: 'zh' });
 
 describe('cards:draft', () => {
-  it('drafts the eight elements in one call, mapping level words to level keys', async () => {
+  it('drafts the eight elements in one call, keeping each as the model wrote it', async () => {
     h = await harness({ endpoint: { temperature: 0.4, maxTokens: 2000 } });
     h.server.enqueue(JSON.stringify(answer));
     const result = await h.call<CardDraftResult>('cards:draft', draftInput(h));
@@ -64,28 +80,28 @@ describe('cards:draft', () => {
   it('uses the drafting template override', async () => {
     h = await harness();
     await h.call('prompts:set', { kind: 'drafting', language: 'en', template: 'Complaint: {chief_complaint}\nAnswer in JSON.' });
-    h.server.enqueue(JSON.stringify({ ...answer, bigFive: { ...answer.bigFive, openness: 'Moderately low. Prefers routine.' } }));
+    h.server.enqueue(JSON.stringify({ ...olderAnswer, bigFive: { ...olderAnswer.bigFive, openness: { level: 'Moderately low', description: 'Prefers routine.' } } }));
     const result = await h.call<CardDraftResult>('cards:draft', { endpointId: h.endpointId, chiefComplaint: 'I cannot sleep.', language: 'en' });
-    expect(result.draft.bigFive.openness).toEqual({ level: 'moderately_low', description: 'Prefers routine.' });
+    expect(result.draft).toMatchObject({ age: '20', bigFive: { openness: 'Moderately low. Prefers routine.' } });
     expect((chatBodies(h.server)[0]!.messages as { content: string }[])[0]!.content).toBe('Complaint: I cannot sleep.\nAnswer in JSON.');
   });
 
   it('sends an invalid answer back with its problems and accepts the corrected one', async () => {
     h = await harness();
     h.server.enqueue(
-      JSON.stringify({ ...answer, age: 'twenty', bigFive: { ...answer.bigFive, openness: { level: '超级高', description: '' } } }),
-      `好的，修正如下：\n\`\`\`json\n${JSON.stringify({ ...answer, age: '20岁' })}\n\`\`\``,
+      JSON.stringify({ ...answer, age: 'twenty', bigFive: { ...answer.bigFive, openness: '超级高，很开放' } }),
+      `好的，修正如下：\n\`\`\`json\n${JSON.stringify(olderAnswer)}\n\`\`\``,
     );
     const result = await h.call<CardDraftResult>('cards:draft', draftInput(h));
     expect(result.attempts).toBe(2);
-    expect(result.draft).toEqual(expected);
+    expect(result.draft).toEqual(olderExpected);
     const bodies = chatBodies(h.server);
     expect(bodies).toHaveLength(2);
     const second = bodies[1]!.messages as { role: string; content: string }[];
     expect(second.map((m) => m.role)).toEqual(['user', 'assistant', 'user']);
     expect(second[1]!.content).toContain('"age":"twenty"');
-    expect(second[2]!.content).toContain('age: Age must be a whole number');
-    expect(second[2]!.content).toContain("bigFive.openness.level: Unknown level '超级高'");
+    expect(second[2]!.content).toContain("age: 'twenty' is not an age; write a number of years such as 20岁");
+    expect(second[2]!.content).toContain('bigFive.openness: must start with a level (低 / 中等偏低 / 中等 / 中等偏高 / 高');
     expect(bodies[1]).toMatchObject({ response_format: { type: 'json_object' } });
   });
 
@@ -95,8 +111,8 @@ describe('cards:draft', () => {
     const error = await h.fail('cards:draft', draftInput(h));
     expect(error.code).toBe('unavailable');
     expect(error.message).toContain('3 attempts');
-    expect(error.message).toContain('resistance: The rating is missing');
-    expect(error.message).toContain('occupation: Occupation must not be empty');
+    expect(error.message).toContain('resistance: is missing or empty; fill it in');
+    expect(error.message).toContain('occupation: is missing or empty; fill it in');
     expect(error.message).not.toContain('contains no JSON');
     expect(chatBodies(h.server)).toHaveLength(3);
   });
@@ -136,7 +152,7 @@ describe('cards:draft', () => {
 });
 
 describe('reading a drafted answer', () => {
-  it('accepts snake_case keys, ratings as one text, ages with units, and ignores extra keys', () => {
+  it('accepts snake_case keys, ratings as one text or as { level, description }, ages with units, and ignores extra keys', () => {
     const read = readDraft(
       JSON.stringify({
         gender: 'Male',
@@ -156,23 +172,25 @@ describe('reading a drafted answer', () => {
         chiefComplaint: 'echoed back',
         notes: 'extra',
       }),
+      'en',
     );
     expect(read).toEqual({
       draft: {
         gender: 'Male',
-        age: 34,
+        age: '34 years old',
         education: "Master's",
         occupation: 'Engineer',
         maritalStatus: 'Married',
         familyRelationships: 'Close.',
         bigFive: {
-          openness: { level: 'high', description: 'Curious.' },
-          conscientiousness: { level: 'moderately_high', description: '' },
-          extraversion: { level: 'low', description: 'Quiet.' },
-          agreeableness: { level: 'moderate', description: '' },
-          neuroticism: { level: 'moderately_high', description: 'worries a lot' },
+          openness: 'High. Curious.',
+          conscientiousness: 'moderately_high',
+          extraversion: 'Low. Quiet.',
+          agreeableness: 'Moderate',
+          neuroticism: 'Moderately high, worries a lot',
         },
-        resistance: { level: 'low', description: '' },
+        resistance: 'Low',
+        extras: [],
       },
     });
   });
@@ -182,7 +200,7 @@ describe('reading a drafted answer', () => {
     expect(readDraft('{"gender": "女",')).toEqual({ problems: ['The answer contains no JSON object'] });
     expect(readDraft('[1, 2]')).toMatchObject({ problems: ['The answer contains no JSON object'] });
     const read = readDraft(JSON.stringify({ ...answer, age: 200, bigFive: { openness: answer.bigFive.openness } }));
-    expect(read).toMatchObject({ problems: expect.arrayContaining([expect.stringMatching(/^age: /), expect.stringMatching(/^bigFive\.neuroticism: /)]) });
+    expect(read).toMatchObject({ problems: expect.arrayContaining(["age: '200岁' is not an age; write a number of years such as 20岁", 'bigFive.neuroticism: is missing or empty; fill it in']) });
     expect('problems' in read && read.problems).toHaveLength(5);
   });
 });

@@ -25,7 +25,7 @@ describe('prompt templates', () => {
       expect(p).toMatchObject({ kind: 'drafting', language, isOverride: false, placeholders: ['{chief_complaint}'] });
       expect(p.template).toBe(p.shipped);
       expect(p.template).toContain('{chief_complaint}');
-      for (const key of ['"gender"', '"age"', '"maritalStatus"', '"familyRelationships"', '"bigFive"', '"openness"', '"neuroticism"', '"resistance"', '"level"', '"description"']) {
+      for (const key of ['"gender"', '"age"', '"maritalStatus"', '"familyRelationships"', '"bigFive"', '"openness"', '"neuroticism"', '"resistance"']) {
         expect(p.template).toContain(key);
       }
       expect(p.template).toContain(language === 'zh' ? '“低”“中等偏低”“中等”“中等偏高”“高”' : '"Moderately high"');

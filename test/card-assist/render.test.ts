@@ -40,16 +40,16 @@ describe('cards:render', () => {
     expect(draft).toEqual(saved);
   });
 
-  it('leaves out what an incomplete draft does not have yet, blank fields included', async () => {
+  it('leaves out what an incomplete draft does not have yet, blank fields included, as a saved card leaves out empty ones', async () => {
     h = await harness();
     const render = await h.call<CardRender>('cards:render', {
       draft: {
         language: 'zh',
         gender: '男',
-        age: 35,
+        age: '35岁',
         education: '  ',
         occupation: '',
-        bigFive: { neuroticism: { level: 'high', description: '容易紧张。' }, openness: { level: 'moderate' } },
+        bigFive: { neuroticism: '高。容易紧张。', openness: '中等' },
         chiefComplaint: '最近总是失眠。',
       },
     });
@@ -62,12 +62,26 @@ describe('cards:render', () => {
   it('renders an English draft with English labels, and an empty draft as nothing', async () => {
     h = await harness();
     const en = await h.call<CardRender>('cards:render', {
-      draft: { language: 'en', age: 20, resistance: { level: 'moderately_high', description: 'Doubts counseling.' }, familyRelationships: 'Close to her father.\nDistant from her mother.' },
+      draft: { language: 'en', age: '20', resistance: 'Moderately high. Doubts counseling.', familyRelationships: 'Close to her father.\nDistant from her mother.' },
     });
     expect(en.cardText).toBe('Age: 20\nFamily relationships: Close to her father.\n  Distant from her mother.\nResistance to psychological counseling: Moderately high. Doubts counseling.');
     expect(en.systemPrompt).toContain(`The following are your personal details:\n${en.cardText}\n`);
     const empty = await h.call<CardRender>('cards:render', { draft: { language: 'zh' } });
     expect(empty.cardText).toBe('');
+  });
+
+  it('shows extra fields in their place and keeps free text as written', async () => {
+    h = await harness();
+    const render = await h.call<CardRender>('cards:render', {
+      draft: {
+        language: 'zh',
+        age: '30多岁',
+        familyRelationships: '- 母亲：控制欲强\n- 父亲：常年在外',
+        extras: [{ after: 'familyRelationships', label: '经济状况', value: '房贷压力大' }],
+        bigFive: { openness: '未具体提及。但可能偏低' },
+      },
+    });
+    expect(render.cardText).toBe(['年龄：30多岁', '家庭关系：', '  - 母亲：控制欲强', '  - 父亲：常年在外', '经济状况：房贷压力大', '大五人格：', ' - 开放性：未具体提及。但可能偏低'].join('\n'));
   });
 
   it('the partial renderer, given everything, agrees with the card text', () => {
@@ -82,7 +96,9 @@ describe('cards:render', () => {
 
   it('reports a bad draft field beside the field', async () => {
     h = await harness();
-    const error = await h.fail('cards:render', { draft: { language: 'zh', age: 300 } });
+    const error = await h.fail('cards:render', { draft: { language: 'zh', age: '岁'.repeat(101) } });
+    expect(error).toMatchObject({ code: 'validation', issues: [{ path: 'draft.age', message: 'Age is too long (at most 100 characters)' }] });
+    expect(await h.fail('cards:render', { draft: { language: 'zh', gender: '女\u0000' } })).toMatchObject({ issues: [{ path: 'draft.gender', message: expect.stringMatching(/control character/) }] });
     expect(error).toMatchObject({ code: 'validation', issues: [{ path: 'draft.age' }] });
   });
 

@@ -71,7 +71,7 @@ describe('cards:chat', () => {
   it('talks to an unsaved draft as rendered, with an overridden client template', async () => {
     h = await harness();
     await h.call('prompts:set', { kind: 'client', language: 'en', template: 'Play this client:\n{role_card}' });
-    const draft = { language: 'en', gender: 'Male', age: 41, chiefComplaint: 'I lost my job.' };
+    const draft = { language: 'en', gender: 'Male', age: '41', chiefComplaint: 'I lost my job.' };
     await h.call('cards:chat', { chatId: 'd', endpointId: h.endpointId, card: { draft }, history: [], message: 'Hello, what brings you here?' });
     const messages = chatBodies(h.server)[0]!.messages;
     expect(messages).toEqual([

@@ -88,6 +88,14 @@ describe('test connection (real HTTP to the test server)', () => {
     expect(last.headers.authorization).toBe(`Bearer ${KEY}`);
   });
 
+  it("sends the endpoint's own parameters, so a parameter the server refuses shows in the test", async () => {
+    const ctx = appContext();
+    const e = ctx.endpoints.create({ name: 'p', baseUrl: server.url, model: 'test-model', apiKey: KEY, temperature: 0.3, topP: 0.8, maxTokens: 2000 });
+    expect(await testConnection(ctx.endpoints.get(e.id), ctx.secrets, {})).toMatchObject({ ok: true, reply: expect.any(String) });
+    ctx.close();
+    expect(server.requests.at(-1)!.body).toEqual({ model: 'test-model', messages: [{ role: 'user', content: 'ping' }], temperature: 0.3, top_p: 0.8, max_tokens: 8, stream: false });
+  });
+
   it('reports the latency when the key comes from an environment variable', async () => {
     expect(await check({ apiKeyEnv: 'SIMPSY_TEST_KEY' }, { SIMPSY_TEST_KEY: KEY })).toMatchObject({ ok: true });
   });

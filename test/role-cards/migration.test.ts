@@ -26,7 +26,9 @@ describe('002 role cards', () => {
   });
 
   it('creates strict tables whose checks refuse impossible values', () => {
-    const db = openDatabase(tempDbPath());
+    // The schema as 002 made it (005 later changes the age and level columns).
+    const db = new Database(tempDbPath());
+    migrate(db, migrations.slice(0, 4));
     const bad: [Partial<typeof row>, RegExp][] = [
       [{ age: 'twenty' as unknown as number }, /cannot store TEXT value in INTEGER column/],
       [{ age: 0 }, /CHECK constraint failed/],
@@ -39,7 +41,9 @@ describe('002 role cards', () => {
   });
 
   it('keeps tags, revisions and the search index in step with the cards', () => {
-    const db = openDatabase(tempDbPath());
+    const db = new Database(tempDbPath());
+    db.pragma('foreign_keys = ON');
+    migrate(db, migrations.slice(0, 4));
     // New cards are indexed by the repository (or listed as pending); edits and deletes by triggers.
     const id = Number(db.prepare(insert).run(row).lastInsertRowid);
     db.prepare('INSERT INTO role_card_fts_pending (card_id) VALUES (?)').run(id);

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAppContext, type AppContext } from '../../src-main/app/context';
 import { cardText, profileText } from '../../src-main/role-cards/card-text';
 import { importCards } from '../../src-main/role-cards/import';
+import { cardListInput } from '../../src-main/contract/role-card';
 import { encodeGb18030, makeCard, paperFixtures } from './support';
 import { tempDbPath, tempDir } from '../support/temp';
 
@@ -18,38 +19,38 @@ const complaints = JSON.parse(readFileSync(join(paperFixtures, 'user_profiles/te
 const fixtureText = (n: number) => readFileSync(join(paperFixtures, `raw_role_card/test/${n}.txt`), 'utf8');
 
 describe('the paper-format fixture folder', () => {
-  it('imports as 6 complete cards, each with its own complaint, in the test split', () => {
+  it('imports as 6 cards, each value as written, each with its own complaint, in the test split', () => {
     const report = importPaper(paperFixtures);
     expect(report).toMatchObject({ refused: false, format: 'paper', found: 6, imported: 6, problems: [] });
     const cards = ctx.cards.all();
     expect(cards).toHaveLength(6);
     cards.forEach((card, n) => {
       expect(card.chiefComplaint).toBe(complaints[n]!.trim());
-      expect(card).toMatchObject({ split: 'test', language: 'zh', source: `paper:test/${n}` });
-      for (const field of ['gender', 'education', 'occupation', 'maritalStatus', 'familyRelationships'] as const) expect(card[field]).not.toBe('');
-      expect(card.age).toBeGreaterThan(0);
+      expect(card).toMatchObject({ split: 'test', language: 'zh', source: `paper:test/${n}`, extras: [] });
+      for (const field of ['gender', 'age', 'education', 'occupation', 'maritalStatus', 'familyRelationships'] as const) expect(card[field]).not.toBe('');
     });
     expect(cards[0]).toMatchObject({
       gender: '女性',
-      age: 25,
-      bigFive: { openness: { level: 'moderate', description: '' }, neuroticism: { level: 'high', description: '' } },
-      resistance: { level: 'moderate', description: expect.stringMatching(/^来访者多次尝试解决问题/) },
+      age: '25岁',
+      bigFive: { openness: '中等', neuroticism: '高' },
+      resistance: expect.stringMatching(/^中等。来访者多次尝试解决问题/),
     });
-    // The variants the released data uses: 中高, 中低, 中 with brackets, 中等至低, 低至中等.
-    expect(cards[1]!.bigFive.openness).toEqual({ level: 'moderately_high', description: '愿意考虑辞职养病，说明思想上较开放' });
-    expect(cards[3]!.bigFive.extraversion.level).toBe('moderately_low');
-    expect(cards[3]!.resistance.level).toBe('moderately_low');
-    expect(cards[4]!.bigFive.extraversion).toEqual({ level: 'moderate', description: '希望通过工作认识更多的人，但目前生活相对稳定，不愿轻易冒险' });
+    // The variants the released data uses are kept as written: 中高, 中低, 中 with brackets.
+    expect(cards[1]!.bigFive.openness).toBe('中高，愿意考虑辞职养病，说明思想上较开放');
+    expect(cards[4]!.bigFive.extraversion).toBe('中（希望通过工作认识更多的人，但目前生活相对稳定，不愿轻易冒险）');
+    // The list reads their levels and ages.
+    const summaries = ctx.cards.list(cardListInput.parse({})).items;
+    expect(summaries[1]).toMatchObject({ ageRange: { min: 28, max: 28 }, levels: { openness: 'moderately_high', extraversion: 'moderately_low' } });
+    expect(summaries[4]!.levels.extraversion).toBe('moderate');
     // The unused complaints are mentioned, not an error.
     expect(report.warnings).toEqual([expect.objectContaining({ file: 'user_profiles/test.json', reason: expect.stringMatching(/100 complaints but 6 card files/) })]);
   });
 
-  it('renders a card written in the canonical words exactly as the paper file, then the complaint', () => {
+  it('renders every fixture card exactly as the paper file, then the complaint', () => {
     importPaper(paperFixtures);
-    const [first, , third] = ctx.cards.all();
-    expect(profileText(first!, 'zh')).toBe(fixtureText(0));
-    expect(profileText(third!, 'zh')).toBe(fixtureText(2));
+    ctx.cards.all().forEach((card, n) => expect(profileText(card, 'zh')).toBe(fixtureText(n)));
     // As the released code assembles {role_card}: profile, newline, 来访者的主诉问题：complaint.
+    const [first] = ctx.cards.all();
     expect(cardText(first!, 'zh')).toBe(`${fixtureText(0)}\n来访者的主诉问题：${complaints[0]!.trim()}`);
   });
 
@@ -71,11 +72,16 @@ describe('the paper-format fixture folder', () => {
   it('reads an English card and a card text carrying its own complaint line', () => {
     const root = tempDir();
     mkdirSync(join(root, 'raw_role_card/train'), { recursive: true });
-    const english = makeCard({ language: 'en', gender: 'Female', education: 'Undergraduate', occupation: 'Student', maritalStatus: 'Single', familyRelationships: 'Strained with her mother.', chiefComplaint: 'I always seek approval. What should I do?' });
+    const english = makeCard({
+      language: 'en', gender: 'Female', age: '20', education: 'Undergraduate', occupation: 'Student', maritalStatus: 'Single',
+      familyRelationships: 'Strained with her mother.', chiefComplaint: 'I always seek approval. What should I do?',
+      bigFive: { openness: 'Moderately low. Prefers routine.', conscientiousness: 'High', extraversion: 'Low', agreeableness: 'Moderate', neuroticism: 'High. Worries a lot.' },
+      resistance: 'Moderate',
+    });
     writeFileSync(join(root, 'raw_role_card/train/0.txt'), cardText(english, 'en'));
     const report = importPaper(root);
     expect(report).toMatchObject({ refused: false, imported: 1 });
-    expect(ctx.cards.all()[0]).toMatchObject({ language: 'en', split: 'pool', gender: 'Female', chiefComplaint: english.chiefComplaint, bigFive: english.bigFive });
+    expect(ctx.cards.all()[0]).toMatchObject({ language: 'en', split: 'pool', gender: 'Female', age: '20', chiefComplaint: english.chiefComplaint, bigFive: english.bigFive, resistance: 'Moderate' });
   });
 });
 
@@ -91,14 +97,10 @@ const edit = (n: number, from: string | RegExp, to: string) => (root: string) =>
   writeFileSync(card(root, n), readFileSync(card(root, n), 'utf8').replace(from, to));
 
 const malformed: [string, (root: string) => void, RegExp][] = [
-  ['a missing field', edit(0, /职业：.*\n/, ''), /raw_role_card\/test\/0\.txt \(职业\): Missing line '职业：…'/],
-  ['an age of "abc"', edit(0, '年龄：25岁', '年龄：abc'), /0\.txt line 2 \(年龄\): Age must be a whole number .* got 'abc'/],
-  ['an age of -3', edit(1, '年龄：28岁', '年龄：-3'), /1\.txt line 2 \(年龄\): Age must be a whole number .* got '-3'/],
-  ['an age of 300', edit(1, '年龄：28岁', '年龄：300岁'), /1\.txt line 2 \(年龄\): Age must be a whole number of years from 1 to 120 \(got 300\)/],
-  ['an unknown Big Five level', edit(0, ' - 开放性：中等', ' - 开放性：超高'), /0\.txt line 8 \(大五人格 - 开放性\): Unknown level '超高'/],
-  ['an unknown resistance level', edit(2, '对心理咨询的阻抗程度：低。', '对心理咨询的阻抗程度：不好说。'), /2\.txt line 13 \(对心理咨询的阻抗程度\): Unknown level/],
-  ['an unknown field', edit(0, '职业：公司职员', '职业：公司职员\n星座：天蝎座'), /0\.txt line 5: Unknown field '星座'/],
-  ['a field given twice', edit(0, '性别：女性', '性别：女性\n性别：男'), /0\.txt line 2 \(性别\): '性别' appears twice \(first on line 1\)/],
+  ['a file with no card field', (root) => writeFileSync(card(root, 0), '这是一段普通的文字，不是角色卡。\n第二行。'), /0\.txt: This is not a role card: no line starts with a card field/],
+  ['a control character in a value', edit(0, '职业：公司职员', '职业：公司\u0007职员'), /0\.txt line 4 \(职业\): Occupation contains a control character \(U\+0007 at character 3\)/],
+  ['a control character in an extra field', edit(0, '职业：公司职员', '职业：公司职员\n星座：天蝎\u001b座'), /0\.txt line 5 \(星座\): The value contains a control character \(U\+001B/],
+  ['a value over its length', edit(1, '性别：女性', `性别：${'女'.repeat(101)}`), /1\.txt line 1 \(性别\): Gender is too long \(at most 100 characters\)/],
   ['an empty complaint', (root) => {
     const list = JSON.parse(readFileSync(join(root, 'user_profiles/test.json'), 'utf8')) as string[];
     list[3] = '   ';

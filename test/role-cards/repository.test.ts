@@ -17,10 +17,10 @@ const ids = (input: Partial<CardListInput> = {}) => list(input).items.map((c) =>
 /** Four cards that differ in everything the pool filters on. */
 function seed(): number[] {
   return [
-    makeCard({ chiefComplaint: '考研压力很大，每天都睡不着，很焦虑。', age: 22, gender: '女', tags: ['考研'] }),
-    makeCard({ chiefComplaint: '和丈夫经常吵架，婚姻出现危机。', age: 35, gender: '女性', split: 'test', bigFive: { ...makeCard().bigFive, neuroticism: { level: 'moderate', description: '' } } }),
-    makeCard({ chiefComplaint: '工作中被领导批评，感到焦虑和自责。', age: 29, gender: '男', occupation: '程序员', resistance: { level: 'high', description: '不太相信心理咨询' }, tags: ['职场', '考研'] }),
-    makeCard({ language: 'en', gender: 'Male', chiefComplaint: 'I feel anxious at work and cannot sleep.', age: 41, occupation: 'Engineer' }),
+    makeCard({ chiefComplaint: '考研压力很大，每天都睡不着，很焦虑。', age: '22岁', gender: '女', tags: ['考研'] }),
+    makeCard({ chiefComplaint: '和丈夫经常吵架，婚姻出现危机。', age: '35岁', gender: '女性', split: 'test', bigFive: { ...makeCard().bigFive, neuroticism: '中' } }),
+    makeCard({ chiefComplaint: '工作中被领导批评，感到焦虑和自责。', age: '29周岁', gender: '男', occupation: '程序员', resistance: '很高（不太相信心理咨询）', tags: ['职场', '考研'] }),
+    makeCard({ language: 'en', gender: 'Male', chiefComplaint: 'I feel anxious at work and cannot sleep.', age: '41', occupation: 'Engineer' }),
   ].map((c) => ctx.cards.create(c).id);
 }
 
@@ -111,12 +111,35 @@ describe('filtering, sorting and paging', () => {
     expect(list({ limit: 2, offset: 2 })).toMatchObject({ total: 4, offset: 2, items: [{ id: c }, { id: d }] });
   });
 
+  it('filters and sorts on what the texts name: an age range reaches into the filter, free text matches no level', () => {
+    const decade = ctx.cards.create(makeCard({ chiefComplaint: '三十多岁，事业停滞。', age: '30多岁', bigFive: { ...makeCard().bigFive, openness: '中等到较低，面对不喜欢的任务会拖延' } })).id;
+    const span = ctx.cards.create(makeCard({ chiefComplaint: '婚后压力大。', age: '25-30岁', bigFive: { ...makeCard().bigFive, openness: '未具体提及。但感情不稳定可能与低尽责性有关' } })).id;
+    const unknown = ctx.cards.create(makeCard({ chiefComplaint: '不知道自己多大。', age: '暂未提及', resistance: '可能中等偏高。表现为回避' })).id;
+    const exact = ctx.cards.create(makeCard({ chiefComplaint: '刚毕业找不到工作。', age: '22岁（大学刚毕业）' })).id;
+    expect(ids({ ageMin: 35 })).toEqual([decade]);
+    expect(ids({ ageMin: 28, ageMax: 31 })).toEqual([decade, span]);
+    expect(ids({ ageMax: 24 })).toEqual([exact]);
+    expect(ids({ sort: 'age' })).toEqual([exact, span, decade, unknown]);
+    expect(ids({ sort: 'age', order: 'desc' })).toEqual([decade, span, exact, unknown]);
+    expect(ids({ traits: { openness: ['moderately_low'] } })).toEqual([decade, unknown, exact]);
+    expect(ids({ resistance: ['moderately_high'] })).toEqual([unknown]);
+    const summaries = list({ sort: 'id' }).items;
+    expect(summaries.map((c) => [c.age, c.ageRange, c.levels.openness])).toEqual([
+      ['30多岁', { min: 30, max: 39 }, 'moderately_low'],
+      ['25-30岁', { min: 25, max: 30 }, null],
+      ['暂未提及', null, 'moderately_low'],
+      ['22岁（大学刚毕业）', { min: 22, max: 22 }, 'moderately_low'],
+    ]);
+    // The texts are kept exactly as written.
+    expect(ctx.cards.get(span).bigFive.openness).toBe('未具体提及。但感情不稳定可能与低尽责性有关');
+  });
+
   it('summarises each card for the list with a complaint preview and the duplicate count', () => {
     const long = '很长的主诉。'.repeat(100);
     const first = ctx.cards.create(makeCard({ chiefComplaint: long })).id;
-    ctx.cards.create(makeCard({ chiefComplaint: `${long}  `, age: 40 }));
+    ctx.cards.create(makeCard({ chiefComplaint: `${long}  `, age: '40岁' }));
     const [item] = list({ limit: 1 }).items;
-    expect(item).toMatchObject({ id: first, complaintLength: long.length, sameComplaint: 1, levels: { neuroticism: 'high' }, resistance: 'moderate' });
+    expect(item).toMatchObject({ id: first, age: '20岁', ageRange: { min: 20, max: 20 }, complaintLength: long.length, sameComplaint: 1, levels: { neuroticism: 'high' }, resistance: 'moderate' });
     expect(item!.complaintPreview).toHaveLength(160);
     expect(ids({ sameComplaint: true })).toHaveLength(2);
   });
@@ -126,10 +149,10 @@ describe('filtering, sorting and paging', () => {
     const plan = (where: string) =>
       (ctx.db.prepare(`EXPLAIN QUERY PLAN SELECT c.id FROM role_cards c WHERE ${where}`).all() as { detail: string }[]).map((p) => p.detail).join(' | ');
     expect(plan("c.split = 'test'")).toMatch(/USING (COVERING )?INDEX role_cards_by_split/);
-    expect(plan('c.age >= 20 AND c.age <= 30')).toMatch(/USING (COVERING )?INDEX role_cards_by_age/);
+    expect(plan('c.age_min >= 20 AND c.age_min <= 30')).toMatch(/USING (COVERING )?INDEX role_cards_by_age/);
     expect(plan("c.gender_key = 'male'")).toMatch(/USING (COVERING )?INDEX role_cards_by_gender/);
     for (const t of ['openness', 'conscientiousness', 'extraversion', 'agreeableness', 'neuroticism', 'resistance']) {
-      expect(plan(`c.${t} IN ('high', 'low')`)).toMatch(new RegExp(`USING (COVERING )?INDEX role_cards_by_${t}`));
+      expect(plan(`c.${t}_level IN ('high', 'low')`)).toMatch(new RegExp(`USING (COVERING )?INDEX role_cards_by_${t}`));
     }
     expect(plan("c.id IN (SELECT card_id FROM role_card_tags WHERE tag = 'x')")).toMatch(/role_card_tags_by_tag/);
     expect(plan("c.id IN (SELECT rowid FROM role_card_fts WHERE role_card_fts MATCH '\"焦虑症\"')")).toMatch(/VIRTUAL TABLE INDEX/);
@@ -139,19 +162,19 @@ describe('filtering, sorting and paging', () => {
 describe('editing with history', () => {
   it('keeps each previous version, newest first, and reverts to any of them', () => {
     const card = ctx.cards.create(makeCard());
-    const v2 = ctx.cards.update({ id: card.id, age: 21, reason: 'fixed the age' });
-    const v3 = ctx.cards.update({ id: card.id, bigFive: { openness: { level: 'high', description: '很开放' } }, tags: ['改过'] });
-    expect(v3.bigFive.openness).toEqual({ level: 'high', description: '很开放' });
+    const v2 = ctx.cards.update({ id: card.id, age: '21岁', reason: 'fixed the age' });
+    const v3 = ctx.cards.update({ id: card.id, bigFive: { openness: '高，很开放' }, tags: ['改过'] });
+    expect(v3.bigFive.openness).toBe('高，很开放');
     expect(v3.bigFive.neuroticism).toEqual(card.bigFive.neuroticism);
     const history = ctx.cards.history(card.id);
     expect(history.map((h) => h.reason)).toEqual(['edited', 'fixed the age']);
-    expect(history[1]!.card.age).toBe(20);
-    expect(history[0]!.card).toMatchObject({ age: 21, tags: [] });
+    expect(history[1]!.card.age).toBe('20岁');
+    expect(history[0]!.card).toMatchObject({ age: '21岁', tags: [] });
     expect(v2.updatedAt >= card.updatedAt).toBe(true);
 
     const reverted = ctx.cards.revert(card.id, history[1]!.id);
-    expect(reverted).toMatchObject({ age: 20, tags: [], bigFive: card.bigFive });
-    expect(ctx.cards.history(card.id)[0]).toMatchObject({ reason: expect.stringMatching(/^reverted to the version before/), card: { age: 21, tags: ['改过'] } });
+    expect(reverted).toMatchObject({ age: '20岁', tags: [], bigFive: card.bigFive });
+    expect(ctx.cards.history(card.id)[0]).toMatchObject({ reason: expect.stringMatching(/^reverted to the version before/), card: { age: '21岁', tags: ['改过'] } });
     // The search index follows edits.
     ctx.cards.update({ id: card.id, chiefComplaint: '全新的主诉内容，关于失眠。' });
     expect(ids({ query: '关于失眠' })).toEqual([card.id]);
@@ -162,14 +185,14 @@ describe('editing with history', () => {
     const card = ctx.cards.create(makeCard());
     ctx.cards.update({ id: card.id, age: card.age });
     expect(ctx.cards.history(card.id)).toEqual([]);
-    ctx.cards.update({ id: card.id, age: 30, ifUpdatedAt: card.updatedAt });
-    expect(() => ctx.cards.update({ id: card.id, age: 31, ifUpdatedAt: '2000-01-01T00:00:00.000Z' })).toThrow(/saved elsewhere .* Reload it/);
+    ctx.cards.update({ id: card.id, age: '30岁', ifUpdatedAt: card.updatedAt });
+    expect(() => ctx.cards.update({ id: card.id, age: '31岁', ifUpdatedAt: '2000-01-01T00:00:00.000Z' })).toThrow(/saved elsewhere .* Reload it/);
   });
 
   it('refuses a revision of another card and unknown cards', () => {
     const a = ctx.cards.create(makeCard());
-    const b = ctx.cards.create(makeCard({ age: 50 }));
-    ctx.cards.update({ id: a.id, age: 22 });
+    const b = ctx.cards.create(makeCard({ age: '50岁' }));
+    ctx.cards.update({ id: a.id, age: '22岁' });
     const revision = ctx.cards.history(a.id)[0]!.id;
     expect(() => ctx.cards.revert(b.id, revision)).toThrow(/Revision \d+ of role card \d+ was not found/);
     expect(() => ctx.cards.get(999)).toThrow(/Role card 999 was not found/);
@@ -178,7 +201,7 @@ describe('editing with history', () => {
 
   it('removes a card with its tags, history and search entry', () => {
     const card = ctx.cards.create(makeCard({ tags: ['x'] }));
-    ctx.cards.update({ id: card.id, age: 30 });
+    ctx.cards.update({ id: card.id, age: '30岁' });
     ctx.cards.remove(card.id);
     for (const table of ['role_cards', 'role_card_tags', 'role_card_revisions']) {
       expect(ctx.db.prepare(`SELECT count(*) AS n FROM ${table}`).get()).toEqual({ n: 0 });

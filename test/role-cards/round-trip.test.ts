@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cardFormats, type CardFormat, type RoleCardView } from '../../src-main/contract/role-card';
@@ -19,15 +19,22 @@ afterEach(() => {
   for (const ctx of open.splice(0)) ctx.close();
 });
 
-/** Cards that stress every format: quotes, delimiters, line breaks, English, empty descriptions, rare characters. */
+/** Cards that stress every format: quotes, delimiters, line breaks, English, free text, extra fields, rare characters. */
 function awkwardCards(ctx: AppContext): void {
   ctx.cards.create(makeCard({ tags: ['拖延', '重点'], split: 'test', source: 'paper:test/7' }));
   ctx.cards.create(
     makeCard({
       familyRelationships: '第一行，有逗号, "引号" 和；分号\n第二行：父亲常说"你不行"',
       chiefComplaint: '  标题？ 正文第一段。\n\n正文第二段，含 emoji 😢 和生僻字 𠀀，以及 =SUM(A1) 这样的文字。',
-      bigFive: { ...makeCard().bigFive, openness: { level: 'low', description: '（注：仅在家庭中）' }, extraversion: { level: 'high', description: '' } },
-      resistance: { level: 'moderately_high', description: '' },
+      age: '30多岁',
+      bigFive: { ...makeCard().bigFive, openness: '低。（注：仅在家庭中）', extraversion: '未具体提及。但社交回避可能与低外向性有关', agreeableness: '中等或较低，\n- 与同事常起冲突' },
+      resistance: '可能中等偏高',
+      extras: [
+        { after: 'start', label: '', value: '（根据主诉推测）' },
+        { after: 'maritalStatus', label: '经济状况', value: '房贷压力大, "月供" 过半' },
+        { after: 'bigFive', label: '', value: '注：由咨询师补写' },
+        { after: 'resistance', label: '注意', value: '仅供模拟\n第二行：保持原样' },
+      ],
       tags: ['a b'],
     }),
   );
@@ -35,19 +42,20 @@ function awkwardCards(ctx: AppContext): void {
     makeCard({
       language: 'en',
       gender: 'Female',
-      age: 34,
+      age: 'mid-30s',
       education: 'Master, psychology',
       occupation: 'Nurse',
       maritalStatus: 'Married; two children',
       familyRelationships: 'Close to her sister, distant from her father.',
       bigFive: {
-        openness: { level: 'moderately_high', description: 'Curious, "open" to new ideas.' },
-        conscientiousness: { level: 'high', description: '' },
-        extraversion: { level: 'moderate', description: 'Friendly, but tires easily.' },
-        agreeableness: { level: 'moderately_low', description: '' },
-        neuroticism: { level: 'low', description: 'Calm.' },
+        openness: 'Moderately high. Curious, "open" to new ideas.',
+        conscientiousness: 'High',
+        extraversion: 'Moderate. Friendly, but tires easily.',
+        agreeableness: 'Not stated',
+        neuroticism: 'Low. Calm.',
       },
-      resistance: { level: 'low', description: 'Eager to talk.' },
+      resistance: 'Low. Eager to talk.',
+      extras: [{ after: 'familyRelationships', label: 'Financial situation', value: 'Comfortable' }],
       chiefComplaint: 'I cannot sleep since my promotion. What should I do?',
       source: 'manual',
     }),
@@ -116,7 +124,7 @@ describe('export then import is lossless', () => {
     const list = JSON.parse(readFileSync(join(dir, 'user_profiles/test.json'), 'utf8')) as string[];
     expect(list).toHaveLength(6);
     // Exporting again into the same folder would mix two exports: refused.
-    expect(() => exportCards(source.cards, { path: dir, format: 'paper' })).toThrow(/already exists; export to an empty folder/);
+    expect(() => exportCards(source.cards, { path: dir, format: 'paper' })).toThrow(/out already holds a 'test' split .*; nothing was written/);
   });
 
   it('writes CSV with a BOM and CRLF, as Excel expects', () => {
@@ -128,10 +136,63 @@ describe('export then import is lossless', () => {
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const text = bytes.toString('utf8');
     expect(text.split('\r\n')[0]).toBe(
-      '\uFEFFid,split,language,gender,age,education,occupation,marital_status,family_relationships,openness,openness_description,conscientiousness,conscientiousness_description,extraversion,extraversion_description,agreeableness,agreeableness_description,neuroticism,neuroticism_description,resistance,resistance_description,chief_complaint,tags,source,created_at,updated_at',
+      '\uFEFFid,split,language,gender,age,education,occupation,marital_status,family_relationships,openness,conscientiousness,extraversion,agreeableness,neuroticism,resistance,extras,chief_complaint,tags,source,created_at,updated_at',
     );
-    expect(text).toContain(',中等偏低,');
-    expect(text).toContain(',Moderately high,');
+    expect(text).toContain(',中等偏低。对新想法的接受程度较低。,');
+    expect(text).toContain(',"Moderately high. Curious, ""open"" to new ideas.",');
+    expect(text).toContain(',30多岁,');
+    expect(text).toContain('"[{""after"":""familyRelationships"",""label"":""Financial situation"",""value"":""Comfortable""}]"');
+  });
+
+  it('guards formula-like cells in CSV, and CSV → import → CSV gives the same bytes', () => {
+    const source = context();
+    source.cards.create(makeCard({ gender: '+女', occupation: '=HYPERLINK("http://x","点我")', education: '-本科', maritalStatus: '@单身', familyRelationships: "'引号开头", chiefComplaint: "''两个引号=不是公式" }));
+    source.cards.create(makeCard({ bigFive: { ...makeCard().bigFive, openness: '=1+1' }, resistance: "'=已有引号" }));
+    const first = join(tempDir(), 'first.csv');
+    exportCards(source.cards, { path: first, format: 'csv' });
+    const text = readFileSync(first, 'utf8');
+    for (const cell of ["'+女", `"'=HYPERLINK(""http://x"",""点我"")"`, "'-本科", "'@单身", "''引号开头", "'''两个引号=不是公式", "'=1+1", "''=已有引号"]) expect(text).toContain(`,${cell},`);
+
+    const target = context();
+    expect(importCards(target.cards, { path: first, format: 'csv', dryRun: false })).toMatchObject({ imported: 2, problems: [] });
+    expect(target.cards.all().map(fieldsOf)).toEqual(source.cards.all().map(fieldsOf));
+    const second = join(tempDir(), 'second.csv');
+    exportCards(target.cards, { path: second, format: 'csv' });
+    expect(readFileSync(second)).toEqual(readFileSync(first));
+  });
+
+  it('replaces an earlier paper export only when told to, split by split, never leaving stale cards', () => {
+    const source = context();
+    for (let n = 0; n < 5; n++) source.cards.create(makeCard({ split: 'test', chiefComplaint: `第${n}位来访者。` }));
+    const dir = join(tempDir(), 'paper');
+    exportCards(source.cards, { path: dir, format: 'paper' });
+    const before = readdirSync(dir, { recursive: true }).sort();
+    expect(readdirSync(join(dir, 'raw_role_card/test'))).toHaveLength(5);
+
+    const fewer = context();
+    fewer.cards.create(makeCard({ split: 'test', chiefComplaint: '唯一的新卡。' }));
+    expect(() => exportCards(fewer.cards, { path: dir, format: 'paper' })).toThrow(/already holds a 'test' split/);
+    expect(readdirSync(dir, { recursive: true }).sort()).toEqual(before);
+
+    exportCards(fewer.cards, { path: dir, format: 'paper', overwrite: true });
+    expect(readdirSync(dir, { recursive: true }).sort()).toEqual(['raw_role_card', 'raw_role_card/test', 'raw_role_card/test/0.txt', 'user_profiles', 'user_profiles/test.json']);
+    expect(JSON.parse(readFileSync(join(dir, 'user_profiles/test.json'), 'utf8'))).toEqual(['唯一的新卡。']);
+  });
+
+  it('never deletes what is not a card when replacing a paper split, nor writes over a SQLite file', () => {
+    const ctx = context();
+    ctx.cards.create(makeCard({ split: 'test' }));
+    const dir = join(tempDir(), 'paper');
+    exportCards(ctx.cards, { path: dir, format: 'paper' });
+    writeFileSync(join(dir, 'raw_role_card/test/notes.md'), '我的笔记');
+    expect(() => exportCards(ctx.cards, { path: dir, format: 'paper', overwrite: true })).toThrow(/holds files that are not cards \(notes\.md\)/);
+    expect(readFileSync(join(dir, 'raw_role_card/test/notes.md'), 'utf8')).toBe('我的笔记');
+
+    rmSync(join(dir, 'raw_role_card/test/notes.md'));
+    copyFileSync(ctx.dbPath, join(dir, 'user_profiles/test.json'));
+    expect(() => exportCards(ctx.cards, { path: dir, format: 'paper', overwrite: true })).toThrow(/is a SQLite database; an export never writes over one/);
+    expect(readFileSync(join(dir, 'user_profiles/test.json')).subarray(0, 15).toString()).toBe('SQLite format 3');
+    expect(readdirSync(dir)).toEqual(['raw_role_card', 'user_profiles']);
   });
 
   it('refuses to export nothing, or into a folder that does not exist', () => {

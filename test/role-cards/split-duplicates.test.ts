@@ -118,7 +118,7 @@ describe('duplicate complaints', () => {
   it('is available from the repository for the whole pool or one split', () => {
     const ctx = context();
     const a = ctx.cards.create(makeCard({ chiefComplaint: real[5]! })).id;
-    const b = ctx.cards.create(makeCard({ chiefComplaint: `${real[5]!}。`, age: 40, split: 'test' })).id;
+    const b = ctx.cards.create(makeCard({ chiefComplaint: `${real[5]!}。`, age: '40岁', split: 'test' })).id;
     expect(findDuplicates(ctx.cards.complaints(), 0.7)).toEqual([expect.objectContaining({ kind: 'exact', cardIds: [a, b] })]);
     expect(findDuplicates(ctx.cards.complaints('pool'), 0.7)).toEqual([]);
   });

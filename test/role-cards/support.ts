@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TextDecoder } from 'node:util';
-import { levels, traits, type Level, type RoleCardFields } from '../../src-main/contract/role-card';
+import { levelLabels, levels, traits, type Level, type RoleCardFields } from '../../src-main/contract/role-card';
 
 /** The paper's released samples: `<repo>/../shared/fixtures/paper-format` (CI copies shared/ beside the clone). */
 export const repoRoot = join(__dirname, '../..');
@@ -11,19 +11,20 @@ export const paperFixtures = join(repoRoot, '../shared/fixtures/paper-format');
 export function makeCard(overrides: Partial<RoleCardFields> = {}): RoleCardFields {
   return {
     gender: '女',
-    age: 20,
+    age: '20岁',
     education: '本科在读',
     occupation: '学生',
     maritalStatus: '单身',
     familyRelationships: '与母亲关系紧张，存在沟通问题。',
     bigFive: {
-      openness: { level: 'moderately_low', description: '对新想法的接受程度较低。' },
-      conscientiousness: { level: 'moderate', description: '有责任感，但存在拖延。' },
-      extraversion: { level: 'moderately_low', description: '' },
-      agreeableness: { level: 'moderately_high', description: '渴望得到他人认可。' },
-      neuroticism: { level: 'high', description: '焦虑、情绪波动。' },
+      openness: '中等偏低。对新想法的接受程度较低。',
+      conscientiousness: '中等。有责任感，但存在拖延。',
+      extraversion: '中等偏低',
+      agreeableness: '中等偏高。渴望得到他人认可。',
+      neuroticism: '高。焦虑、情绪波动。',
     },
-    resistance: { level: 'moderate', description: '意识到问题，但存在一定的怀疑和抗拒。' },
+    resistance: '中等。意识到问题，但存在一定的怀疑和抗拒。',
+    extras: [],
     chiefComplaint: '20岁女，总是渴望他人认可，总是拖延，怎么办？前几天和我妈吵架，我觉得我没有错。',
     split: 'pool',
     language: 'zh',
@@ -57,21 +58,33 @@ function random(seed: number): () => number {
   };
 }
 
-export function syntheticCards(n: number, seed = 1): RoleCardFields[] {
+/**
+ * `complaintChars` draws each complaint's length from that range instead (PsyQA posts run from
+ * a few hundred to a few thousand characters; the paper's test complaints are 300–430).
+ */
+export function syntheticCards(n: number, seed = 1, options: { complaintChars?: [number, number] } = {}): RoleCardFields[] {
   const r = random(seed);
   const sentences = realSentences();
   const pick = <T>(list: readonly T[]): T => list[Math.floor(r() * list.length)]!;
   const text = (count: number) => Array.from({ length: count }, () => pick(sentences)).join('');
+  const complaint = (): string => {
+    if (!options.complaintChars) return text(8 + Math.floor(r() * 8));
+    const [min, max] = options.complaintChars;
+    const length = min + Math.floor(r() * (max - min));
+    let out = '';
+    while (out.length < length) out += pick(sentences);
+    return out;
+  };
   return Array.from({ length: n }, (_, i) => {
-    const level = (): Level => pick(levels);
+    const level = (): string => levelLabels.zh[pick<Level>(levels)];
     return makeCard({
       gender: r() < 0.7 ? '女性' : '男性',
-      age: 16 + Math.floor(r() * 45),
+      age: `${16 + Math.floor(r() * 45)}岁`,
       occupation: pick(occupations),
       familyRelationships: pick(families),
-      bigFive: Object.fromEntries(traits.map((t) => [t, { level: level(), description: text(1) }])) as RoleCardFields['bigFive'],
-      resistance: { level: level(), description: text(1) },
-      chiefComplaint: `（第${i}号）${text(8 + Math.floor(r() * 8))}`,
+      bigFive: Object.fromEntries(traits.map((t) => [t, `${level()}。${text(1)}`])) as RoleCardFields['bigFive'],
+      resistance: `${level()}。${text(1)}`,
+      chiefComplaint: `（第${i}号）${complaint()}`,
       split: r() < 0.1 ? 'test' : 'pool',
       tags: r() < 0.2 ? ['重点'] : [],
       source: 'synthetic',

@@ -1,11 +1,12 @@
-import { AGE_MAX, AGE_MIN } from '../../contract/role-card';
+import { AGE_MAX, AGE_MIN, acceptedLevelWords, levelLabels, parseLevel, type CardLanguage } from '../../contract/role-card';
 import type { Place, Problems } from '../import-report';
-import { acceptedLevelWords, parseLevel, parseRating } from '../levels';
 
-// What every reader shares: a record being read, the problems found in it, and the
-// lenient readings of values people write by hand (an age of "25岁", a level of "中高",
-// a trait as "中等。描述"). Strict checks (types, lengths, ranges) are the model's, applied
-// afterwards; paths already reported here are not reported twice.
+// What every reader shares: a record being read, the problems found in it, and the older
+// shapes of a card our own files used to carry (version 1 of the JSON format, CSV exports
+// before cards kept their values as written): a numeric age and `{ level, description }`
+// ratings. Those are turned into the text today's export of that card would have written
+// ("25岁", "中等偏高。描述"). Strict checks (types, lengths, control characters) are the
+// model's, applied afterwards; paths already reported here are not reported twice.
 
 /** A card read from a file, before validation: `candidate` has the model's shape. */
 export interface ReadCard {
@@ -21,6 +22,11 @@ export interface ReadCard {
   updatedAt?: string;
 }
 
+/** How an older export wrote a level and its description as one text. */
+export function ratingText(level: string, description: string, language: CardLanguage): string {
+  return description === '' ? level : `${level}${language === 'zh' ? '。' : '. '}${description}`;
+}
+
 export class RecordReader {
   constructor(
     readonly place: Place,
@@ -29,62 +35,37 @@ export class RecordReader {
     readonly reported = new Set<string>(),
   ) {}
 
-  /** The same record, with problems pointing at one line of it. */
-  atLine(line: number | undefined): RecordReader {
-    if (line === undefined) return this;
-    return new RecordReader({ ...this.place, line }, this.problems, this.fieldName, this.reported);
-  }
-
   complain(path: string, reason: string): void {
     this.reported.add(path);
     this.problems.add(this.place, reason, this.fieldName(path));
   }
 
-  /** A number, or text such as "25", "25岁", "25 years old"; anything else is reported. */
-  age(raw: unknown, path = 'age'): unknown {
-    if (typeof raw !== 'string') return raw;
-    const m = /^\s*(\d{1,3})\s*(岁|周岁|years?(\s+old)?|yrs?|y\.?o\.?)?\s*$/iu.exec(raw.normalize('NFKC'));
-    if (m) return Number(m[1]);
-    const shown = raw.trim() === '' ? 'nothing' : `'${raw.trim().slice(0, 20)}'`;
-    this.complain(path, `Age must be a whole number of years from ${AGE_MIN} to ${AGE_MAX} (such as 25 or 25岁), got ${shown}`);
+  /** An age as written; an older file's whole number of years becomes "25岁" (zh) or "25" (en). */
+  age(raw: unknown, language: CardLanguage): unknown {
+    if (typeof raw !== 'number') return raw;
+    if (Number.isInteger(raw) && raw >= AGE_MIN && raw <= AGE_MAX) return language === 'zh' ? `${raw}岁` : String(raw);
+    this.complain('age', `An age given as a number must be a whole number of years from ${AGE_MIN} to ${AGE_MAX} (got ${raw}); write any other age as text, such as "30多岁"`);
     return undefined;
   }
 
-  /** A level word in any accepted spelling; unknown words are reported with the accepted list. */
-  level(raw: unknown, path: string): unknown {
-    if (typeof raw !== 'string') return raw;
-    const level = parseLevel(raw);
-    if (level) return level;
-    const shown = raw.trim() === '' ? 'nothing' : `'${raw.trim().slice(0, 20)}'`;
-    this.complain(path, `Unknown level ${shown}: use ${acceptedLevelWords}`);
-    return undefined;
-  }
-
-  /** A rating as { level, description }, or as one text "中等。描述". */
-  rating(raw: unknown, path: string): unknown {
-    if (typeof raw === 'string') {
-      const parsed = parseRating(raw);
-      if ('error' in parsed) {
-        this.complain(path, parsed.error);
-        return undefined;
-      }
-      return parsed;
+  /** A trait or the resistance as written; an older file's `{ level, description }` becomes one text. */
+  rating(raw: unknown, path: string, language: CardLanguage): unknown {
+    if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return raw;
+    const { level, description = '', ...rest } = raw as Record<string, unknown>;
+    if (Object.keys(rest).length > 0 || typeof description !== 'string') {
+      this.complain(path, 'Write the value as text, such as "中等偏高。描述" (an older file may give { "level": …, "description": … })');
+      return undefined;
     }
-    if (raw && typeof raw === 'object' && !Array.isArray(raw)) {
-      const r = raw as Record<string, unknown>;
-      return { ...r, level: this.level(r.level, `${path}.level`) };
+    const key = typeof level === 'string' ? parseLevel(level) : undefined;
+    if (!key) {
+      const shown = typeof level === 'string' && level.trim() !== '' ? `'${level.trim().slice(0, 20)}'` : 'nothing';
+      this.complain(`${path}.level`, `Unknown level ${shown}: use ${acceptedLevelWords}, or write the whole value as text`);
+      return undefined;
     }
-    return raw;
+    return ratingText(levelLabels[language][key], description.trim(), language);
   }
 
   done(candidate: Record<string, unknown>, extra: Partial<Pick<ReadCard, 'createdAt' | 'updatedAt' | 'lineOf'>> = {}): ReadCard {
     return { place: this.place, candidate, reported: this.reported, fieldName: this.fieldName, ...extra };
   }
-}
-
-/** 1-based line and column of a character offset. */
-export function lineOf(text: string, offset: number): number {
-  let line = 1;
-  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
 }

@@ -1,19 +1,21 @@
 import { traits, type RoleCardView } from '../../contract/role-card';
 import { fieldsOf, guessLanguage } from '../card';
 import type { Place, Problems } from '../import-report';
-import { RecordReader, lineOf, type ReadCard } from './fields';
-import { jsonErrorOffset } from './json-syntax';
+import { RecordReader, type ReadCard } from './fields';
+import { LineIndex, cardListOffsets, jsonSyntaxError } from './json-syntax';
 
 // Our own format, documented in src-main/role-cards/README.md.
-//   JSON:  { "format": "simpsy-role-cards", "version": 1, "exportedAt": "…", "cards": [card, …] }
+//   JSON:  { "format": "simpsy-role-cards", "version": 2, "exportedAt": "…", "cards": [card, …] }
 //          (a bare array of cards is read too)
-//   JSONL: a header line { "format": "simpsy-role-cards", "version": 1 }, then one card per line
+//   JSONL: a header line { "format": "simpsy-role-cards", "version": 2 }, then one card per line
 //          (the header may be left out)
-// A card is the model's fields (levels as keys such as "moderately_high"; any accepted level
-// word is read too) plus id, createdAt and updatedAt on export. A newer version is refused.
+// A card is the model's fields (every element as the text written for it, extra fields as
+// { after, label, value }) plus id, createdAt and updatedAt on export. Version 1 files (a
+// numeric age, { level, description } ratings) are read too; a newer version is refused.
 
 export const FORMAT_NAME = 'simpsy-role-cards';
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
+const READABLE_VERSIONS = [1, 2];
 
 const isoTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -32,15 +34,16 @@ function readRecord(value: unknown, place: Place, problems: Problems, fileName: 
     else reader.complain(key, `${key} must be an ISO 8601 time such as 2024-05-01T08:30:00Z`);
   }
   const candidate: Record<string, unknown> = { ...fields };
-  candidate.age = reader.age(fields.age);
+  if (candidate.language === undefined && typeof fields.chiefComplaint === 'string') candidate.language = guessLanguage(fields.chiefComplaint);
+  const language = candidate.language === 'en' ? 'en' : 'zh';
+  if ('age' in fields) candidate.age = reader.age(fields.age, language);
   const bigFive = fields.bigFive;
   if (bigFive && typeof bigFive === 'object' && !Array.isArray(bigFive)) {
     const mapped: Record<string, unknown> = { ...(bigFive as Record<string, unknown>) };
-    for (const t of traits) if (t in mapped) mapped[t] = reader.rating(mapped[t], `bigFive.${t}`);
+    for (const t of traits) if (t in mapped) mapped[t] = reader.rating(mapped[t], `bigFive.${t}`, language);
     candidate.bigFive = mapped;
   }
-  if ('resistance' in fields) candidate.resistance = reader.rating(fields.resistance, 'resistance');
-  if (candidate.language === undefined && typeof fields.chiefComplaint === 'string') candidate.language = guessLanguage(fields.chiefComplaint);
+  if ('resistance' in fields) candidate.resistance = reader.rating(fields.resistance, 'resistance', language);
   if (candidate.source === undefined) candidate.source = `file:${fileName}`;
   return reader.done(candidate, times);
 }
@@ -49,38 +52,35 @@ const describe = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'a li
 
 function headerProblem(value: Record<string, unknown>): string | undefined {
   if (value.format !== FORMAT_NAME) return `Unknown format '${String(value.format)}': expected "${FORMAT_NAME}"`;
-  if (value.version !== FORMAT_VERSION) {
+  if (!READABLE_VERSIONS.includes(value.version as number)) {
     return typeof value.version === 'number' && value.version > FORMAT_VERSION
-      ? `Written by a newer SimPsy Studio (format version ${value.version}; this one reads version ${FORMAT_VERSION}). Update the app`
-      : `Unknown format version '${String(value.version)}': expected ${FORMAT_VERSION}`;
+      ? `Written by a newer SimPsy Studio (format version ${value.version}; this one reads versions up to ${FORMAT_VERSION}). Update the app`
+      : `Unknown format version '${String(value.version)}': expected ${READABLE_VERSIONS.join(' or ')}`;
   }
   return undefined;
 }
 
 /**
- * A JSON.parse failure in words a person can use: where (line and column, from the parser's
- * character position) and what, without the parser's own position wording.
+ * Why a text JSON.parse refused is not JSON, in words a person can use: the line and column
+ * and what is wrong there, from our own scan (see json-syntax.ts), never the parser's message.
  */
-export function jsonFailure(text: string, error: unknown): { reason: string; line?: number; truncated: boolean } {
-  const message = (error as Error).message;
-  const what = message.replace(/\s*\(line \d+ column \d+\)/, '').replace(/\s*in JSON at position \d+/, '').replace(/, ".*" is not valid JSON$/s, '');
-  const at = /position (\d+)/.exec(message)?.[1];
-  const offset = at !== undefined ? Number(at) : /Unexpected end of JSON input/i.test(message) ? text.length : jsonErrorOffset(text);
-  if (offset === undefined) return { reason: `Not valid JSON: ${what}`, truncated: false };
-  const line = lineOf(text, offset);
-  if (text.slice(offset).trim() === '') {
+export function jsonFailure(text: string): { reason: string; line?: number; truncated: boolean } {
+  const error = jsonSyntaxError(text);
+  // Both read RFC 8259; should they ever disagree, say so without a position rather than guess one.
+  if (!error) return { reason: 'Not valid JSON; check it with a JSON validator', truncated: false };
+  const { line, column } = new LineIndex(text).at(error.offset);
+  if (error.offset >= text.length) {
     return { reason: 'The JSON ends before it is complete: the file looks truncated', line, truncated: true };
   }
-  const column = offset - text.lastIndexOf('\n', offset - 1);
-  return { reason: `Not valid JSON at column ${column}: ${what}`, line, truncated: false };
+  return { reason: `Not valid JSON at column ${column}: ${error.problem}`, line, truncated: false };
 }
 
 export function readJson(text: string, file: string, problems: Problems): ReadCard[] {
   let data: unknown;
   try {
     data = JSON.parse(text);
-  } catch (error) {
-    const failure = jsonFailure(text, error);
+  } catch {
+    const failure = jsonFailure(text);
     problems.add({ file, ...(failure.line !== undefined ? { line: failure.line } : {}) }, failure.reason);
     return [];
   }
@@ -98,7 +98,7 @@ export function readJson(text: string, file: string, problems: Problems): ReadCa
       return [];
     }
   } else {
-    problems.add({ file }, `Expected a list of cards or { "format": "${FORMAT_NAME}", "version": 1, "cards": [ … ] }, found ${describe(data)}`);
+    problems.add({ file }, `Expected a list of cards or { "format": "${FORMAT_NAME}", "version": ${FORMAT_VERSION}, "cards": [ … ] }, found ${describe(data)}`);
     return [];
   }
   const cards = list as unknown[];
@@ -106,39 +106,18 @@ export function readJson(text: string, file: string, problems: Problems): ReadCa
     problems.add({ file }, 'This is a list of complaints only (like the paper\'s user_profiles/<split>.json); import the whole paper folder instead');
     return [];
   }
-  const starts = cardOffsets(text);
+  // Lines are found once for the whole file: recounting from the start for every card made
+  // importing 13,473 cards take minutes.
+  const starts = cardListOffsets(text);
+  const lines = new LineIndex(text);
   const read: ReadCard[] = [];
   cards.forEach((card, record) => {
     const offset = starts.length === cards.length ? starts[record] : undefined;
-    const place: Place = { file, record, ...(offset !== undefined ? { line: lineOf(text, offset) } : {}) };
+    const place: Place = { file, record, ...(offset !== undefined ? { line: lines.at(offset).line } : {}) };
     const r = readRecord(card, place, problems, file);
     if (r) read.push(r);
   });
   return read;
-}
-
-/**
- * Where each object directly inside an array starts: the cards, whether the file is a bare
- * array or our wrapper (whose only array of objects is `cards`). Lets problems name a line.
- */
-function cardOffsets(text: string): number[] {
-  const starts: number[] = [];
-  const stack: string[] = [];
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (inString) {
-      if (c === '\\') i++;
-      else if (c === '"') inString = false;
-      continue;
-    }
-    if (c === '"') inString = true;
-    else if (c === '{' || c === '[') {
-      if (c === '{' && stack.at(-1) === '[') starts.push(i);
-      stack.push(c);
-    } else if (c === '}' || c === ']') stack.pop();
-  }
-  return starts;
 }
 
 export function readJsonLines(text: string, file: string, problems: Problems): ReadCard[] {
@@ -151,8 +130,8 @@ export function readJsonLines(text: string, file: string, problems: Problems): R
     let value: unknown;
     try {
       value = JSON.parse(line);
-    } catch (error) {
-      const failure = jsonFailure(line, error);
+    } catch {
+      const failure = jsonFailure(line);
       const reason = failure.truncated ? 'This line is not complete JSON (it ends early); each line must hold one whole card' : failure.reason;
       problems.add({ file, line: i + 1 }, reason);
       return;

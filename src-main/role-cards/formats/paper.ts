@@ -1,19 +1,32 @@
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { traitLabels, traits, type CardLanguage, type RoleCardFields, type Split, type Trait } from '../../contract/role-card';
+import { traitLabels, traits, type CardLanguage, type ExtraAnchor, type RoleCardFields, type Split, type Trait } from '../../contract/role-card';
+import { graphemeLength } from '../../contract/text';
 import { DomainError } from '../../common/errors';
-import { profileText } from '../card-text';
+import { bulletMark, profileText } from '../card-text';
 import type { Place, Problems } from '../import-report';
 import { readTextFile } from './detect';
 import { RecordReader, type ReadCard } from './fields';
 import { jsonFailure } from './json';
 
 // The paper's released format (github.com/qiuhuachuan/interactive-agents): a folder holding
-// raw_role_card/<split>/N.txt (the profile, 8 `字段：值` lines with the Big Five as five
-// ` - 特质：…` sub-lines) and user_profiles/<split>.json (an array of complaints; element N
+// raw_role_card/<split>/N.txt (the profile, `字段：值` lines with the Big Five as ` - 特质：…`
+// lines under 大五人格) and user_profiles/<split>.json (an array of complaints; element N
 // belongs to N.txt). The paper's splits are `train` (our pool) and `test`.
+//
+// A card file is read as its author wrote it, counselor or LLM, and nothing in it is lost:
+//  - each of the nine elements starts at a line with its label (aliases below); the value is
+//    the rest of that line and every following line that does not start another field, so
+//    nested lines ("家庭关系：" then "- 母亲：…") belong to the value above them;
+//  - an unindented `标签：值` line whose label is none of the nine is an extra field, kept
+//    with its label in its place (after the element it follows);
+//  - blank lines, spaces at line ends and the indentation and bullets of trait lines are
+//    layout, not content; a value's own lines keep their text and bullets;
+//  - a label given twice keeps the second as an extra field of that name;
+//  - levels and ages are not checked: a value that does not parse is free text.
+// Only a file with no role-card field at all is refused.
 
-type Field =
+type Element =
   | 'gender'
   | 'age'
   | 'education'
@@ -26,43 +39,50 @@ type Field =
   | Trait;
 
 // Labels as the paper and its data write them (Figure 8 says 婚姻情况 and 抗拒程度 where the
-// data says 婚恋情况 and 阻抗程度), compared without spaces and case.
-const aliases: Record<Field, { zh: string[]; en: string[] }> = {
-  gender: { zh: ['性别'], en: ['gender', 'sex'] },
+// data says 婚恋情况 and 阻抗程度), compared without spaces, `*` and case. `loose` names are
+// ordinary words too ("- 工作：父亲在外地工作" under 家庭关系), so they start an element
+// only on an unindented line without a bullet.
+const aliases: Record<Element, { zh: string[]; en: string[]; loose?: string[] }> = {
+  gender: { zh: ['性别'], en: ['gender'], loose: ['sex'] },
   age: { zh: ['年龄'], en: ['age'] },
-  education: { zh: ['教育程度', '学历', '受教育程度'], en: ['education', 'educationlevel'] },
-  occupation: { zh: ['职业', '工作'], en: ['occupation', 'job'] },
+  education: { zh: ['教育程度', '受教育程度', '教育背景'], en: ['education', 'educationlevel'], loose: ['学历'] },
+  occupation: { zh: ['职业'], en: ['occupation'], loose: ['工作', 'job'] },
   maritalStatus: { zh: ['婚恋情况', '婚姻情况', '婚恋状况', '婚姻状况'], en: ['maritalstatus', 'relationshipstatus'] },
-  familyRelationships: { zh: ['家庭关系'], en: ['familyrelationships', 'familyrelationship', 'family'] },
-  bigFive: { zh: ['大五人格', '大五人格特质'], en: ['bigfive', 'bigfivepersonalitytraits', 'bigfivepersonality', 'personality'] },
+  familyRelationships: { zh: ['家庭关系'], en: ['familyrelationships', 'familyrelationship'], loose: ['family'] },
+  bigFive: { zh: ['大五人格', '大五人格特质'], en: ['bigfive', 'bigfivepersonalitytraits', 'bigfivepersonality'], loose: ['personality'] },
   openness: { zh: ['开放性'], en: ['openness'] },
   conscientiousness: { zh: ['尽责性', '责任心', '尽职性', '严谨性'], en: ['conscientiousness'] },
   extraversion: { zh: ['外向性'], en: ['extraversion', 'extroversion'] },
   agreeableness: { zh: ['宜人性', '随和性'], en: ['agreeableness'] },
   neuroticism: { zh: ['神经质'], en: ['neuroticism'] },
   resistance: {
-    zh: ['对心理咨询的阻抗程度', '对心理咨询的抗拒程度', '阻抗程度', '抗拒程度', '阻抗'],
+    zh: ['对心理咨询的阻抗程度', '对心理咨询的抗拒程度', '阻抗程度', '抗拒程度'],
     en: ['resistancetopsychologicalcounseling', 'resistancetocounseling', 'resistancetocounselling', 'resistance'],
+    loose: ['阻抗'],
   },
-  chiefComplaint: { zh: ['来访者的主诉问题', '主诉问题', '主诉'], en: ['chiefcomplaint', 'chiefcomplaints'] },
+  chiefComplaint: { zh: ['来访者的主诉问题', '主诉问题'], en: ['chiefcomplaint', 'chiefcomplaints'], loose: ['主诉'] },
 };
 
 const squash = (label: string) => label.normalize('NFKC').replace(/[\s*_]/g, '').toLowerCase();
-const labelIndex = new Map<string, { field: Field; language: CardLanguage }>();
-for (const [field, names] of Object.entries(aliases) as [Field, { zh: string[]; en: string[] }][]) {
-  for (const n of names.zh) labelIndex.set(squash(n), { field, language: 'zh' });
-  for (const n of names.en) labelIndex.set(squash(n), { field, language: 'en' });
+const labelIndex = new Map<string, { field: Element; language: CardLanguage; loose: boolean }>();
+for (const [field, names] of Object.entries(aliases) as [Element, (typeof aliases)[Element]][]) {
+  for (const n of names.zh) labelIndex.set(squash(n), { field, language: 'zh', loose: false });
+  for (const n of names.en) labelIndex.set(squash(n), { field, language: 'en', loose: false });
+  for (const n of names.loose ?? []) labelIndex.set(squash(n), { field, language: /\p{Script=Han}/u.test(n) ? 'zh' : 'en', loose: true });
 }
 
-const knownFields = '性别, 年龄, 教育程度, 职业, 婚恋情况, 家庭关系, 大五人格 (with - 开放性 … - 神经质), 对心理咨询的阻抗程度';
+const isTrait = (f: Element): f is Trait => (traits as readonly string[]).includes(f);
 
-const isTrait = (f: Field): f is Trait => (traits as readonly string[]).includes(f);
+/** `标签：值`, the label short and without sentence punctuation (else the line is text). */
+const fieldLine = /^([^：:]{1,40}?)\s*[：:]\s*(.*)$/su;
+const looksLikeLabel = (label: string) => graphemeLength(label.trim()) <= 20 && !/[，。,.;；!?！？、()（）"“”]/u.test(label);
 
 /** The file's own words for a model path, so a problem names what the user sees. */
-function paperFieldName(path: string, language: CardLanguage): string {
-  const [top, trait] = path.split('.');
+function paperFieldName(path: string, language: CardLanguage, extras: { label: string }[]): string {
+  const [top, second] = path.split('.');
   const zh = language === 'zh';
-  if (top === 'bigFive' && trait) return `${zh ? '大五人格' : 'Big Five'} - ${traitLabels[language][trait as Trait]}`;
+  if (top === 'bigFive' && second) return `${zh ? '大五人格' : 'Big Five'} - ${traitLabels[language][second as Trait]}`;
+  if (top === 'extras' && second !== undefined) return extras[Number(second)]?.label || (zh ? '（无标签的文字）' : '(unlabelled text)');
   const names: Record<string, [string, string]> = {
     gender: ['性别', 'Gender'],
     age: ['年龄', 'Age'],
@@ -84,90 +104,89 @@ interface Profile {
   complaint?: string;
 }
 
+/** A value being read: its lines so far and the line it started on. */
+interface Slot {
+  lines: string[];
+  line: number;
+}
+
 /**
  * Reads one card text: the profile lines, optionally followed by the complaint line (the
- * whole card as the client agent receives it). An indented line, or one that does not look
- * like `字段：值`, continues the value above it, so multi-line values survive a round trip.
+ * whole card as the client agent receives it).
  */
 export function readProfile(text: string, place: Place, problems: Problems): Profile {
   const lines = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').split('\n');
-  const values = new Map<Field, { value: string; line: number }>();
+  const values = new Map<Element, Slot>();
+  const extras: (Slot & { after: ExtraAnchor; label: string })[] = [];
   const votes = { zh: 0, en: 0 };
-  let current: Field | undefined;
-  const early: [number, string, Field | undefined][] = [];
+  let anchor: ExtraAnchor = 'start';
+  /** Where a line that starts no field goes; none right under the 大五人格 heading. */
+  let current: Slot | undefined;
+  let complaint: string | undefined;
+  const extra = (label: string, first: string, line: number) => {
+    extras.push({ after: anchor, label, lines: first === '' ? [] : [first], line });
+    current = extras.at(-1);
+  };
   for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i]!;
-    if (raw.trim() === '') {
-      if (current && current !== 'bigFive') values.get(current)!.value += '\n';
-      continue;
-    }
-    // An indented line (not a ` - 特质：` sub-line) continues the value above it.
-    if (current && current !== 'bigFive' && /^\s/u.test(raw) && !/^\s*[-–—•·*]\s*[^：:]{1,40}[：:]/u.test(raw)) {
-      values.get(current)!.value += `\n${raw.replace(/^ {1,2}/, '')}`;
-      continue;
-    }
-    const m = /^\s*(?:[-–—•·*]\s*)?([^：:]{1,40}?)\s*[：:]\s?(.*)$/su.exec(raw);
-    const known = m ? labelIndex.get(squash(m[1]!)) : undefined;
-    if (!m || !known) {
-      const looksLikeLabel = m && m[1]!.length <= 12 && !/[，。,.;；!?！？]/u.test(m[1]!);
-      if (current && current !== 'bigFive' && !looksLikeLabel) {
-        values.get(current)!.value += `\n${raw}`;
+    const body = lines[i]!.trim();
+    if (body === '') continue;
+    const plain = !/^\s/u.test(lines[i]!) && !bulletMark.test(body);
+    const m = fieldLine.exec(body.replace(bulletMark, '').trimStart());
+    const label = m?.[1]!.trim() ?? '';
+    const first = m?.[2]!.trim() ?? '';
+    const found = m ? labelIndex.get(squash(label)) : undefined;
+    // Trait lines are bulleted and indented every which way; the other elements stand at
+    // the start of a line, where an ordinary word cannot be mistaken for one.
+    const known = found && (isTrait(found.field) || plain) && (!found.loose || plain) ? found : undefined;
+    if (known && !values.has(known.field)) {
+      votes[known.language]++;
+      if (known.field === 'chiefComplaint') {
+        complaint = [m![2]!, ...lines.slice(i + 1)].join('\n');
+        break;
+      }
+      values.set(known.field, { lines: [], line: i + 1 });
+      anchor = known.field;
+      if (known.field === 'bigFive') {
+        // Text beside or under the heading, before the first trait, is kept there.
+        current = undefined;
+        if (first !== '') extra('', first, i + 1);
         continue;
       }
-      early.push([i + 1, m ? `Unknown field '${m[1]!.trim()}': expected one of ${knownFields}` : "Expected a line '字段：值' (field, colon, value)", undefined]);
+      current = values.get(known.field)!;
+      if (first !== '') current.lines.push(first);
       continue;
     }
-    votes[known.language]++;
-    if (values.has(known.field)) {
-      early.push([i + 1, `'${m[1]!.trim()}' appears twice (first on line ${values.get(known.field)!.line})`, known.field]);
+    if (m && (known || (plain && looksLikeLabel(label)))) {
+      extra(label, first, i + 1);
       continue;
     }
-    if (known.field === 'chiefComplaint') {
-      values.set('chiefComplaint', { value: [m[2]!, ...lines.slice(i + 1)].join('\n'), line: i + 1 });
-      break;
-    }
-    values.set(known.field, { value: m[2]!, line: i + 1 });
-    current = known.field;
+    // Anything else continues the value above it, as written (bullets included).
+    if (current) current.lines.push(body);
+    else extra('', body, i + 1);
   }
   const language: CardLanguage = votes.en > votes.zh ? 'en' : 'zh';
-  const reader = new RecordReader(place, problems, (path) => paperFieldName(path, language));
-  const pathOf = (field: Field) => (isTrait(field) ? `bigFive.${field}` : field);
-  for (const [line, reason, field] of early) problems.add({ ...place, line }, reason, field && paperFieldName(pathOf(field), language));
-
-  const at = (field: Field) => values.get(field);
-  const take = (field: Field, path: string = field): string | undefined => {
-    const v = at(field);
-    if (!v) {
-      reader.complain(path, `Missing line '${paperFieldName(path, language)}${language === 'zh' ? '：' : ': '}…'`);
-      return undefined;
-    }
-    return v.value.trim();
-  };
-  const withLine = <T>(field: Field, read: (r: RecordReader) => T): T => read(reader.atLine(at(field)?.line));
-
-  const bigFive: Record<string, unknown> = {};
-  for (const t of traits) {
-    const value = take(t, `bigFive.${t}`);
-    if (value !== undefined) bigFive[t] = withLine(t, (r) => r.rating(value, `bigFive.${t}`));
+  const reader = new RecordReader(place, problems, (path) => paperFieldName(path, language, extras));
+  if (values.size === 0 && complaint === undefined) {
+    problems.add(place, 'This is not a role card: no line starts with a card field such as 性别：… 年龄：… 大五人格：… (or Gender: … Age: …)');
   }
-  const age = take('age');
-  const resistance = take('resistance');
-  const complaint = at('chiefComplaint')?.value.trim();
+  const value = (field: Element) => values.get(field)?.lines.join('\n') ?? '';
   const candidate: Record<string, unknown> = {
-    gender: take('gender'),
-    age: age === undefined ? undefined : withLine('age', (r) => r.age(age)),
-    education: take('education'),
-    occupation: take('occupation'),
-    maritalStatus: take('maritalStatus'),
-    familyRelationships: take('familyRelationships'),
-    bigFive,
-    resistance: resistance === undefined ? undefined : withLine('resistance', (r) => r.rating(resistance, 'resistance')),
+    gender: value('gender'),
+    age: value('age'),
+    education: value('education'),
+    occupation: value('occupation'),
+    maritalStatus: value('maritalStatus'),
+    familyRelationships: value('familyRelationships'),
+    bigFive: Object.fromEntries(traits.map((t) => [t, value(t)])),
+    resistance: value('resistance'),
+    extras: extras.map((e) => ({ after: e.after, label: e.label, value: e.lines.join('\n') })),
     language,
   };
   const card = reader.done(candidate, {
     lineOf: (path) => {
-      const [top, trait] = path.split('.');
-      return at((top === 'bigFive' && trait ? trait : top) as Field)?.line;
+      const [top, second] = path.split('.');
+      if (top === 'extras') return extras[Number(second)]?.line;
+      return values.get((top === 'bigFive' && second ? second : top) as Element)?.line;
     },
   });
   return complaint === undefined ? { card } : { card, complaint };
@@ -277,8 +296,8 @@ function readComplaints(root: string, folder: string, problems: Problems): unkno
       return null;
     }
     return list;
-  } catch (error) {
-    const failure = jsonFailure(read.text, error);
+  } catch {
+    const failure = jsonFailure(read.text);
     problems.add({ file, ...(failure.line !== undefined ? { line: failure.line } : {}) }, failure.reason);
     return null;
   }
@@ -294,33 +313,21 @@ const isFolder = (path: string) => {
 
 const folderOf: Record<Split, string> = { pool: 'train', test: 'test' };
 
-/**
- * Writes the cards as the paper does, numbering each split from 0 in the order given; the
- * pool is written as `train`. Refuses to mix with an earlier export in the same place.
- */
-export function writePaperFolder(root: string, cards: RoleCardFields[]): string[] {
-  const written: string[] = [];
-  for (const split of ['pool', 'test'] as const) {
-    const chosen = cards.filter((c) => c.split === split);
-    if (chosen.length === 0) continue;
-    const folder = folderOf[split];
-    const dir = join(root, 'raw_role_card', folder);
-    const list = join(root, 'user_profiles', `${folder}.json`);
-    if ((isFolder(dir) && readdirSync(dir).length > 0) || existsSync(list)) {
-      throw new DomainError(
-        'conflict',
-        `${dir} or ${list} already exists; export to an empty folder so earlier cards do not mix with these.`,
-      );
-    }
-    mkdirSync(dir, { recursive: true });
-    mkdirSync(join(root, 'user_profiles'), { recursive: true });
-    chosen.forEach((card, n) => {
-      const file = join(dir, `${n}.txt`);
-      writeFileSync(file, profileText(card, card.language));
-      written.push(file);
-    });
-    writeFileSync(list, `${JSON.stringify(chosen.map((c) => c.chiefComplaint), null, 2)}\n`);
-    written.push(list);
-  }
-  return written;
+/** One split as the paper writes it: card texts for N.txt (numbered from 0) and user_profiles/<folder>.json. */
+export interface PaperSplit {
+  folder: string;
+  cards: string[];
+  complaints: string;
+}
+
+/** The paper's files for these cards, numbering each split from 0 in the order given; the pool is `train`. */
+export function paperSplits(cards: RoleCardFields[]): PaperSplit[] {
+  return (['pool', 'test'] as const)
+    .map((split) => ({ folder: folderOf[split], chosen: cards.filter((c) => c.split === split) }))
+    .filter(({ chosen }) => chosen.length > 0)
+    .map(({ folder, chosen }) => ({
+      folder,
+      cards: chosen.map((card) => profileText(card, card.language)),
+      complaints: `${JSON.stringify(chosen.map((c) => c.chiefComplaint), null, 2)}\n`,
+    }));
 }

@@ -1,6 +1,7 @@
 import { Button, Flex, Result, Spin } from 'antd';
 import { useEffect, type ReactNode } from 'react';
 import { useT } from '../i18n';
+import { apiErrorText } from '../lib/error-text';
 import { settingsActions, useSettingsStore } from '../stores/settings';
 
 /** Holds the UI until app info and settings are in, so the first screen has the right language. */
@@ -20,7 +21,7 @@ export function Startup({ children }: { children: ReactNode }) {
         <Result
           status="error"
           title={t.app.startFailed}
-          subTitle={loadError}
+          subTitle={loadError && apiErrorText(loadError, t)}
           extra={
             <Button type="primary" onClick={() => void settingsActions.load()}>
               {t.app.retry}

@@ -2,6 +2,8 @@
 // as `Messages`, so a key missing from (or extra in) either language fails to compile.
 // Strings that need values are functions, so translators can place them freely.
 
+import apiErrors from './api-errors.en';
+
 const en = {
   app: {
     name: 'SimPsy Studio',
@@ -149,6 +151,24 @@ const en = {
       bad_response: 'unexpected answer',
       no_api_key: 'no API key',
     },
+  },
+  local: {
+    title: 'Found on this computer',
+    scanning: 'Looking for model servers running on this computer…',
+    rescan: 'Look again',
+    none: (ports: string) => `No model server is running on this computer (Ollama, LM Studio, vLLM or llama.cpp on port ${ports}). Start one, then look again.`,
+    kinds: { ollama: 'Ollama', 'lm-studio': 'LM Studio', vllm: 'vLLM', 'llama.cpp': 'llama.cpp', 'openai-compatible': 'OpenAI-compatible server' },
+    modelCount: (n: number) => (n === 1 ? '1 model' : `${n} models`),
+    model: 'Model',
+    addAs: (name: string) => `Add as “${name}”`,
+    addedAs: (name: string) => `endpoint “${name}”`,
+    embedding: 'embedding model',
+    noModels: 'Running, but no model is loaded.',
+    needsKey: 'Running, but it asks for an API key, so its models are not listed.',
+    addWithKey: 'Add with a key…',
+    allAdded: 'Every model here already has an endpoint.',
+    failed: 'Could not look for local model servers',
+    addFailed: 'Could not add the endpoint',
   },
   form: {
     addTitle: 'Add model endpoint',
@@ -417,7 +437,7 @@ const en = {
         paper: 'A folder in the paper’s layout, for its scripts: the pool as train, the test split as test. Tags and times are not part of it.',
         json: 'One file with every field; re-imports exactly.',
         jsonl: 'One card per line; re-imports exactly.',
-        csv: 'For Excel: UTF-8 with BOM, levels in the card’s language, tags joined by ;.',
+        csv: 'For Excel: UTF-8 with BOM, levels in the card’s language, tags joined by ;. A cell starting with = + - or @ gets a leading \' so Excel does not run it as a formula; importing here takes it off again.',
       },
       choose: 'Choose where to save…',
       exporting: 'Exporting…',
@@ -476,6 +496,7 @@ const en = {
       takeTheirs: 'Load the saved version',
       keepMine: 'Save mine over it',
       errorTitle: 'The card could not be saved',
+      deletedElsewhere: 'This card was deleted elsewhere (another window or the command line). Your edits are only on this screen now.',
       retry: 'Try again',
       heldTitle: 'Drafted by AI: review every element, then save',
       heldDetail: 'Nothing is saved until you press Save (Ctrl+S). Ctrl+Z takes the draft back out.',
@@ -490,14 +511,33 @@ const en = {
         complaintHelp: 'In the client’s own words, as in a PsyQA post: title, then the story.',
         profile: 'Profile',
         bigFive: 'Big Five personality',
-        bigFiveHelp: 'A level for each trait; the description says how it shows in this client.',
+        bigFiveHelp: 'Write each as “Level. Description”, e.g. “Moderately high. Open to new things”, or as free text. The client model receives exactly what is written here.',
         resistance: 'Resistance to counseling',
         card: 'Card',
       },
       chars: (n: number, max: number) => `${n.toLocaleString('en')} / ${max.toLocaleString('en')} characters`,
       draftWithAi: 'Draft the other elements with AI',
-      descriptionPlaceholder: 'How it shows in this client (optional)',
-      resistancePlaceholder: 'Why this level: what the client says or does (optional)',
+      descriptionPlaceholder: 'A level, then how it shows in this client, e.g. Moderately high. Open to new things',
+      resistancePlaceholder: 'A level, then why, e.g. Moderate. Wants help but fears being judged',
+      setLevel: 'Set the level',
+      reading: {
+        notGiven: 'Not given: the client model does not receive this element',
+        freeText: 'Free text',
+        freeTextLevel: 'Free text: no level read from it, so level filters will not find it',
+        freeTextAge: 'Free text: no age read from it, so age filters will not find it',
+        level: (name: string) => `Level: ${name}`,
+        age: (min: number, max: number) => (min === max ? `age ${min}` : `ages ${min}–${max}`),
+      },
+      extras: {
+        title: 'Other fields',
+        help: 'Lines beyond the nine elements, kept as written in their place; the client model receives them too.',
+        add: 'Add a field',
+        label: 'Field name',
+        labelPlaceholder: 'e.g. Financial situation',
+        valuePlaceholder: 'Value',
+        remove: 'Remove this field',
+        unlabelled: '(text without a field name)',
+      },
       source: 'Source',
       sourceHelp: 'Where the card came from.',
       tabs: { preview: 'Preview', chat: 'Try the client', history: 'History' },
@@ -518,7 +558,7 @@ const en = {
     },
     placeholders: {
       gender: 'e.g. Female',
-      age: 'e.g. 25',
+      age: 'e.g. 25, mid-30s',
       education: 'e.g. Undergraduate',
       occupation: 'e.g. Student',
       maritalStatus: 'e.g. Single',
@@ -532,9 +572,9 @@ const en = {
     },
     validation: {
       required: 'Fill this in',
-      ageRequired: 'Enter the age',
-      age: 'Whole years, 1–120',
-      chooseLevel: 'Choose a level',
+      control: (where: string) => `Contains a control character (${where}); remove it (only tabs and line breaks are allowed)`,
+      labelColon: 'A field name may not contain a colon or a line break',
+      tooManyExtras: (max: number) => `At most ${max} other fields`,
       tooLong: (max: number) => `At most ${max.toLocaleString('en')} characters`,
       tag: (tag: string) => `“${tag}”: a tag is up to 40 characters, without ; , or line breaks`,
       tooManyTags: 'At most 50 tags',
@@ -656,6 +696,18 @@ const en = {
     started: (title: string) => `Run “${title}” started`,
     pause: 'Pause',
     resume: 'Resume',
+    resumeFailedHint: 'Continues the unfinished sessions and retries those that ended in error, each from its last saved turn.',
+    retry: 'Retry failed sessions',
+    retryHint: (n: number) =>
+      `${n === 1 ? '1 session' : `${n} sessions`} ended in an error that retries could not get past. Each continues from its last saved turn; no completed call is made again.`,
+    history: 'History',
+    event: {
+      resumed: (from: string, pid: number, host: string) => `Resumed (was ${from}) in process ${pid} on ${host}`,
+      takenOver: (pid: number, host: string, fromPid: string) => `Taken over in process ${pid} on ${host} from process ${fromPid}, which had stopped`,
+      modelChanged: (role: string, from: string, to: string) => `${role} model ${from} → ${to}`,
+      baseUrlChanged: (role: string, from: string, to: string) => `${role} base URL ${from} → ${to}`,
+      sessionsRetried: (n: number) => `Retried ${n === 1 ? '1 session' : `${n} sessions`} that ended in error`,
+    },
     cancel: 'Cancel run',
     cancelConfirm: 'Cancel this run?',
     cancelDetail: 'Calls in flight are stopped and unfinished sessions end as cancelled. This cannot be resumed.',
@@ -755,6 +807,7 @@ const en = {
       defaults: 'Could not load the run defaults',
       pause: 'Could not pause the run',
       resume: 'Could not resume the run',
+      retry: 'Could not retry the sessions',
       cancel: 'Could not cancel the run',
       remove: 'Could not delete the run',
     },
@@ -827,6 +880,13 @@ const en = {
       import: 'Could not import the dialogues',
     },
   },
+  replace: {
+    title: 'Replace the existing export?',
+    file: (path: string) => `${path} already exists. Replace it with this export? The old file stays until the new one is complete.`,
+    folder: (path: string) => `${path} already holds exported cards of the same split. Replace that split with this export?`,
+    ok: 'Replace',
+    cancel: 'Keep the old one',
+  },
   errors: {
     loadEndpoints: 'Could not load the endpoints',
     removeEndpoint: 'Could not remove the endpoint',
@@ -835,6 +895,8 @@ const en = {
     loadJobs: 'Could not load the background tasks',
     cancelJob: 'Could not cancel the task',
   },
+  /** Errors from main, by key (contract/errors.ts). */
+  apiErrors,
 };
 
 export type Messages = typeof en;

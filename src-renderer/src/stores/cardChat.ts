@@ -2,6 +2,7 @@ import type { CardChatTranscript, CardLanguage, ChatMessage, ChannelInput } from
 import { create } from 'zustand';
 import { currentMessages } from '../i18n';
 import { call } from '../lib/call';
+import { apiErrorText } from '../lib/error-text';
 import { notifyError, notifySuccess } from '../lib/feedback';
 
 // "Try the client": the counselor talks, as the counselor, with the card's simulated client.
@@ -107,7 +108,7 @@ export const cardChatActions = {
       // A failed reply: the counselor's message stays so it can be sent again.
       if (!last.content.trim()) messages.pop();
       else messages[messages.length - 1] = { role: 'client', content: last.content, stopped: true };
-      return { messages, chatId: null, error: result.ok ? null : result.error.message };
+      return { messages, chatId: null, error: result.ok ? null : apiErrorText(result.error, currentMessages()) };
     });
   },
 

@@ -1,206 +1,32 @@
-import {
-  levels,
-  roleCardContentShape,
-  tagSchema,
-  traits,
-  type ApiError,
-  type CardDraft,
-  type CardLanguage,
-  type Level,
-  type RoleCardContent,
-  type RoleCardFields,
-  type RoleCardView,
-  type Split,
-  type Trait,
-} from '@contract';
+import type { ApiError, CardLanguage, RoleCardView } from '@contract';
 import { create } from 'zustand';
-import { currentMessages, type Messages } from '../i18n';
+import { currentMessages } from '../i18n';
 import { call } from '../lib/call';
+import { apiErrorText } from '../lib/error-text';
 import { notifyError, notifySuccess } from '../lib/feedback';
+import {
+  blankValues,
+  changes,
+  getValue,
+  normalised,
+  placeServerIssues,
+  sameJson,
+  validate,
+  valuesOf,
+  withExtraAdded,
+  withExtraRemoved,
+  withValue,
+  type CardValues,
+  type FieldPath,
+} from './cardForm';
 import { roleCardsActions } from './roleCards';
 
 // The card open in the editor: the last saved version (`base`), the form's values (`draft`),
 // undo/redo of form edits, and autosave. Autosave sends only the fields that changed, with
 // the `updatedAt` it loaded, so a card saved elsewhere meanwhile is reported as a conflict
-// instead of being overwritten.
+// instead of being overwritten. The values themselves and their rules live in cardForm.ts.
 
-// ── Values ─────────────────────────────────────────────────────────────────────
-export interface RatingValue {
-  level: Level | null;
-  description: string;
-}
-
-export interface CardValues {
-  gender: string;
-  age: number | null;
-  education: string;
-  occupation: string;
-  maritalStatus: string;
-  familyRelationships: string;
-  bigFive: Record<Trait, RatingValue>;
-  resistance: RatingValue;
-  chiefComplaint: string;
-  split: Split;
-  language: CardLanguage;
-  tags: string[];
-  source: string;
-}
-
-export type TextField = 'gender' | 'education' | 'occupation' | 'maritalStatus' | 'familyRelationships' | 'chiefComplaint';
-export type RatingKey = Trait | 'resistance';
-/** A place in the form: where a value lives and a validation message shows. */
-export type FieldPath =
-  | TextField
-  | 'age'
-  | 'split'
-  | 'language'
-  | 'tags'
-  | `${RatingKey}.level`
-  | `${RatingKey}.description`;
-
-const blankRating = (): RatingValue => ({ level: null, description: '' });
-
-export function blankValues(language: CardLanguage): CardValues {
-  return {
-    gender: '',
-    age: null,
-    education: '',
-    occupation: '',
-    maritalStatus: '',
-    familyRelationships: '',
-    bigFive: Object.fromEntries(traits.map((t) => [t, blankRating()])) as Record<Trait, RatingValue>,
-    resistance: blankRating(),
-    chiefComplaint: '',
-    split: 'pool',
-    language,
-    tags: [],
-    source: 'manual',
-  };
-}
-
-export function valuesOf(card: RoleCardFields): CardValues {
-  return {
-    gender: card.gender,
-    age: card.age,
-    education: card.education,
-    occupation: card.occupation,
-    maritalStatus: card.maritalStatus,
-    familyRelationships: card.familyRelationships,
-    bigFive: Object.fromEntries(traits.map((t) => [t, { ...card.bigFive[t] }])) as Record<Trait, RatingValue>,
-    resistance: { ...card.resistance },
-    chiefComplaint: card.chiefComplaint,
-    split: card.split,
-    language: card.language,
-    tags: [...card.tags],
-    source: card.source,
-  };
-}
-
-export function getValue(v: CardValues, path: FieldPath): unknown {
-  const [head, tail] = path.split('.') as [string, 'level' | 'description' | undefined];
-  if (tail) return (head === 'resistance' ? v.resistance : v.bigFive[head as Trait])[tail];
-  return v[head as keyof CardValues];
-}
-
-function withValue(v: CardValues, path: FieldPath, value: unknown): CardValues {
-  const [head, tail] = path.split('.') as [string, 'level' | 'description' | undefined];
-  if (!tail) return { ...v, [head]: value };
-  if (head === 'resistance') return { ...v, resistance: { ...v.resistance, [tail]: value } };
-  const trait = head as Trait;
-  return { ...v, bigFive: { ...v.bigFive, [trait]: { ...v.bigFive[trait], [tail]: value } } };
-}
-
-/** As main will store it: trimmed texts, tags as a sorted set. Used to tell whether anything changed. */
-function normalised(v: CardValues) {
-  const rating = (r: RatingValue) => ({ level: r.level, description: r.description.trim() });
-  return {
-    gender: v.gender.trim(),
-    age: v.age,
-    education: v.education.trim(),
-    occupation: v.occupation.trim(),
-    maritalStatus: v.maritalStatus.trim(),
-    familyRelationships: v.familyRelationships.trim(),
-    bigFive: Object.fromEntries(traits.map((t) => [t, rating(v.bigFive[t])])) as Record<Trait, ReturnType<typeof rating>>,
-    resistance: rating(v.resistance),
-    chiefComplaint: v.chiefComplaint.trim(),
-    split: v.split,
-    language: v.language,
-    tags: [...new Set(v.tags.map((t) => t.trim()))].sort(),
-    source: v.source.trim(),
-  };
-}
-
-const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-
-// ── Validation ─────────────────────────────────────────────────────────────────
-const textLimits: Record<TextField, number> = {
-  gender: 40,
-  education: 200,
-  occupation: 200,
-  maritalStatus: 200,
-  familyRelationships: 4000,
-  chiefComplaint: 20_000,
-};
-
-const validated = new WeakMap<CardValues, { t: unknown; errors: Partial<Record<FieldPath, string>> }>();
-
-/** Checks the values with the contract's own schemas, and words each problem in the UI language (cached per draft). */
-export function validate(v: CardValues, t: Messages['cards']['validation']): Partial<Record<FieldPath, string>> {
-  const cached = validated.get(v);
-  if (cached && cached.t === t) return cached.errors;
-  const errors = check(v, t);
-  validated.set(v, { t, errors });
-  return errors;
-}
-
-function check(v: CardValues, t: Messages['cards']['validation']): Partial<Record<FieldPath, string>> {
-  const errors: Partial<Record<FieldPath, string>> = {};
-  for (const field of Object.keys(textLimits) as TextField[]) {
-    const parsed = roleCardContentShape[field].safeParse(v[field]);
-    if (!parsed.success) {
-      errors[field] = parsed.error.issues[0]?.code === 'too_big' ? t.tooLong(textLimits[field]) : t.required;
-    }
-  }
-  if (v.age === null || !roleCardContentShape.age.safeParse(v.age).success) errors.age = v.age === null ? t.ageRequired : t.age;
-  for (const key of [...traits, 'resistance'] as RatingKey[]) {
-    const rating = key === 'resistance' ? v.resistance : v.bigFive[key];
-    if (rating.level === null || !levels.includes(rating.level)) errors[`${key}.level`] = t.chooseLevel;
-    if ([...rating.description.trim()].length > 4000) errors[`${key}.description`] = t.tooLong(4000);
-  }
-  const badTag = v.tags.find((tag) => !tagSchema.safeParse(tag).success);
-  if (badTag !== undefined) errors.tags = t.tag(badTag);
-  else if (v.tags.length > 50) errors.tags = t.tooManyTags;
-  return errors;
-}
-
-/** What the preview can render now: every element that is valid on its own (an unfinished card shows what is there). */
-export function renderableDraft(v: CardValues): CardDraft {
-  const draft: Partial<RoleCardContent> = {};
-  const n = normalised(v);
-  for (const field of Object.keys(textLimits) as TextField[]) {
-    if (roleCardContentShape[field].safeParse(n[field]).success) (draft as Record<string, unknown>)[field] = n[field];
-  }
-  if (n.age !== null && roleCardContentShape.age.safeParse(n.age).success) draft.age = n.age;
-  const chosen = traits.filter((t) => n.bigFive[t].level !== null);
-  const bigFive = chosen.length ? Object.fromEntries(chosen.map((t) => [t, n.bigFive[t]])) : undefined;
-  if (n.resistance.level !== null) draft.resistance = n.resistance as RoleCardContent['resistance'];
-  return { ...draft, ...(bigFive ? { bigFive: bigFive as CardDraft['bigFive'] } : {}), language: v.language };
-}
-
-function toFields(v: CardValues): RoleCardFields {
-  return normalised(v) as RoleCardFields;
-}
-
-/** Main's validation issues (paths like `bigFive.openness.level`) as form paths. */
-function placeServerIssues(error: ApiError): Partial<Record<FieldPath, string>> {
-  const placed: Partial<Record<FieldPath, string>> = {};
-  for (const issue of error.issues ?? []) {
-    const path = issue.path.replace(/^bigFive\./, '').replace(/^tags\.\d+$/, 'tags');
-    const field = (/^(resistance|openness|conscientiousness|extraversion|agreeableness|neuroticism)$/.test(path) ? `${path}.level` : path) as FieldPath;
-    placed[field] = issue.message;
-  }
-  return placed;
-}
+export type { CardValues, FieldPath } from './cardForm';
 
 // ── State ──────────────────────────────────────────────────────────────────────
 export type EditorTarget = { kind: 'new' } | { kind: 'card'; id: number };
@@ -362,6 +188,15 @@ export const cardEditorActions = {
     afterEdit();
   },
 
+  /** A new extra field after an element (one undo step). */
+  addExtra(after: CardValues['extras'][number]['after']): void {
+    cardEditorActions.replaceValues({ extras: withExtraAdded(get().draft, after).extras });
+  },
+
+  removeExtra(index: number): void {
+    cardEditorActions.replaceValues({ extras: withExtraRemoved(get().draft, index).extras });
+  },
+
   /** Several fields at once (a model's draft): one undo step. */
   replaceValues(values: Partial<CardValues>, options: { hold?: boolean } = {}): void {
     const s = get();
@@ -407,7 +242,7 @@ export const cardEditorActions = {
     if (!s.target) return;
     if (kind === 'auto' && (s.held || s.status === 'conflict')) return;
     const t = currentMessages().cards;
-    const errors = validate(s.draft, t.validation);
+    const errors = validate(s.draft);
     if (Object.keys(errors).length > 0) {
       set({ status: s.target.kind === 'card' ? 'invalid' : s.status, showAllErrors: kind === 'manual' || s.showAllErrors });
       return;
@@ -416,7 +251,7 @@ export const cardEditorActions = {
     saving = (async () => {
       set({ status: 'saving', saveError: null });
       if (s.target!.kind === 'new') {
-        const result = await call(() => window.api.cards.create(toFields(s.draft)));
+        const result = await call(() => window.api.cards.create(sent));
         if (!result.ok) return failed(result.error);
         set({
           target: { kind: 'card', id: result.value.id },
@@ -430,19 +265,7 @@ export const cardEditorActions = {
         return;
       }
       const base = s.base!;
-      const before = normalised(valuesOf(base));
-      const patch: Record<string, unknown> = {};
-      const changed: string[] = [];
-      for (const key of Object.keys(sent) as (keyof typeof sent)[]) {
-        if (key === 'bigFive') {
-          const traitsChanged = traits.filter((tr) => !sameJson(sent.bigFive[tr], before.bigFive[tr]));
-          if (traitsChanged.length) patch.bigFive = Object.fromEntries(traitsChanged.map((tr) => [tr, sent.bigFive[tr]]));
-          changed.push(...traitsChanged);
-        } else if (!sameJson(sent[key], before[key])) {
-          patch[key] = sent[key];
-          changed.push(key);
-        }
-      }
+      const { patch, changed } = changes(sent, normalised(valuesOf(base)));
       if (changed.length === 0) {
         set({ status: 'saved', held: false });
         return;
@@ -474,6 +297,38 @@ export const cardEditorActions = {
     } finally {
       saving = null;
     }
+  },
+
+  /**
+   * The cards changed somewhere. If the open card was saved by someone else, a clean editor
+   * follows it; one with unsaved edits says so (the conflict bar) rather than overwrite
+   * either version. A card deleted elsewhere is reported as not saved.
+   */
+  async checkElsewhere(): Promise<void> {
+    const s = get();
+    if (s.target?.kind !== 'card' || !s.base || saving) return;
+    const { base } = s;
+    const result = await call(() => window.api.cards.get({ id: base.id }));
+    const now = get();
+    // Our own save (or a new card) got in meanwhile: the next event looks again.
+    if (now.base !== base || saving || now.status === 'conflict') return;
+    if (!result.ok) {
+      if (result.error.code === 'not_found') set({ status: 'error', saveError: currentMessages().cards.editor.deletedElsewhere });
+      return;
+    }
+    if (result.value.updatedAt === base.updatedAt) return;
+    if (isDirty(now) || now.held) {
+      clearTimeout(autosaveTimer);
+      set({ status: 'conflict', saveError: null });
+      return;
+    }
+    set({
+      base: result.value,
+      draft: valuesOf(result.value),
+      past: [...now.past, now.draft].slice(-UNDO_LIMIT),
+      future: [],
+      savedVersion: now.savedVersion + 1,
+    });
   },
 
   /** Someone else saved first: take their version (ours stays one undo away) … */
@@ -538,14 +393,14 @@ export const cardEditorActions = {
 
 function failed(error: ApiError): void {
   if (error.code === 'conflict') {
-    set({ status: 'conflict', saveError: error.message });
+    set({ status: 'conflict', saveError: apiErrorText(error, currentMessages()) });
     return;
   }
   if (error.code === 'validation' && error.issues?.length) {
     set({ status: 'invalid', serverErrors: placeServerIssues(error), showAllErrors: true, saveError: null });
     return;
   }
-  set({ status: 'error', saveError: error.message });
+  set({ status: 'error', saveError: apiErrorText(error, currentMessages()) });
 }
 
 // ── Selectors ──────────────────────────────────────────────────────────────────

@@ -22,6 +22,8 @@ import type {
 import { create } from 'zustand';
 import { currentMessages } from '../i18n';
 import { call, compact } from '../lib/call';
+import { apiErrorText } from '../lib/error-text';
+import { exportAsking } from '../lib/export-target';
 import { notifyError, notifySuccess } from '../lib/feedback';
 
 // The pool of role cards: the filter and sort the counselor chose, the pages of the list
@@ -210,6 +212,18 @@ export const roleCardsActions = {
     if (options.duplicates !== false) roleCardsActions.scheduleDuplicates();
   },
 
+  /**
+   * The cards changed outside this window's own actions (the CLI, a second window), or an
+   * own change came back as an event: counts and the visible pages are read again in place,
+   * keeping the filter, selection and scroll position. Duplicate flags are worked out again
+   * while the pool is in view; otherwise they wait, stale, until it is.
+   */
+  changedElsewhere(poolInView: boolean): void {
+    if (get().status === 'idle') return;
+    if (!poolInView) set((s) => ({ duplicates: { ...s.duplicates, stale: true } }));
+    roleCardsActions.changed({ duplicates: poolInView });
+  },
+
   /** One card saved in the editor: its row changes in place (the list is re-read quietly). */
   cardSaved(view: RoleCardView, complaintChanged: boolean): void {
     set((s) => {
@@ -389,8 +403,13 @@ export const roleCardsActions = {
     return result;
   },
 
-  async exportCards(input: CardExportInput): Promise<Result<ExportResult>> {
-    return call(() => window.api.cards.export(compact({ ...input })));
+  /** Null when the target exists and the person chose to keep it. */
+  async exportCards(input: CardExportInput): Promise<Result<ExportResult> | null> {
+    return exportAsking(
+      (overwrite) => call(() => window.api.cards.export(compact({ ...input, overwrite: overwrite || undefined }))),
+      input.path,
+      input.format === 'paper' ? 'folder' : 'file',
+    );
   },
 
   async split(test: number, seed: number, dryRun: boolean): Promise<Result<SplitResult>> {
@@ -425,9 +444,10 @@ export const roleCardsActions = {
   },
 };
 
+/** A failure shown inside a dialog: each field's problem, or the error in the UI language. */
 export function errorText(error: ApiError): string {
   if (error.issues?.length) return error.issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('\n');
-  return error.message;
+  return apiErrorText(error, currentMessages());
 }
 
 // ── Selectors ──────────────────────────────────────────────────────────────────

@@ -1,4 +1,4 @@
-import type { AppInfo, Locale, Settings } from '@contract';
+import type { ApiError, AppInfo, Locale, Settings } from '@contract';
 import { create } from 'zustand';
 import { call } from '../lib/call';
 import { notifyError } from '../lib/feedback';
@@ -14,7 +14,7 @@ export interface SettingsState {
   info: AppInfo | null;
   settings: Settings | null;
   /** Why start-up failed, shown on the start-up error screen. */
-  loadError: string | null;
+  loadError: ApiError | null;
 }
 
 export const useSettingsStore = create<SettingsState>()(() => ({
@@ -31,7 +31,7 @@ export const settingsActions = {
     const [info, settings] = await Promise.all([call(() => window.api.app.info()), call(() => window.api.settings.get())]);
     if (!info.ok || !settings.ok) {
       const error = !info.ok ? info.error : !settings.ok ? settings.error : null;
-      useSettingsStore.setState({ status: 'failed', loadError: error?.message ?? null });
+      useSettingsStore.setState({ status: 'failed', loadError: error });
       return;
     }
     useSettingsStore.setState({ status: 'ready', info: info.value, settings: settings.value });

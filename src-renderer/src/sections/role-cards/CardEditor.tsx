@@ -24,8 +24,8 @@ import {
   selectCanRedo,
   selectCanUndo,
   useCardEditorStore,
-  validate,
 } from '../../stores/cardEditor';
+import { hasContent, validate } from '../../stores/cardForm';
 import { roleCardsActions, rowAt, useRoleCardsStore } from '../../stores/roleCards';
 import { palette } from '../../theme';
 import { CardForm } from './CardForm';
@@ -50,7 +50,7 @@ function SaveStatus() {
   const status = useCardEditorStore((s) => s.status);
   const held = useCardEditorStore((s) => s.held);
   const isNew = useCardEditorStore((s) => s.target?.kind === 'new');
-  const problems = useCardEditorStore((s) => Object.keys(validate(s.draft, t.validation)).length);
+  const problems = useCardEditorStore((s) => Object.keys(validate(s.draft)).length);
   let icon = <CheckCircleFilled style={{ color: '#4e9868' }} />;
   let text = ts.saved;
   let tone: 'secondary' | 'danger' | 'warning' = 'secondary';
@@ -329,8 +329,5 @@ export function CardEditor({ onBack, onDraft }: { onBack: () => void; onDraft: (
 
 /** A new card counts as unsaved work once anything was typed into it. */
 function selectDirtyNew(): boolean {
-  const d = useCardEditorStore.getState().draft;
-  return Boolean(
-    d.chiefComplaint.trim() || d.gender.trim() || d.education.trim() || d.occupation.trim() || d.maritalStatus.trim() || d.familyRelationships.trim() || d.age !== null,
-  );
+  return hasContent(useCardEditorStore.getState().draft);
 }

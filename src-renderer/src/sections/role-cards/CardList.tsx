@@ -13,10 +13,10 @@ import { VirtualRows, type VirtualRowsHandle } from './VirtualRows';
 export const ROW_HEIGHT = 104;
 const levelStep: Record<Level, number> = { low: 1, moderately_low: 2, moderate: 3, moderately_high: 4, high: 5 };
 
-/** The Big Five and resistance at a glance: six small bars, 1–5 steps high. */
+/** The Big Five and resistance at a glance: six small bars, 1–5 steps high; an empty one where the text names no level. */
 function TraitBars({ card, t }: { card: RoleCardSummary; t: Messages['cards'] }) {
   const locale = useSettingsStore(selectLocale);
-  const bars: { key: Trait | 'resistance'; level: Level }[] = [
+  const bars: { key: Trait | 'resistance'; level: Level | null }[] = [
     ...traits.map((trait) => ({ key: trait, level: card.levels[trait] })),
     { key: 'resistance', level: card.resistance },
   ];
@@ -24,7 +24,7 @@ function TraitBars({ card, t }: { card: RoleCardSummary; t: Messages['cards'] })
     <div style={{ fontSize: 12, lineHeight: 1.7 }}>
       {bars.map((b) => (
         <div key={b.key}>
-          {b.key === 'resistance' ? t.editor.sections.resistance : traitName(b.key, locale)}: {levelName(b.level, t)}
+          {b.key === 'resistance' ? t.editor.sections.resistance : traitName(b.key, locale)}: {b.level ? levelName(b.level, t) : t.editor.reading.freeText}
         </div>
       ))}
     </div>
@@ -34,16 +34,29 @@ function TraitBars({ card, t }: { card: RoleCardSummary; t: Messages['cards'] })
       <div style={{ display: 'flex', gap: 5, alignItems: 'flex-end', flexShrink: 0 }} aria-hidden="true">
         {bars.map((b) => (
           <div key={b.key} style={{ display: 'flex', flexDirection: 'column', alignItems: 'center', gap: 3 }}>
-            <div style={{ width: 8, height: 25, borderRadius: 3, background: palette.layout, display: 'flex', alignItems: 'flex-end' }}>
-              <div
-                style={{
-                  width: '100%',
-                  height: `${levelStep[b.level] * 20}%`,
-                  borderRadius: 3,
-                  background: b.key === 'resistance' ? '#c9a25a' : palette.primary,
-                  opacity: 0.45 + levelStep[b.level] * 0.11,
-                }}
-              />
+            <div
+              style={{
+                width: 8,
+                height: 25,
+                borderRadius: 3,
+                background: b.level ? palette.layout : undefined,
+                boxShadow: b.level ? undefined : `inset 0 0 0 1px ${palette.border}`,
+                display: 'flex',
+                alignItems: 'flex-end',
+              }}
+              data-level={b.level ?? 'free'}
+            >
+              {b.level && (
+                <div
+                  style={{
+                    width: '100%',
+                    height: `${levelStep[b.level] * 20}%`,
+                    borderRadius: 3,
+                    background: b.key === 'resistance' ? '#c9a25a' : palette.primary,
+                    opacity: 0.45 + levelStep[b.level] * 0.11,
+                  }}
+                />
+              )}
             </div>
             <span style={{ fontSize: 10, color: palette.textSecondary, lineHeight: 1 }}>{t.traitInitials[b.key]}</span>
           </div>

@@ -1,11 +1,11 @@
 import { ApiOutlined, RobotOutlined } from '@ant-design/icons';
-import { COMPLAINT_MAX, traits, type CardLanguage, type Trait } from '@contract';
+import { COMPLAINT_MAX, type CardLanguage } from '@contract';
 import { Alert, Button, Flex, Input, Modal, Segmented, Select, Typography } from 'antd';
 import { useEffect, useRef, useState } from 'react';
 import { useT } from '../../i18n';
 import { call } from '../../lib/call';
 import { notifySuccess } from '../../lib/feedback';
-import { cardEditorActions, useCardEditorStore, type RatingValue } from '../../stores/cardEditor';
+import { cardEditorActions, useCardEditorStore } from '../../stores/cardEditor';
 import { useCardChatStore } from '../../stores/cardChat';
 import { selectEndpoints, useEndpointsStore } from '../../stores/endpoints';
 import { navigationActions } from '../../stores/navigation';
@@ -64,7 +64,6 @@ export function DraftDialog({ open, onClose }: { open: boolean; onClose: () => v
       return;
     }
     const d = result.value.draft;
-    const rating = (r: { level: RatingValue['level']; description: string }): RatingValue => ({ level: r.level, description: r.description ?? '' });
     cardEditorActions.replaceValues(
       {
         chiefComplaint: complaint,
@@ -75,8 +74,8 @@ export function DraftDialog({ open, onClose }: { open: boolean; onClose: () => v
         occupation: d.occupation,
         maritalStatus: d.maritalStatus,
         familyRelationships: d.familyRelationships,
-        bigFive: Object.fromEntries(traits.map((tr: Trait) => [tr, rating(d.bigFive[tr])])) as Record<Trait, RatingValue>,
-        resistance: rating(d.resistance),
+        bigFive: { ...d.bigFive },
+        resistance: d.resistance,
       },
       { hold: true },
     );

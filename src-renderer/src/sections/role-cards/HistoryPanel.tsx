@@ -16,14 +16,14 @@ function oldValues(before: RoleCardFields, now: RoleCardFields, t: Messages['car
   const short = (s: string) => (s.length > 60 ? `${s.slice(0, 60)}…` : s) || '—';
   const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
   for (const key of ['chiefComplaint', 'gender', 'age', 'education', 'occupation', 'maritalStatus', 'familyRelationships'] as const) {
-    if (!same(before[key], now[key])) out.push({ name: fieldName(key, t, locale), value: short(String(before[key])) });
+    if (!same(before[key], now[key])) out.push({ name: fieldName(key, t, locale), value: short(before[key]) });
   }
   for (const trait of traits) {
-    const r = before.bigFive[trait];
-    if (!same(r, now.bigFive[trait])) out.push({ name: fieldName(trait, t, locale), value: short(`${t.levelShort[r.level]}${r.description ? ` · ${r.description}` : ''}`) });
+    if (!same(before.bigFive[trait], now.bigFive[trait])) out.push({ name: fieldName(trait, t, locale), value: short(before.bigFive[trait]) });
   }
-  if (!same(before.resistance, now.resistance)) {
-    out.push({ name: fieldName('resistance', t, locale), value: short(`${t.levelShort[before.resistance.level]}${before.resistance.description ? ` · ${before.resistance.description}` : ''}`) });
+  if (!same(before.resistance, now.resistance)) out.push({ name: fieldName('resistance', t, locale), value: short(before.resistance) });
+  if (!same(before.extras, now.extras)) {
+    out.push({ name: fieldName('extras', t, locale), value: short(before.extras.map((e) => (e.label ? `${e.label}：${e.value}` : e.value)).join(' · ')) });
   }
   if (before.split !== now.split) out.push({ name: t.fields.split, value: t.splitLong[before.split] });
   if (before.language !== now.language) out.push({ name: t.fields.language, value: t.languageNames[before.language] });

@@ -2,9 +2,11 @@ import { CheckOutlined, CopyOutlined, EditOutlined, LoadingOutlined } from '@ant
 import type { CardRender } from '@contract';
 import { Alert, Button, Flex, Segmented, Tag, Tooltip, Typography } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
-import { useT } from '../../i18n';
+import { currentMessages, useT } from '../../i18n';
 import { call } from '../../lib/call';
-import { renderableDraft, selectDirty, useCardEditorStore } from '../../stores/cardEditor';
+import { apiErrorText } from '../../lib/error-text';
+import { selectDirty, useCardEditorStore } from '../../stores/cardEditor';
+import { renderableDraft, validate } from '../../stores/cardForm';
 import { usePromptsStore } from '../../stores/prompts';
 import { palette } from '../../theme';
 import { charCount, useDebounced } from './format';
@@ -49,7 +51,7 @@ export function PreviewPanel() {
         setRender(result.value);
         setError(null);
       } else {
-        setError(result.error.message);
+        setError(apiErrorText(result.error, currentMessages()));
       }
     });
     return () => {
@@ -58,7 +60,8 @@ export function PreviewPanel() {
   }, [input, templateVersion]);
 
   const text = render ? (mode === 'card' ? render.cardText : render.systemPrompt) : '';
-  const incomplete = Object.keys(input).length < 10;
+  // Values that cannot be saved yet (too long, a control character) are left out of the preview.
+  const incomplete = Object.keys(validate(debounced)).length > 0;
 
   const body = useMemo(() => {
     if (!render) return null;

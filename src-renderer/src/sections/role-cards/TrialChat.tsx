@@ -4,7 +4,8 @@ import { Alert, Button, Collapse, Empty, Flex, Input, Modal, Popover, Select, Ta
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useT, type Messages } from '../../i18n';
 import { cardChatActions, selectStreaming, selectTurns, useCardChatStore, type TrialMessage } from '../../stores/cardChat';
-import { renderableDraft, selectDirty, useCardEditorStore } from '../../stores/cardEditor';
+import { selectDirty, useCardEditorStore } from '../../stores/cardEditor';
+import { renderableDraft } from '../../stores/cardForm';
 import { selectEndpoints, useEndpointsStore } from '../../stores/endpoints';
 import { navigationActions } from '../../stores/navigation';
 import { selectLocale, useSettingsStore } from '../../stores/settings';

@@ -13,9 +13,10 @@ export const traitName = (trait: Trait, locale: Locale): string => traitLabels[l
 
 export const levelName = (level: Level, t: CardsText): string => t.levelShort[level];
 
-/** "女 · 25岁 · 公司职员 · 本科" */
-export function profileLine(card: { gender: string; age: number; occupation: string; education: string }, t: CardsText): string {
-  return [card.gender, t.years(card.age), card.occupation, card.education].filter(Boolean).join(' · ');
+/** "女 · 25岁 · 公司职员 · 本科": the card's own words, a bare number of years with its unit. */
+export function profileLine(card: { gender: string; age: string; occupation: string; education: string }, t: CardsText): string {
+  const age = /^\d{1,3}$/.test(card.age.trim()) ? t.years(Number(card.age)) : card.age;
+  return [card.gender, age, card.occupation, card.education].map((s) => s.split('\n')[0]!.trim()).filter(Boolean).join(' · ');
 }
 
 export function formatTime(iso: string, locale: Locale): string {
@@ -36,6 +37,7 @@ export function fieldName(key: string, t: CardsText, locale: Locale): string {
   if ((traits as readonly string[]).includes(key)) return traitName(key as Trait, locale);
   if (key === 'resistance') return t.editor.sections.resistance;
   if (key === 'bigFive') return t.editor.sections.bigFive;
+  if (key === 'extras') return t.editor.extras.title;
   if (key === 'source') return t.editor.source;
   return (t.fields as Record<string, string>)[key] ?? key;
 }
@@ -66,7 +68,7 @@ export function diffFields(a: RoleCardFields, b: RoleCardFields, t: CardsText, l
     if (!same(a[key], b[key])) keys.push(key);
   }
   for (const trait of traits) if (!same(a.bigFive[trait], b.bigFive[trait])) keys.push(trait);
-  for (const key of ['resistance', 'split', 'language', 'tags', 'source'] as const) if (!same(a[key], b[key])) keys.push(key);
+  for (const key of ['resistance', 'extras', 'split', 'language', 'tags', 'source'] as const) if (!same(a[key], b[key])) keys.push(key);
   return keys.map((k) => fieldName(k, t, locale));
 }
 

@@ -1,6 +1,7 @@
 import type { ConnectionTest } from '@contract';
 import { Alert } from 'antd';
 import { useT } from '../../i18n';
+import { apiErrorText } from '../../lib/error-text';
 
 /** The outcome of "Test connection": latency and the model's reply, or the failure kind and its one line. */
 export function TestResult({ name, result, onDismiss }: { name: string; result: ConnectionTest; onDismiss: () => void }) {
@@ -11,7 +12,7 @@ export function TestResult({ name, result, onDismiss }: { name: string; result: 
         type={result.ok ? 'success' : 'error'}
         showIcon
         title={result.ok ? t.endpoints.testOk(result.latencyMs) : t.endpoints.testFailed(t.endpoints.failures[result.kind])}
-        description={result.ok ? t.endpoints.testReply(result.model, result.reply) : result.message}
+        description={result.ok ? t.endpoints.testReply(result.model, result.reply) : apiErrorText({ message: result.message, ...result.said }, t)}
         closable={{ onClose: onDismiss, 'aria-label': t.endpoints.dismiss }}
       />
     </div>

@@ -1,21 +1,19 @@
 import OpenAI from 'openai';
 import type { LlmFailure } from '../llm/failure';
 
-// Retries: exponential backoff with jitter, honouring the server's Retry-After, for the
-// failures that may pass on a later try (429, 5xx, timeouts, dropped connections, garbled
-// answers). Failures that only a person can fix (a wrong key, an unknown model, a bad URL)
-// stop the run instead of failing every session one by one.
+// Retries, a policy the caller picks: exponential backoff with jitter, honouring the
+// server's Retry-After, for the failures that may pass on a later try (429, 5xx, timeouts,
+// dropped connections, garbled answers; `LlmFailure.retryable`). A person waiting on one
+// answer (trial chat, drafting, a connection test) gets `noRetry`: the failure at once.
 
 export interface RetryPolicy {
+  /** Tries after the first; 0 is no retry. */
   maxRetries: number;
   baseMs: number;
   maxMs: number;
 }
 
-/** Failures that are about the endpoint's configuration, not this call. */
-const configurationKinds = new Set(['unauthorized', 'forbidden', 'model_not_found', 'bad_url', 'no_api_key', 'dns']);
-
-export const isConfigurationFailure = (failure: LlmFailure): boolean => !failure.retryable && configurationKinds.has(failure.kind);
+export const noRetry: RetryPolicy = { maxRetries: 0, baseMs: 0, maxMs: 0 };
 
 /**
  * How long the server asked us to wait, in ms: `retry-after-ms` (OpenAI, and precise) or

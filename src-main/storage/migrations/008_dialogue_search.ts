@@ -14,8 +14,8 @@ import type { Migration } from '../migration';
 //   catch-up (DialogueSearchIndex.catchUp) indexes them once they are not running. Deleting a
 //   session removes its row and its listing.
 // Existing sessions start pending; the app indexes them in the background.
-export const m007DialogueSearch: Migration = {
-  version: 7,
+export const m008DialogueSearch: Migration = {
+  version: 8,
   name: 'dialogue_search',
   up(db) {
     db.exec(`
