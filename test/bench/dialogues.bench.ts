@@ -124,7 +124,7 @@ describe(`export ${IMPORT_N.toLocaleString('en')} sessions`, () => {
     bench(
       `exportDialogues --format ${format}`,
       async () => {
-        const result = await timeAsync(format, () => exportCtx.simulation.exportDialogues(exportCtx, { path: join(dir, `out.${format}`), format }));
+        const result = await timeAsync(format, () => exportCtx.simulation.exportDialogues(exportCtx, { path: join(dir, `out.${format}`), format, overwrite: true }));
         if (result.count !== IMPORT_N) throw new Error(`exported ${result.count}`);
       },
       once,
