@@ -5,9 +5,12 @@ import { EndpointRepository } from '../endpoints/repository';
 import { noSecretBox, type SecretBox } from '../endpoints/secret-box';
 import { JobRunner } from '../jobs/runner';
 import { JobStore } from '../jobs/store';
+import { unresumableCardJobs } from '../role-cards/card-jobs';
 import { RoleCardRepository } from '../role-cards/repository';
 import { findResourcesDir } from '../simulation/resources';
 import { SimulationService } from '../simulation/service';
+import { WorkerPool } from '../workers/pool';
+import { appTasks, type AppTasks } from '../workers/tasks';
 import { AppEvents } from './events';
 import { noFileChooser, type FileChooser } from './file-chooser';
 import { SettingsStore } from './settings';
@@ -46,6 +49,9 @@ export interface AppContext {
   readonly simulation: SimulationService;
   /** Trial chats answering now (cards:chat), so cards:chatCancel can stop them. */
   readonly trialChats: TrialChats;
+  /** Worker threads for CPU-heavy work (duplicate search, reading large imports); see src-main/workers. */
+  readonly workers: WorkerPool<AppTasks>;
+  /** Stops the worker threads (their tasks reject), then closes the database. */
   close(): void;
 }
 
@@ -54,7 +60,8 @@ export function createAppContext(options: AppContextOptions): AppContext {
   const secrets = options.secrets ?? noSecretBox;
   const events = new AppEvents();
   const jobs = new JobStore(db, events);
-  jobs.recover();
+  jobs.recover(undefined, unresumableCardJobs);
+  const workers = new WorkerPool({ registry: appTasks });
   return {
     db,
     dbPath: options.dbPath,
@@ -72,6 +79,10 @@ export function createAppContext(options: AppContextOptions): AppContext {
     resourcesDir: options.resourcesDir ?? findResourcesDir(options.env ?? process.env),
     simulation: new SimulationService(db, events),
     trialChats: new TrialChats(events),
-    close: () => db.close(),
+    workers,
+    close: () => {
+      void workers.close();
+      db.close();
+    },
   };
 }

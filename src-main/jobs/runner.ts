@@ -32,6 +32,9 @@ export interface JobControl {
 
 export type JobWork = (control: JobControl) => Promise<string | void>;
 
+/** What a request waiting for a job answers when the person cancelled the job. */
+export const jobCancelled = (id: number) => keyedError('cancelled', 'jobCancelled', { id }, `Job ${id} was cancelled.`);
+
 /**
  * Runs jobs in this process and lets them be cancelled. The durable state lives in the
  * store, so a job survives a restart as 'paused' (see JobStore.recover); the runner only
@@ -72,6 +75,29 @@ export class JobRunner {
       this.running.delete(jobId);
       this.pausing.delete(jobId);
     }
+  }
+
+  /**
+   * Runs `work` as job `jobId` for a caller that waits for its value (a duplicate search, the
+   * check of a large import): meanwhile the job shows running, with progress and a cancel, like
+   * any job. Answers with the value; a failure rejects with the error as it was thrown (a
+   * DomainError keeps its key and issues), a cancel with the keyed `jobCancelled`.
+   */
+  async result<T>(jobId: number, work: (control: JobControl) => Promise<T>, summary: (value: T) => string): Promise<T> {
+    let outcome: { value: T } | { error: unknown } | undefined;
+    const job = await this.run(jobId, async (control) => {
+      try {
+        const value = await work(control);
+        outcome = { value };
+        return summary(value);
+      } catch (error) {
+        outcome = { error };
+        throw error;
+      }
+    });
+    if (job.status === 'done' && outcome && 'value' in outcome) return outcome.value;
+    if (job.status === 'cancelled') throw jobCancelled(jobId);
+    throw outcome && 'error' in outcome ? outcome.error : new Error(job.error ?? `Job ${jobId} ended ${job.status}`);
   }
 
   cancel(jobId: number): JobView {

@@ -150,21 +150,32 @@ export class JobStore {
   }
 
   /**
+   * Forgets the finished jobs of a kind whose history says nothing (the duplicate search that
+   * runs after every change to the cards): only the latest stays listed.
+   */
+  removeFinished(kind: string): number {
+    return this.db.prepare(`DELETE FROM jobs WHERE kind = ? AND status IN ('done', 'failed', 'cancelled')`).run(kind).changes;
+  }
+
+  /**
    * A job marked running whose process is gone was interrupted by a crash, a kill or a
    * restart. One that was cancelling becomes cancelled; any other becomes paused rather than
    * restarting by itself, because resuming may spend money on paid endpoints and the user
-   * should decide. Jobs of live processes (the app while the CLI runs, or the reverse) are
-   * left alone. Returns the ids touched.
+   * should decide. A job of a kind in `unresumable` (one whose answer only its waiting request
+   * wanted, see JobRunner.result) cannot be resumed and becomes cancelled. Jobs of live
+   * processes (the app while the CLI runs, or the reverse) are left alone. Returns the ids touched.
    */
-  recover(isAlive: (pid: number) => boolean = processIsAlive): number[] {
-    const running = this.db.prepare(`SELECT id, cancel_requested, owner_pid FROM jobs WHERE status = 'running'`).all() as {
+  recover(isAlive: (pid: number) => boolean = processIsAlive, unresumable: ReadonlySet<string> = new Set()): number[] {
+    const running = this.db.prepare(`SELECT id, kind, cancel_requested, owner_pid FROM jobs WHERE status = 'running'`).all() as {
       id: number;
+      kind: string;
       cancel_requested: number;
       owner_pid: number | null;
     }[];
     const stuck = running.filter((j) => j.owner_pid === null || !isAlive(j.owner_pid));
     for (const job of stuck) {
       if (job.cancel_requested) this.transition(job.id, 'cancelled', { message: 'Cancelled (the app stopped while cancelling)' });
+      else if (unresumable.has(job.kind)) this.transition(job.id, 'cancelled', { message: 'Interrupted when the app stopped; run it again' });
       else this.transition(job.id, 'paused', { message: 'Interrupted when the app stopped; resume to continue' });
     }
     return stuck.map((j) => j.id);

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker, type TransferListItem } from 'node:worker_threads';
+import type { JobControl } from '../jobs/runner';
 import { findWorkerEntry, type WorkerEntry } from './entry';
 import type { FromWorker, ToWorker, WorkerData } from './messages';
 import { reviveError, TaskCancelled, taskControl, unwrapOutput, type TaskInput, type TaskOutput, type TaskProgress, type TaskRegistry } from './task';
@@ -19,6 +20,12 @@ export interface RunOptions {
    */
   inline?: boolean;
 }
+
+/** A task run for a job: its progress is the job's, and cancelling the job cancels it. */
+export const forJob = (control: Pick<JobControl, 'signal' | 'progress'>): RunOptions => ({
+  signal: control.signal,
+  onProgress: (p) => control.progress(p.done, p.total, p.message),
+});
 
 export interface WorkerPoolOptions<R extends TaskRegistry> {
   registry: R;
@@ -115,16 +122,11 @@ export class WorkerPool<R extends TaskRegistry> {
   }
 
   private async runInline(name: string, input: unknown, options: RunOptions): Promise<unknown> {
-    const task = await this.load(name);
+    const task = this.registry[name];
+    if (!task) throw new Error(`No worker task is named '${name}'`);
     const control = taskControl((p) => options.onProgress?.(p), () => options.signal?.aborted === true);
     control.checkpoint();
     return unwrapOutput(await task(input as never, control)).value;
-  }
-
-  private load(name: string) {
-    const load = this.registry[name];
-    if (!load) throw new Error(`No worker task is named '${name}'`);
-    return load();
   }
 
   private pump(): void {

@@ -18,9 +18,8 @@ export function serveTasks(registry: TaskRegistry): void {
     const { id, name, input } = message;
     void (async () => {
       try {
-        const load = registry[name];
-        if (!load) throw new Error(`No worker task is named '${name}'`);
-        const task = await load();
+        const task = registry[name];
+        if (!task) throw new Error(`No worker task is named '${name}'`);
         const control = taskControl(
           (progress) => send({ type: 'progress', id, progress }),
           () => Atomics.load(cancelled, 0) === 1,

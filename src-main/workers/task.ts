@@ -26,11 +26,8 @@ export interface TaskProgress {
 
 export type Task<I, O> = (input: I, control: TaskControl) => O | Promise<O>;
 
-/**
- * Tasks by name, each loaded on first use, so a worker holds only the code (and data, such
- * as a tokeniser's dictionary) of the tasks it has run. (`never`: any task's input fits.)
- */
-export type TaskRegistry = Record<string, () => Promise<Task<never, unknown>>>;
+/** Tasks by name. (`never`: any task's input fits.) */
+export type TaskRegistry = Record<string, Task<never, unknown>>;
 
 const transferMark = Symbol('transferred');
 export interface Transferred<T> {
@@ -51,9 +48,8 @@ export function unwrapOutput(output: unknown): { value: unknown; transfer: Trans
 }
 
 type Unwrapped<O> = O extends Transferred<infer T> ? T : O;
-type TaskOf<R extends TaskRegistry, N extends keyof R> = Awaited<ReturnType<R[N]>>;
-export type TaskInput<R extends TaskRegistry, N extends keyof R> = Parameters<TaskOf<R, N>>[0];
-export type TaskOutput<R extends TaskRegistry, N extends keyof R> = Unwrapped<Awaited<ReturnType<TaskOf<R, N>>>>;
+export type TaskInput<R extends TaskRegistry, N extends keyof R> = Parameters<R[N]>[0];
+export type TaskOutput<R extends TaskRegistry, N extends keyof R> = Unwrapped<Awaited<ReturnType<R[N]>>>;
 
 /** The caller cancelled the task (or the pool closed under it). */
 export class TaskCancelled extends Error {

@@ -10,14 +10,14 @@ const busy = (ms: number) => {
 };
 
 export const testTasks = {
-  echo: async () => (input: unknown) => input,
+  echo: (input: unknown) => input,
   /** Which thread ran it, after `ms` busy milliseconds. */
-  thread: async () => (input: { ms: number }) => {
+  thread: (input: { ms: number }) => {
     busy(input.ms);
     return threadId;
   },
   /** `steps` steps of `ms` busy milliseconds each, reporting progress and honouring a cancel between them. */
-  count: async () => (input: { steps: number; ms: number }, control: TaskControl) => {
+  count: (input: { steps: number; ms: number }, control: TaskControl) => {
     for (let i = 0; i < input.steps; i++) {
       control.checkpoint();
       control.progress(i, input.steps, `step ${i}`);
@@ -27,19 +27,19 @@ export const testTasks = {
     return input.steps;
   },
   /** Busy for `ms` without a single checkpoint: one long parse. */
-  spin: async () => (input: { ms: number }) => {
+  spin: (input: { ms: number }) => {
     busy(input.ms);
     return 'spun';
   },
-  refuse: async () => () => {
+  refuse: () => {
     throw keyedError('validation', 'importNothingAt', { path: '/nowhere/cards.json' }, 'Nothing is at /nowhere/cards.json', [{ path: 'path', message: 'no such file' }]);
   },
-  bug: async () => () => {
+  bug: () => {
     throw new TypeError('a bug in a task');
   },
-  exit: async () => () => process.exit(3),
+  exit: () => process.exit(3),
   /** Doubles the numbers; the answer's buffer moves back instead of being copied. */
-  double: async () => (input: { values: Float64Array }) => {
+  double: (input: { values: Float64Array }) => {
     const out = input.values.map((v) => v * 2);
     return withTransfer({ values: out, byteLength: input.values.byteLength }, [out.buffer]);
   },
