@@ -151,10 +151,13 @@ export class JobStore {
 
   /**
    * Forgets the finished jobs of a kind whose history says nothing (the duplicate search that
-   * runs after every change to the cards): only the latest stays listed.
+   * runs after every change to the cards), older than job `latest`: only the latest is listed.
+   * Called after creating the latest, so no id is ever given out twice.
    */
-  removeFinished(kind: string): number {
-    return this.db.prepare(`DELETE FROM jobs WHERE kind = ? AND status IN ('done', 'failed', 'cancelled')`).run(kind).changes;
+  removeFinishedBefore(latest: JobView): number {
+    return this.db
+      .prepare(`DELETE FROM jobs WHERE kind = ? AND id < ? AND status IN ('done', 'failed', 'cancelled')`)
+      .run(latest.kind, latest.id).changes;
   }
 
   /**

@@ -35,9 +35,9 @@ export const unresumableCardJobs: ReadonlySet<string> = new Set(Object.values(ca
 export async function searchDuplicates(work: CardWork, input: { threshold: number; split?: Split }, options: { inline?: boolean } = {}): Promise<DuplicateGroup[]> {
   const cards = work.cards.complaints(input.split);
   if (options.inline ?? cards.length < DUPLICATES_INLINE_BELOW) return findDuplicates(cards, input.threshold);
-  // A search runs after every change to the cards: only the latest is worth listing.
-  work.jobs.removeFinished(cardJobKinds.duplicates);
   const job = work.jobs.create(cardJobKinds.duplicates, input.split ?? '', input, cards.length);
+  // A search runs after every change to the cards: only the latest is worth listing.
+  work.jobs.removeFinishedBefore(job);
   return work.runner.result(
     job.id,
     (control) => work.workers.run('cards.duplicates', { cards, threshold: input.threshold }, forJob(control)),
@@ -52,10 +52,9 @@ export async function searchDuplicates(work: CardWork, input: { threshold: numbe
  */
 export async function importCardsJob(work: CardWork, input: CardImportInput, options: { inline?: boolean } = {}): Promise<ImportReport> {
   if (options.inline ?? readsQuickly(input.path)) return importCards(work.cards, input);
-  const kind = input.dryRun ? cardJobKinds.check : cardJobKinds.import;
+  const job = work.jobs.create(input.dryRun ? cardJobKinds.check : cardJobKinds.import, basename(input.path), input);
   // The dialog checks before it imports: the checks of earlier choices are not worth listing.
-  if (input.dryRun) work.jobs.removeFinished(kind);
-  const job = work.jobs.create(kind, basename(input.path), input);
+  if (input.dryRun) work.jobs.removeFinishedBefore(job);
   return work.runner.result(
     job.id,
     async (control) => {
