@@ -3,6 +3,7 @@ import { openDatabase } from '../storage/database';
 import { TrialChats } from '../card-assist/trial-chat';
 import { EndpointRepository } from '../endpoints/repository';
 import { noSecretBox, type SecretBox } from '../endpoints/secret-box';
+import type { LeaseTiming } from '../jobs/lease';
 import { JobRunner } from '../jobs/runner';
 import { JobStore } from '../jobs/store';
 import { unresumableCardJobs } from '../role-cards/card-jobs';
@@ -25,6 +26,8 @@ export interface AppContextOptions {
   nativeBinding?: string;
   /** The shipped resources/ folder (prompt templates, termination lists); found from the code's location when omitted. */
   resourcesDir?: string;
+  /** How often running jobs renew their lease, and when one is stale (tests shorten them). */
+  jobLease?: LeaseTiming;
 }
 
 /**
@@ -59,8 +62,8 @@ export function createAppContext(options: AppContextOptions): AppContext {
   const db = openDatabase(options.dbPath, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
   const secrets = options.secrets ?? noSecretBox;
   const events = new AppEvents();
-  const jobs = new JobStore(db, events);
-  jobs.recover(undefined, unresumableCardJobs);
+  const jobs = new JobStore(db, events, { unresumable: unresumableCardJobs, ...(options.jobLease ? { lease: options.jobLease } : {}) });
+  jobs.recover();
   const workers = new WorkerPool({ registry: appTasks });
   return {
     db,

@@ -78,11 +78,13 @@ export function cardsCommand(program: Command, withContext: WithContext): void {
     .argument('<path>', 'the file to write, or for paper the folder')
     .requiredOption('--format <format>', 'paper, json, jsonl or csv')
     .option('--split <split>', 'only cards of this split: pool or test')
-    .action((path: string, o: { format: string; split?: string }) =>
+    .option('--force', 'replace an existing file (for paper: the split already in the folder); a SQLite file is never replaced')
+    .action((path: string, o: { format: string; split?: string; force?: boolean }) =>
       withContext((ctx) => {
         const format = oneOf<CardFormat>('--format', o.format, cardFormats)!;
         const split = oneOf<Split>('--split', o.split, splits);
-        const result = exportCards(ctx.cards, { path: resolve(path), format, ...(split ? { filter: { split } } : {}) });
+        const input = { path: resolve(path), format, overwrite: o.force ?? false, ...(split ? { filter: { split } } : {}) };
+        const result = exportCards(ctx.cards, input, { protect: [ctx.dbPath] });
         out(`Exported ${result.count} cards to ${result.path} (${format}, ${result.files.length} file${result.files.length === 1 ? '' : 's'}).`);
       }),
     );

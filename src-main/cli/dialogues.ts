@@ -42,14 +42,15 @@ export function dialoguesCommand(program: Command, withContext: WithContext): vo
     .option('--format <format>', 'paper, sharegpt or openai', 'paper')
     .option('--end-reason <reasons>', `only sessions that ended so: ${endReasons.join(', ')}`)
     .option('--query <text>', 'only sessions containing this text')
-    .action((path: string, o: { run?: string; format: string; endReason?: string; query?: string }) =>
+    .option('--force', 'replace an existing file; a SQLite file is never replaced')
+    .action((path: string, o: { run?: string; format: string; endReason?: string; query?: string; force?: boolean }) =>
       withContext(async (ctx) => {
         if (!(dialogueExportFormats as readonly string[]).includes(o.format)) {
           throw new DomainError('validation', `--format must be one of ${dialogueExportFormats.join(', ')}, got '${o.format}'.`);
         }
         const filter = filterOf(o);
         if (filter.runIds) ctx.simulation.summary(ctx, filter.runIds[0]!); // an unknown run is an error, not an empty file
-        const result = await ctx.simulation.exportDialogues(ctx, { path: resolve(path), format: o.format as DialogueExportFormat, filter });
+        const result = await ctx.simulation.exportDialogues(ctx, { path: resolve(path), format: o.format as DialogueExportFormat, filter, overwrite: o.force ?? false });
         out(`Exported ${result.count} dialogue${result.count === 1 ? '' : 's'} to ${result.path} (${result.format}).`);
       }),
     );

@@ -7,6 +7,7 @@ import { runStartInput, type RunDashboard, type RunStartInput, type RunSummary }
 import { DomainError } from '../common/errors';
 import { fieldIssues } from '../common/zod-issues';
 import { parsePhraseList } from '../simulation/resources';
+import type { RestartOptions } from '../simulation/restart';
 import type { WithContext } from './main';
 import { bar } from './io';
 
@@ -199,8 +200,19 @@ export interface ForegroundResult {
   interrupted: boolean;
 }
 
+export interface ForegroundOptions {
+  quiet?: boolean;
+  /** Models to switch to, errored sessions to retry (resume and retry). */
+  restart?: RestartOptions;
+  /** Called once this process has claimed the run, before any call (a loser of a race prints only its error). */
+  announce?: () => void;
+}
+
 /** Executes a run here until it ends or is interrupted, drawing progress on stderr. */
-export async function runInForeground(ctx: AppContext, runId: number, options: { quiet?: boolean } = {}): Promise<ForegroundResult> {
+export async function runInForeground(ctx: AppContext, runId: number, options: ForegroundOptions = {}): Promise<ForegroundResult> {
+  // Throws at once, before any call, when the run cannot start here (another process has it…).
+  const execution = ctx.simulation.execute(ctx, runId, options.restart ?? {});
+  options.announce?.();
   const tty = process.stderr.isTTY === true;
   let lastDrawn = '';
   let lastPrinted = 0;
@@ -241,7 +253,7 @@ export async function runInForeground(ctx: AppContext, runId: number, options: {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    await ctx.simulation.execute(ctx, runId);
+    await execution;
   } finally {
     clearInterval(timer);
     process.off('SIGINT', onSignal);
@@ -275,7 +287,7 @@ export function resultObject(ctx: AppContext, s: RunSummary) {
   };
 }
 
-/** Prints the outcome; sets the exit code: 0 done, 130 interrupted (paused), 1 failed. */
+/** Prints the outcome; sets the exit code: 0 done, 130 interrupted (paused), 1 failed, paused from elsewhere or taken over. */
 export function report(ctx: AppContext, result: ForegroundResult, json: boolean): void {
   const s = result.summary;
   if (json) out(JSON.stringify(resultObject(ctx, s)));
@@ -286,8 +298,15 @@ export function report(ctx: AppContext, result: ForegroundResult, json: boolean)
   if (s.status === 'paused') {
     err(`Run ${s.id} is paused. Resume it with: simpsy runs resume ${s.id}`);
     process.exitCode = result.interrupted ? 130 : 1;
+  } else if (s.status === 'running') {
+    // This process looked dead (suspended past the lease) and another one took the run over.
+    const owner = s.jobId === null ? null : ctx.jobs.describeOwner(s.jobId);
+    err(`simpsy: run ${s.id} was taken over by ${owner ?? 'another process'}; it goes on there.`);
+    process.exitCode = 1;
   } else if (s.status === 'failed') {
-    err(`simpsy: ${(s.error ?? 'the run failed').replace(/\s*\n\s*/g, ' ')} (simpsy runs resume ${s.id})`);
+    // An unknown model is fixed on the run itself (recorded in its history), not only on the endpoint.
+    const modelFlags = ctx.simulation.dashboard(ctx, s.id).errorsByKind.model_not_found ? ' --client-model M --counselor-model M' : '';
+    err(`simpsy: ${(s.error ?? 'the run failed').replace(/\s*\n\s*/g, ' ')} (simpsy runs resume ${s.id}${modelFlags})`);
     process.exitCode = 1;
   }
 }

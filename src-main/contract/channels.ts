@@ -13,6 +13,7 @@ export const requestChannels = [
   'endpoints:update',
   'endpoints:remove',
   'endpoints:test',
+  'endpoints:detect',
   'jobs:list',
   'jobs:cancel',
   'cards:list',
@@ -41,6 +42,7 @@ export const requestChannels = [
   'simulation:start',
   'simulation:pause',
   'simulation:resume',
+  'simulation:retry',
   'simulation:cancel',
   'simulation:remove',
   'simulation:runs',
@@ -56,7 +58,19 @@ export const requestChannels = [
   'dialogues:import',
 ] as const;
 
-export const eventChannels = ['jobs:progress', 'jobs:changed', 'cards:chatTokens', 'simulation:tokens', 'simulation:turn', 'simulation:session'] as const;
+export const eventChannels = [
+  'jobs:progress',
+  'jobs:changed',
+  'cards:chatTokens',
+  'simulation:tokens',
+  'simulation:turn',
+  'simulation:session',
+  // Committed changes to a domain's data, by this process or another (src-main/app/change-watcher.ts).
+  'cards:changed',
+  'dialogues:changed',
+  'runs:changed',
+  'endpoints:changed',
+] as const;
 
 export type RequestChannel = (typeof requestChannels)[number];
 export type EventChannel = (typeof eventChannels)[number];

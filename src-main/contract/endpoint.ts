@@ -103,3 +103,35 @@ export type ConnectionFailure =
 export type ConnectionTest =
   | { ok: true; latencyMs: number; model: string; reply: string }
   | { ok: false; kind: ConnectionFailure; message: string; said?: Said; latencyMs: number };
+
+// ---------------------------------------------------------------------------------------
+// OpenAI-compatible servers already running on this computer (src-main/endpoints/detect.ts)
+
+export const localServerKinds = ['ollama', 'lm-studio', 'vllm', 'llama.cpp', 'openai-compatible'] as const;
+export type LocalServerKind = (typeof localServerKinds)[number];
+
+export interface LocalModel {
+  id: string;
+  /** Named like an embedding model (nomic-embed-text, bge-m3…): listed, but not meant to chat. */
+  embedding: boolean;
+  /** The endpoint already set up for this server and model, if any. */
+  endpoint: string | null;
+  /** A free endpoint name for one-click adding. */
+  suggestedName: string;
+}
+
+export interface LocalServer {
+  kind: LocalServerKind;
+  /** With /v1, ready to be an endpoint's base URL. */
+  baseUrl: string;
+  port: number;
+  /** It answered 401/403: it wants an API key, so its models are unknown. */
+  needsKey: boolean;
+  models: LocalModel[];
+}
+
+/** What `endpoints:detect` found, and where it looked. */
+export interface LocalServerScan {
+  ports: number[];
+  servers: LocalServer[];
+}

@@ -82,3 +82,9 @@ export interface ApiError {
 }
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiError };
+
+/** The issue path of an export refused because its target exists: the field that lifts the refusal. */
+export const OVERWRITE_ISSUE = 'overwrite';
+
+/** An export refused because its target exists: the app asks the person, then resends with `overwrite: true`. */
+export const targetExists = (error: ApiError): boolean => error.code === 'conflict' && (error.issues ?? []).some((i) => i.path === OVERWRITE_ISSUE);

@@ -6,6 +6,7 @@ import {
   endpointUpdateInput,
   type ConnectionTest,
   type EndpointView,
+  type LocalServerScan,
 } from './endpoint';
 import { jobStatuses, type JobProgressEvent, type JobView } from './job';
 import { settingsUpdateInput, type AppInfo, type Settings } from './settings';
@@ -95,6 +96,7 @@ export const contract = {
   'endpoints:update': { input: endpointUpdateInput, result: returns<EndpointView>() },
   'endpoints:remove': { input: byId, result: returns<{ removed: true }>() },
   'endpoints:test': { input: byId, result: returns<ConnectionTest>() },
+  'endpoints:detect': { input: none, result: returns<LocalServerScan>() },
   'jobs:list': {
     input: z.strictObject({
       kind: z.string().max(64).optional(),
@@ -131,6 +133,7 @@ export const contract = {
   'simulation:start': { input: runStartInput, result: returns<RunSummary>() },
   'simulation:pause': { input: byId, result: returns<RunSummary>() },
   'simulation:resume': { input: byId, result: returns<RunSummary>() },
+  'simulation:retry': { input: byId, result: returns<RunSummary>() },
   'simulation:cancel': { input: byId, result: returns<RunSummary>() },
   'simulation:remove': { input: byId, result: returns<{ removed: true }>() },
   'simulation:runs': { input: none, result: returns<RunSummary[]>() },
@@ -146,13 +149,28 @@ export const contract = {
   'dialogues:import': { input: dialogueImportInput, result: returns<DialogueImportResult>() },
 } satisfies Record<RequestChannel, { input: z.ZodType; result: unknown }>;
 
+/** A domain's data changed (by this process or another); listeners read what they show again. */
+export interface DataChangedEvent {
+  /**
+   * Only a run's progress moved (turns saved, calls made): no session or run was added,
+   * removed, started, ended, starred or tagged, so lists of them (filters' run lists, tags)
+   * are unchanged; counts and totals are not.
+   */
+  onlyProgress: boolean;
+}
+
 export interface EventPayloads {
   'jobs:progress': JobProgressEvent;
-  'jobs:changed': { jobId: number };
+  /** A job was added or changed state; without `jobId` when it was noticed in the database (another process's job). */
+  'jobs:changed': { jobId?: number };
   'cards:chatTokens': CardChatTokens;
   'simulation:tokens': SimulationTokensEvent;
   'simulation:turn': SimulationTurnEvent;
   'simulation:session': SimulationSessionEvent;
+  'cards:changed': DataChangedEvent;
+  'dialogues:changed': DataChangedEvent;
+  'runs:changed': DataChangedEvent;
+  'endpoints:changed': DataChangedEvent;
 }
 // Compile-time check that every event channel has a payload type and no extra ones exist.
 type _Events = [EventChannel] extends [keyof EventPayloads]

@@ -395,6 +395,8 @@ export const cardExportInput = z
     format: z.enum(cardFormats),
     ids: z.array(id).min(1).max(20_000).optional(),
     filter: cardFilterSchema.optional(),
+    /** Replace an existing file (or paper split); refused without it. A SQLite file is never replaced. */
+    overwrite: z.boolean().optional(),
   })
   .refine((e) => e.ids === undefined || e.filter === undefined, { message: 'Give ids or filter, not both', path: ['ids'] });
 export type CardExportInput = z.output<typeof cardExportInput>;

@@ -229,10 +229,31 @@ export interface RunDashboard {
   updatedAt: string;
 }
 
+/**
+ * A run's history, oldest first: each time it started again (and who ran it), a lease taken
+ * over from a process that had stopped, a model or base URL changed on resume, sessions that
+ * ended in error sent back to work.
+ */
+export type RunEvent =
+  | { at: string; kind: 'resumed'; from: JobStatus; pid: number; host: string }
+  | { at: string; kind: 'taken_over'; pid: number; host: string; fromPid: number | null; fromHost: string | null; heartbeatAt: string | null }
+  | { at: string; kind: 'model_changed' | 'base_url_changed'; role: AgentRole; from: string; to: string }
+  | { at: string; kind: 'sessions_retried'; sessions: number };
+
 export interface RunDetail extends RunSummary {
   config: RunSnapshot | null;
   dashboard: RunDashboard;
+  history: RunEvent[];
+  /** Who runs it right now ("process 4242 on lab-1 (since …, heartbeat 1 s ago)"); null unless running. */
+  owner: string | null;
 }
+
+/** Models to use from now on when resuming a run (recorded in its history). */
+export const runModelsInput = z.strictObject({
+  clientModel: agentSettingsInput.shape.model,
+  counselorModel: agentSettingsInput.shape.model,
+});
+export type RunModelsInput = z.output<typeof runModelsInput>;
 
 export interface TemplateDefaults {
   language: CardLanguage;
@@ -359,6 +380,8 @@ export const dialogueExportInput = z
     /** Exactly these sessions; otherwise those matching the filter (default: every ended session). */
     ids: idList.optional(),
     filter: dialogueFilterSchema.optional(),
+    /** Replace an existing file; refused without it. A SQLite file is never replaced. */
+    overwrite: z.boolean().optional(),
   })
   .refine((i) => !(i.ids && i.filter), { message: 'Give ids or a filter, not both', path: ['ids'] });
 export type DialogueExportInput = z.output<typeof dialogueExportInput>;

@@ -1,6 +1,7 @@
 import { app, BrowserWindow, dialog } from 'electron';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { ChangeWatcher } from '../app/change-watcher';
 import { createAppContext, type AppContext } from '../app/context';
 import { DB_FILE } from '../app/paths';
 import { createDispatch } from '../ipc/dispatch';
@@ -30,6 +31,7 @@ function electronNativeBinding(): string | undefined {
 }
 
 let ctx: AppContext | undefined;
+let changes: ChangeWatcher | undefined;
 
 function createWindow(): void {
   const appWindow = new BrowserWindow(windowOptions(join(__dirname, '../preload/index.cjs')));
@@ -60,6 +62,8 @@ void app.whenReady().then(() => {
   }
   applySecurityPolicy(rendererFile, devServerUrl);
   registerIpc(createDispatch(createHandlerTable(), ctx), ctx.events, (url) => isAppUrl(url, rendererFile, devServerUrl));
+  // What the CLI (or a run here) writes shows in the window without a manual refresh.
+  changes = new ChangeWatcher(ctx.db, ctx.events).start();
   createWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow();
@@ -78,6 +82,7 @@ app.on('will-quit', (event) => {
   event.preventDefault();
   const context = ctx;
   void context.simulation.stopAll(context).finally(() => {
+    changes?.stop();
     context.close();
     app.quit();
   });

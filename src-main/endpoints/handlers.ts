@@ -1,9 +1,10 @@
 import type { HandlerPart } from '../ipc/handler-table';
+import { detectLocalServers, portsFromEnv } from './detect';
 import { toView } from './repository';
 import { testConnection } from './test-connection';
 
 export const endpointHandlers: HandlerPart<
-  'endpoints:list' | 'endpoints:create' | 'endpoints:update' | 'endpoints:remove' | 'endpoints:test'
+  'endpoints:list' | 'endpoints:create' | 'endpoints:update' | 'endpoints:remove' | 'endpoints:test' | 'endpoints:detect'
 > = {
   'endpoints:list': (_input, ctx) => ctx.endpoints.list().map(toView),
   'endpoints:create': (input, ctx) => toView(ctx.endpoints.create(input)),
@@ -13,4 +14,8 @@ export const endpointHandlers: HandlerPart<
     return { removed: true };
   },
   'endpoints:test': ({ id }, ctx) => testConnection(ctx.endpoints.get(id), ctx.secrets, ctx.env),
+  'endpoints:detect': async (_input, ctx) => {
+    const ports = portsFromEnv(ctx.env);
+    return { ports, servers: await detectLocalServers(ctx.endpoints.list(), { ports }) };
+  },
 };

@@ -1,4 +1,4 @@
-import type { JobView } from '../contract/job';
+import type { JobStatus, JobView } from '../contract/job';
 import { keyedError } from '../common/errors';
 import type { JobStore } from './store';
 
@@ -18,15 +18,37 @@ export class JobPaused extends Error {
   }
 }
 
+/**
+ * The job's lease is no longer this process's (it looked dead and another process took the
+ * job over, or settled it): stop at once and write nothing more, the job is not ours.
+ */
+export class JobLost extends Error {
+  constructor() {
+    super('Another process took this job over');
+    this.name = 'JobLost';
+  }
+}
+
 export interface JobControl {
   readonly jobId: number;
-  /** Aborts in-flight calls (pass it to fetch / the openai SDK) as soon as cancel is asked. */
+  /** The job as it was just before this run claimed it (paused, failed, a stale running…). */
+  readonly previous: JobView;
+  /**
+   * Aborts in-flight calls (pass it to fetch / the openai SDK) as soon as cancel is asked;
+   * its reason is a JobLost when the lease was lost instead.
+   */
   readonly signal: AbortSignal;
   progress(done: number, total: number, message?: string): void;
-  /** Call between steps: throws JobCancelled if the job should stop, JobPaused if it should pause. */
+  /**
+   * Call between steps: one read of the job's row. Throws JobCancelled if it should stop,
+   * JobPaused if it should pause (asked here or from another process), JobLost if the lease
+   * is gone.
+   */
   checkpoint(): void;
-  /** True once pause() was asked: start nothing new, let work in flight finish and save, then throw JobPaused. */
+  /** True once a pause was seen: start nothing new, let work in flight finish and save, then throw JobPaused. */
   isPauseRequested(): boolean;
+  /** Throws JobLost unless this process still holds the job; cheap enough for every write batch. */
+  assertOwned(): void;
   setRemoteId(remoteId: string): void;
 }
 
@@ -35,10 +57,17 @@ export type JobWork = (control: JobControl) => Promise<string | void>;
 /** What a request waiting for a job answers when the person cancelled the job. */
 export const jobCancelled = (id: number) => keyedError('cancelled', 'jobCancelled', { id }, `Job ${id} was cancelled.`);
 
+export interface RunOptions {
+  /** Statuses the job may be started from (default: queued, paused, failed). A stale running job can always be taken over. */
+  from?: readonly JobStatus[];
+  /** How errors name the job ("Run 3"). */
+  label?: string;
+}
+
 /**
- * Runs jobs in this process and lets them be cancelled. The durable state lives in the
- * store, so a job survives a restart as 'paused' (see JobStore.recover); the runner only
- * holds what cannot be persisted: the abort controllers of jobs running right now.
+ * Runs jobs in this process. The durable state lives in the store, so a job survives a
+ * restart as 'paused'; the runner holds what cannot be persisted: the abort controllers and
+ * heartbeat timers of the jobs running here.
  */
 export class JobRunner {
   private readonly running = new Map<number, AbortController>();
@@ -46,32 +75,74 @@ export class JobRunner {
 
   constructor(private readonly store: JobStore) {}
 
-  async run(jobId: number, work: JobWork): Promise<JobView> {
+  /**
+   * Claims the job (atomically; throws at once, before any work, if another live process has
+   * it) and runs `work` under a lease renewed every heartbeat until it ends.
+   */
+  run(jobId: number, work: JobWork, options: RunOptions = {}): Promise<JobView> {
+    if (this.running.has(jobId)) return Promise.reject(new Error(`Job ${jobId} is already running in this process.`));
+    const { previous } = this.store.claim(jobId, options.from ?? ['queued', 'paused', 'failed'], options.label);
+    return this.execute(jobId, previous, work);
+  }
+
+  private async execute(jobId: number, previous: JobView, work: JobWork): Promise<JobView> {
     const abort = new AbortController();
     this.running.set(jobId, abort);
     this.pausing.delete(jobId);
-    this.store.transition(jobId, 'running', { error: null });
+    let lost = false;
+    const lose = () => {
+      if (lost) return;
+      lost = true;
+      abort.abort(new JobLost());
+    };
+    const beat = setInterval(() => {
+      try {
+        if (!this.store.heartbeat(jobId)) lose();
+      } catch {
+        // The database was busy or closing: the next beat tries again, well within the stale limit.
+      }
+    }, this.store.lease.heartbeatMs);
+    beat.unref();
+
     const control: JobControl = {
       jobId,
+      previous,
       signal: abort.signal,
       progress: (done, total, message) => this.store.progress(jobId, done, total, message),
       checkpoint: () => {
-        if (abort.signal.aborted || this.store.isCancelRequested(jobId)) throw new JobCancelled();
+        if (lost) throw new JobLost();
+        if (abort.signal.aborted) throw new JobCancelled();
+        const signals = this.store.signals(jobId);
+        if (!signals.owned) {
+          lose();
+          throw new JobLost();
+        }
+        if (signals.cancel) throw new JobCancelled();
+        if (signals.pause) this.pausing.add(jobId);
         if (this.pausing.has(jobId)) throw new JobPaused();
       },
       isPauseRequested: () => this.pausing.has(jobId),
+      assertOwned: () => {
+        if (lost || !this.store.signals(jobId).owned) {
+          lose();
+          throw new JobLost();
+        }
+      },
       setRemoteId: (remoteId) => this.store.setRemoteId(jobId, remoteId),
     };
+    // Whatever ends the work, the row is only written while this process still holds the job.
+    const end = (to: 'done' | 'failed' | 'cancelled' | 'paused', detail: { message?: string | null; error?: string | null }) =>
+      (lost ? null : this.store.finish(jobId, to, detail)) ?? this.store.get(jobId);
     try {
       const summary = await work(control);
-      return this.store.transition(jobId, 'done', { message: summary ?? null });
+      return end('done', { message: summary ?? null, error: null });
     } catch (error) {
-      if (error instanceof JobCancelled || this.store.isCancelRequested(jobId)) {
-        return this.store.transition(jobId, 'cancelled', { message: 'Cancelled' });
-      }
-      if (error instanceof JobPaused) return this.store.transition(jobId, 'paused', { message: 'Paused' });
-      return this.store.transition(jobId, 'failed', { error: error instanceof Error ? error.message : String(error) });
+      if (lost || error instanceof JobLost) return this.store.get(jobId);
+      if (error instanceof JobCancelled || this.store.isCancelRequested(jobId)) return end('cancelled', { message: 'Cancelled' });
+      if (error instanceof JobPaused) return end('paused', { message: 'Paused' });
+      return end('failed', { error: error instanceof Error ? error.message : String(error) });
     } finally {
+      clearInterval(beat);
       this.running.delete(jobId);
       this.pausing.delete(jobId);
     }
@@ -102,27 +173,17 @@ export class JobRunner {
 
   cancel(jobId: number): JobView {
     const job = this.store.requestCancel(jobId);
-    this.running.get(jobId)?.abort();
+    this.running.get(jobId)?.abort(new JobCancelled());
     return job;
   }
 
   /**
-   * Asks a job running in this process to pause at its next checkpoint (work in flight
-   * finishes first); a queued job is paused at once. A job running in another process
-   * cannot be paused from here.
+   * Asks a job to pause at its next checkpoint, wherever it runs (work in flight finishes
+   * first); a queued job is paused at once.
    */
   pause(jobId: number): JobView {
-    const job = this.store.get(jobId);
-    if (this.running.has(jobId)) {
-      this.pausing.add(jobId);
-      this.store.progress(jobId, job.done, job.total, 'Pausing: finishing the calls in flight');
-      return this.store.get(jobId);
-    }
-    if (job.status === 'queued') return this.store.transition(jobId, 'paused', { message: 'Paused' });
-    if (job.status === 'running') {
-      throw keyedError('conflict', 'jobRunningElsewhere', { id: jobId }, `Job ${jobId} is running in another process; pause it there (Ctrl-C in the terminal running it).`);
-    }
-    return job;
+    if (this.running.has(jobId)) this.pausing.add(jobId);
+    return this.store.requestPause(jobId);
   }
 
   isPauseRequested(jobId: number): boolean {

@@ -54,7 +54,7 @@ export const cardHandlers: HandlerPart<CardChannel> = {
     scheduleIndexing(ctx.cards);
     return report;
   },
-  'cards:export': (input, ctx) => exportCards(ctx.cards, input),
+  'cards:export': (input, ctx) => exportCards(ctx.cards, input, { protect: [ctx.dbPath] }),
   'cards:split': (input, ctx) => splitCards(ctx.cards, input),
   'cards:duplicates': (input, ctx) => searchDuplicates(ctx, input),
 };

@@ -2,7 +2,7 @@ import { setMaxListeners } from 'node:events';
 import type OpenAI from 'openai';
 import type { AppContext } from '../app/context';
 import type { AgentRole, RunSnapshot } from '../contract/simulation';
-import { JobCancelled, JobPaused, type JobControl } from '../jobs/runner';
+import { JobCancelled, JobLost, JobPaused, type JobControl } from '../jobs/runner';
 import { chat } from '../llm/chat';
 import { createLlmClient, resolveApiKey } from '../llm/client';
 import { isConfigurationFailure, type LlmFailure } from '../llm/failure';
@@ -27,8 +27,12 @@ import type { TokenBatcher } from './token-batcher';
 //    with the reason; after fixing it the run resumes where it stopped.
 //  - stopNow (a second Ctrl-C, the app quitting): like pause, but calls in flight are
 //    abandoned too.
+//  - the lease lost (this process looked dead, and another took the run over): like stopNow,
+//    and nothing more is written, not even the sessions' status; the run is the other's.
+// A run whose sessions all ended fails when more than half of them ended in error (see
+// `errorEnding`): every call failing is not a finished run.
 
-/** How often a cancel flag set by another process is looked up. */
+/** How often a cancel or pause flag set by another process (and the lease) is looked up. */
 const CHECK_MS = 100;
 const PROGRESS_MS = 200;
 
@@ -75,9 +79,11 @@ export async function executeRun(ctx: AppContext, runId: number, control: JobCon
   setMaxListeners(0, stop.signal);
   let stoppedNow = false;
   let cancelled = false;
+  let lost = false;
   let fatal: LlmFailure | null = null;
   const onJobAbort = () => {
-    cancelled = true;
+    if (control.signal.reason instanceof JobLost) lost = true;
+    else cancelled = true;
     stop.abort();
   };
   control.signal.addEventListener('abort', onJobAbort, { once: true });
@@ -96,8 +102,9 @@ export async function executeRun(ctx: AppContext, runId: number, control: JobCon
     try {
       control.checkpoint();
     } catch (error) {
-      if (error instanceof JobCancelled) {
-        cancelled = true;
+      if (error instanceof JobCancelled || error instanceof JobLost) {
+        if (error instanceof JobLost) lost = true;
+        else cancelled = true;
         stop.abort();
       }
       return true;
@@ -106,6 +113,7 @@ export async function executeRun(ctx: AppContext, runId: number, control: JobCon
   };
 
   store.beginExecution(runId);
+  store.guard(runId, () => control.assertOwned());
   const queue = store.unfinishedSessionIds(runId);
   const total = run.session_count;
   let ended = total - queue.length;
@@ -220,6 +228,7 @@ export async function executeRun(ctx: AppContext, runId: number, control: JobCon
   } finally {
     control.signal.removeEventListener('abort', onJobAbort);
     store.flush();
+    store.guard(runId, null);
     batcher.flush();
     try {
       progress(true);
@@ -228,6 +237,7 @@ export async function executeRun(ctx: AppContext, runId: number, control: JobCon
     }
   }
 
+  if (lost || unexpected instanceof JobLost) throw new JobLost();
   if (unexpected) {
     try {
       store.releaseRunning(runId);
@@ -243,11 +253,29 @@ export async function executeRun(ctx: AppContext, runId: number, control: JobCon
     throw new JobCancelled();
   }
   store.releaseRunning(runId);
-  if (fatal) throw new Error(`${(fatal as LlmFailure).message} Fix the endpoint, then resume the run.`);
+  if (fatal) throw new Error(fatalMessage(fatal));
   if (stoppedNow || control.isPauseRequested()) throw new JobPaused();
   const left = store.unfinishedSessionIds(runId).length;
   if (left > 0) throw new JobPaused();
+  const failure = errorEnding(store, runId, total);
+  if (failure) throw new Error(failure);
   return summaryLine(store, runId);
+}
+
+function fatalMessage(failure: LlmFailure): string {
+  if (failure.kind === 'model_not_found') return `${failure.message} Resume the run with the right model (or fix the endpoint's).`;
+  return `${failure.message} Fix the endpoint, then resume the run.`;
+}
+
+/**
+ * A run whose sessions have all ended fails when more than half of them ended in error
+ * (after their retries), naming the commonest failure; resuming it retries those sessions.
+ * Null when the run may count as done.
+ */
+export function errorEnding(store: SimulationStore, runId: number, total: number): string | null {
+  const { sessions, commonest } = store.sessionErrors(runId);
+  if (!commonest || sessions * 2 <= total) return null;
+  return `${sessions} of ${total} sessions ended in error, most often ${commonest.kind} (${commonest.sessions}): ${commonest.message} Resume the run to retry them.`;
 }
 
 export function summaryLine(store: SimulationStore, runId: number): string {

@@ -1,9 +1,10 @@
-import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { CardLanguage } from '../contract/role-card';
 import type { AgentRole, DialogueExportFormat, DialogueExportInput, DialogueExportResult, EndReason, RunSnapshot } from '../contract/simulation';
-import { keyedError } from '../common/errors';
+import { DomainError, keyedError } from '../common/errors';
+import { SafeFile, writeFailure } from '../common/safe-write';
 import type { Db } from '../storage/database';
 import type { DialogueRepository } from './dialogues';
 import { counselorTemplate } from './resources';
@@ -17,8 +18,9 @@ import { counselorTemplate } from './resources';
 //  - openai:   {"messages":[…]} per line, the same roles (OpenAI fine-tuning format).
 // Training formats end on a counselor turn: a trailing client message (a session that ended
 // by refinement failure, error or cancellation) is left out of them.
-// Sessions are read and written in slices with a turn of the event loop between them; the
-// file appears whole (written beside it, then renamed).
+// Sessions are read and written in slices with a turn of the event loop between them. The file
+// is written through common/safe-write.ts: it appears whole or not at all, an existing file is
+// replaced only with `overwrite`, a SQLite file never; when nothing matches, nothing is written.
 
 const SLICE = 200;
 
@@ -31,8 +33,15 @@ interface SessionMeta {
   language: CardLanguage;
 }
 
-export async function exportDialogues(db: Db, repo: DialogueRepository, resourcesDir: string, input: DialogueExportInput): Promise<DialogueExportResult> {
+export async function exportDialogues(
+  db: Db,
+  repo: DialogueRepository,
+  resourcesDir: string,
+  input: DialogueExportInput,
+  protect: readonly string[] = [],
+): Promise<DialogueExportResult> {
   const ids = input.ids ?? repo.ids({ status: 'ended', ...(input.filter ?? {}) });
+  if (ids.length === 0) throw new DomainError('not_found', 'No dialogues match: nothing was written.');
   const systemPrompts = new Map<number, string>();
   const systemOf = (meta: SessionMeta): string => {
     let prompt = systemPrompts.get(meta.run_id);
@@ -49,12 +58,15 @@ export async function exportDialogues(db: Db, repo: DialogueRepository, resource
     return prompt;
   };
 
-  mkdirSync(dirname(input.path), { recursive: true });
-  const partial = `${input.path}.partial`;
-  const fd = openSync(partial, 'w');
+  try {
+    mkdirSync(dirname(input.path), { recursive: true });
+  } catch (error) {
+    throw writeFailure(input.path, error);
+  }
+  const file = SafeFile.create(input.path, { overwrite: input.overwrite ?? false, protect });
   let count = 0;
   try {
-    if (input.format === 'sharegpt') writeSync(fd, '[');
+    if (input.format === 'sharegpt') file.write('[');
     const metaOf = db.prepare(
       `SELECT s.id, s.run_id, s.card_id, s.end_reason, r.config, r.language FROM sim_sessions s JOIN sim_runs r ON r.id = s.run_id
        WHERE s.id IN (SELECT value FROM json_each(?)) ORDER BY s.id`,
@@ -68,21 +80,19 @@ export async function exportDialogues(db: Db, repo: DialogueRepository, resource
         if (line === null) continue;
         lines.push(input.format === 'sharegpt' ? `${count === 0 && lines.length === 0 ? '' : ','}\n  ${line}` : `${line}\n`);
       }
-      if (lines.length) writeSync(fd, lines.join(''));
+      if (lines.length) file.write(lines.join(''));
       count += lines.length;
       if (i + SLICE < ids.length) await yieldToLoop();
     }
-    if (input.format === 'sharegpt') writeSync(fd, count ? '\n]\n' : ']\n');
-    closeSync(fd);
-    renameSync(partial, input.path);
-  } catch (error) {
-    try {
-      closeSync(fd);
-    } catch {
-      // already closed
+    if (count === 0) {
+      const what = input.format === 'paper' ? 'has messages' : 'has a counselor turn to train on';
+      throw new DomainError('not_found', `None of the ${ids.length} matching dialogues ${what}: nothing was written.`);
     }
-    rmSync(partial, { force: true });
-    throw keyedError('unavailable', 'cannotWrite', { path: input.path, why: (error as Error).message }, `Could not write ${input.path}: ${(error as Error).message}`);
+    if (input.format === 'sharegpt') file.write('\n]\n');
+    file.commit();
+  } catch (error) {
+    file.discard();
+    throw error;
   }
   return { path: input.path, format: input.format, count, lines: count };
 }

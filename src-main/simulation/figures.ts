@@ -116,5 +116,11 @@ export function runDashboard(store: SimulationStore, jobs: JobStore, row: RunRow
 }
 
 export function runDetail(store: SimulationStore, jobs: JobStore, row: RunRow): RunDetail {
-  return { ...runSummary(store, jobs, row), config: parseConfig(row) as RunSnapshot | null, dashboard: runDashboard(store, jobs, row) };
+  return {
+    ...runSummary(store, jobs, row),
+    config: parseConfig(row) as RunSnapshot | null,
+    dashboard: runDashboard(store, jobs, row),
+    history: store.events(row.id),
+    owner: row.job_id === null ? null : jobs.describeOwner(row.job_id),
+  };
 }

@@ -5,6 +5,7 @@ type SimulationChannel =
   | 'simulation:start'
   | 'simulation:pause'
   | 'simulation:resume'
+  | 'simulation:retry'
   | 'simulation:cancel'
   | 'simulation:remove'
   | 'simulation:runs'
@@ -24,6 +25,7 @@ export const simulationHandlers: HandlerPart<SimulationChannel> = {
   'simulation:start': (input, ctx) => ctx.simulation.start(ctx, input),
   'simulation:pause': ({ id }, ctx) => ctx.simulation.pause(ctx, id),
   'simulation:resume': ({ id }, ctx) => ctx.simulation.resume(ctx, id),
+  'simulation:retry': ({ id }, ctx) => ctx.simulation.retry(ctx, id),
   'simulation:cancel': ({ id }, ctx) => ctx.simulation.cancel(ctx, id),
   'simulation:remove': ({ id }, ctx) => {
     ctx.simulation.remove(ctx, id);

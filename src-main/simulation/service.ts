@@ -13,13 +13,14 @@ import type {
   RunSummary,
   TemplateDefaults,
 } from '../contract/simulation';
-import { keyedError } from '../common/errors';
+import { DomainError, keyedError } from '../common/errors';
 import type { Db } from '../storage/database';
 import { resolveRun, templateDefaults } from './config';
 import { DialogueRepository } from './dialogues';
 import { exportDialogues } from './export';
 import { importDialogues } from './import';
 import { executeRun, type ExecutionHandle } from './executor';
+import { prepareRestart, type RestartOptions } from './restart';
 import { runDashboard, runDetail, runSummary } from './figures';
 import { SimulationStore } from './store';
 import { TokenBatcher } from './token-batcher';
@@ -29,6 +30,11 @@ import { TokenBatcher } from './token-batcher';
 // database, so any process can list, watch, pause-by-flag or resume any run.
 
 export const RUN_JOB_KIND = 'simulation';
+
+export interface ExecuteOptions extends RestartOptions {
+  /** Called once the workers are set up, with a handle for stopping at once. */
+  onStart?: (handle: ExecutionHandle) => void;
+}
 
 export class SimulationService {
   readonly store: SimulationStore;
@@ -68,24 +74,31 @@ export class SimulationService {
 
   /**
    * Executes (or resumes) a run in this process until it is done, paused, cancelled or
-   * failed. Resolves with the job as it ended.
+   * failed; resolves with the job as it ended. Throws at once, before any call, when the run
+   * cannot start: finished, cancelled, or running in another live process (the claim is
+   * atomic, so of several processes starting one run exactly one goes ahead).
    */
-  async execute(ctx: AppContext, runId: number, onStart?: (handle: ExecutionHandle) => void): Promise<JobView> {
+  execute(ctx: AppContext, runId: number, options: ExecuteOptions = {}): Promise<JobView> {
     const existing = this.active.get(runId);
     if (existing) return existing.done;
-    const { jobId, job } = this.checkResumable(ctx, runId);
-    if (job.status === 'failed') ctx.jobs.transition(jobId, 'queued', { message: 'Resuming' });
-    const entry: { handle: ExecutionHandle | null; done: Promise<JobView> } = { handle: null, done: Promise.resolve(job) };
+    const jobId = this.checkStartable(ctx, runId, options.retryErrors === true);
+    const entry: { handle: ExecutionHandle | null; done: Promise<JobView> } = { handle: null, done: Promise.resolve(ctx.jobs.peek(jobId)) };
+    const from = options.retryErrors ? (['queued', 'paused', 'failed', 'done'] as const) : (['queued', 'paused', 'failed'] as const);
     entry.done = ctx.runner
-      .run(jobId, (control) =>
-        executeRun(ctx, runId, control, {
-          store: this.store,
-          batcher: this.batcher,
-          onStart: (handle) => {
-            entry.handle = handle;
-            onStart?.(handle);
-          },
-        }),
+      .run(
+        jobId,
+        async (control) => {
+          prepareRestart(ctx, this.store, runId, control.previous, options);
+          return executeRun(ctx, runId, control, {
+            store: this.store,
+            batcher: this.batcher,
+            onStart: (handle) => {
+              entry.handle = handle;
+              options.onStart?.(handle);
+            },
+          });
+        },
+        { from, label: `Run ${runId}` },
       )
       .finally(() => {
         this.active.delete(runId);
@@ -96,12 +109,19 @@ export class SimulationService {
   }
 
   /** Resumes a paused or failed run in the background (the app). */
-  resume(ctx: AppContext, runId: number): RunSummary {
-    if (!this.active.has(runId)) this.checkResumable(ctx, runId);
-    void this.execute(ctx, runId).catch(() => undefined);
+  resume(ctx: AppContext, runId: number, options: RestartOptions = {}): RunSummary {
+    if (!this.active.has(runId)) void this.execute(ctx, runId, options).catch(() => undefined);
     return this.summary(ctx, runId);
   }
 
+  /** Sends the sessions that ended in error back to work from their last saved turn, in the background (the app). */
+  retry(ctx: AppContext, runId: number): RunSummary {
+    if (this.active.has(runId)) throw new DomainError('conflict', `Run ${runId} is running here; retry its failed sessions once it has stopped.`);
+    void this.execute(ctx, runId, { retryErrors: true }).catch(() => undefined);
+    return this.summary(ctx, runId);
+  }
+
+  /** Pauses a run wherever it runs: here at once, in another process at its next checkpoint (a flag in the database). */
   pause(ctx: AppContext, runId: number): RunSummary {
     ctx.runner.pause(this.jobIdOf(runId));
     return this.summary(ctx, runId);
@@ -125,9 +145,7 @@ export class SimulationService {
   }
 
   cancel(ctx: AppContext, runId: number): RunSummary {
-    const jobId = this.jobIdOf(runId);
-    if (ctx.jobs.get(jobId).status === 'failed') ctx.jobs.transition(jobId, 'queued', { message: 'Cancelling' });
-    const job = ctx.runner.cancel(jobId);
+    const job = ctx.runner.cancel(this.jobIdOf(runId));
     // Not executing anywhere (paused, queued, failed): its unfinished sessions end now.
     // Executing here or in another process: the executor ends them when it sees the flag.
     if (job.status === 'cancelled') this.store.cancelUnfinished(runId);
@@ -136,9 +154,8 @@ export class SimulationService {
 
   remove(ctx: AppContext, runId: number): void {
     const row = this.store.run(runId);
-    if (row.job_id !== null && ctx.jobs.get(row.job_id).status === 'running') {
-      throw keyedError('conflict', 'runRunning', { id: runId }, `Run ${runId} is running; pause or cancel it before deleting it.`);
-    }
+    const owner = row.job_id === null ? null : ctx.jobs.describeOwner(row.job_id);
+    if (owner) throw keyedError('conflict', 'runRunning', { id: runId }, `Run ${runId} is running in ${owner}; pause or cancel it before deleting it.`);
     this.store.removeRun(runId);
   }
 
@@ -150,8 +167,9 @@ export class SimulationService {
     return runSummary(this.store, ctx.jobs, this.store.run(runId));
   }
 
-  /** Every run and imported dataset, oldest first. */
+  /** Every run and imported dataset, oldest first (runs whose process stopped are found paused). */
   runs(ctx: AppContext): RunSummary[] {
+    ctx.jobs.recover();
     return this.store.runs().map((row) => runSummary(this.store, ctx.jobs, row));
   }
 
@@ -164,24 +182,31 @@ export class SimulationService {
   }
 
   exportDialogues(ctx: AppContext, input: DialogueExportInput): Promise<DialogueExportResult> {
-    return exportDialogues(ctx.db, this.dialogues, ctx.resourcesDir, input);
+    return exportDialogues(ctx.db, this.dialogues, ctx.resourcesDir, input, [ctx.dbPath]);
   }
 
   importDialogues(ctx: AppContext, input: DialogueImportInput): Promise<DialogueImportResult> {
     return importDialogues(ctx.db, this.store, ctx.resourcesDir, ctx.version, input);
   }
 
-  /** Throws unless the run can be executed now (paused, failed, queued, and not running elsewhere). */
-  checkResumable(ctx: AppContext, runId: number): { jobId: number; job: JobView } {
+  /**
+   * Throws, with what to do instead, when the run has nothing to start: finished (unless
+   * retrying its errored sessions), cancelled, or nothing to retry. Whether another process
+   * runs it is the claim's to decide, atomically.
+   */
+  private checkStartable(ctx: AppContext, runId: number, retryErrors: boolean): number {
     const jobId = this.jobIdOf(runId);
-    const job = ctx.jobs.get(jobId);
-    if (job.status === 'running') {
-      throw keyedError('conflict', 'runRunningElsewhere', { id: runId }, `Run ${runId} is already running in another process; pause it there, or wait.`);
+    const job = ctx.jobs.peek(jobId);
+    if (job.status === 'cancelled') {
+      throw keyedError('conflict', 'runEnded', { id: runId, status: 'cancelled' }, `Run ${runId} is cancelled; there is nothing to resume.`);
     }
-    if (job.status === 'done' || job.status === 'cancelled') {
-      throw keyedError('conflict', 'runEnded', { id: runId, status: job.status }, `Run ${runId} is ${job.status === 'done' ? 'finished' : 'cancelled'}; there is nothing to resume.`);
+    const errored = this.store.sessionErrors(runId).sessions;
+    if (retryErrors && errored === 0) throw new DomainError('conflict', `Run ${runId} has no session that ended in error; there is nothing to retry.`);
+    if (!retryErrors && job.status === 'done') {
+      const hint = errored > 0 ? ` ${errored} of its sessions ended in error; retry them instead.` : '';
+      throw keyedError('conflict', 'runEnded', { id: runId, status: 'done' }, `Run ${runId} is finished; there is nothing to resume.${hint}`);
     }
-    return { jobId, job };
+    return jobId;
   }
 
   private jobIdOf(runId: number): number {

@@ -40,7 +40,7 @@ export async function runSession(h: SessionHooks, sessionId: number): Promise<Se
   if (h.stopping()) return { kind: 'stopped' };
   const { snapshot } = h;
   const turns: Turn[] = state.turns;
-  if (await h.store.startSession(sessionId, snapshot.opener)) {
+  if (await h.store.startSession(h.runId, sessionId, snapshot.opener)) {
     turns.push({ role: 'client', content: snapshot.opener });
     h.onTurn({ sessionId, index: 0, role: 'client', content: snapshot.opener, attempt: null, end: null });
   }
@@ -58,7 +58,7 @@ export async function runSession(h: SessionHooks, sessionId: number): Promise<Se
     if (role === 'client' && counselorTurns >= snapshot.maxTurns) {
       // Only reachable if a stored session outlived its own limit; end it as the limit says.
       const end: SessionEnd = { reason: 'turn_limit' };
-      await h.store.endSession(sessionId, end);
+      await h.store.endSession(h.runId, sessionId, end);
       h.onEnded(sessionId, end);
       return { kind: 'ended', reason: 'turn_limit' };
     }
@@ -74,7 +74,7 @@ export async function runSession(h: SessionHooks, sessionId: number): Promise<Se
       if (error instanceof CallFailed) {
         if (isConfigurationFailure(error.failure)) return { kind: 'fatal', failure: error.failure };
         const end: SessionEnd = { reason: 'error', error: error.failure.message, errorKind: error.failure.kind };
-        await h.store.endSession(sessionId, end);
+        await h.store.endSession(h.runId, sessionId, end);
         h.onEnded(sessionId, end);
         return { kind: 'ended', reason: 'error' };
       }

@@ -1,6 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { CardLanguage } from '../contract/role-card';
-import type { AgentRole, EndReason, RejectionReason, RunKind, RunSnapshot, SessionStatus } from '../contract/simulation';
+import type { AgentRole, EndReason, RejectionReason, RunEvent, RunKind, RunSnapshot, SessionStatus } from '../contract/simulation';
 import { notFound } from '../common/errors';
 import { now } from '../common/time';
 import type { Db } from '../storage/database';
@@ -19,6 +19,8 @@ import type { Turn } from './views';
 // and one WAL append instead of paying one each. The promise a session awaits resolves only
 // once its write is committed, and the session makes its next call after that, so every
 // completed turn is still on disk before the next call for that session starts.
+// A run executing here has a write guard (its job's lease, checked once per run per commit):
+// when another process has taken the run over, this one's late writes are refused whole.
 // Statements are prepared once.
 
 type Statement = BetterSqlite3.Statement<unknown[], unknown>;
@@ -79,6 +81,7 @@ export interface SessionEnd {
 }
 
 interface QueuedWrite {
+  runId: number;
   work: () => unknown;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
@@ -88,13 +91,20 @@ export class SimulationStore {
   private readonly statements = new Map<string, Statement>();
   private queued: QueuedWrite[] = [];
   private scheduled: NodeJS.Immediate | null = null;
+  private readonly guards = new Map<number, () => void>();
 
   constructor(readonly db: Db) {}
 
+  /** While a run executes here, `check` (throwing when the run is no longer ours) gates its writes; null removes it. */
+  guard(runId: number, check: (() => void) | null): void {
+    if (check) this.guards.set(runId, check);
+    else this.guards.delete(runId);
+  }
+
   /** Runs `work` in the next group commit; resolves with its result once committed. */
-  private enqueue<T>(work: () => T): Promise<T> {
+  private enqueue<T>(runId: number, work: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queued.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      this.queued.push({ runId, work, resolve: resolve as (value: unknown) => void, reject });
       this.scheduled ??= setImmediate(() => this.flush());
     });
   }
@@ -107,11 +117,26 @@ export class SimulationStore {
     if (batch.length === 0) return;
     this.queued = [];
     const results: { ok: boolean; value: unknown }[] = [];
+    const refused = new Map<number, unknown>();
+    const check = (runId: number) => {
+      if (!refused.has(runId)) {
+        try {
+          this.guards.get(runId)?.();
+          refused.set(runId, null);
+        } catch (error) {
+          refused.set(runId, error);
+        }
+      }
+      if (refused.get(runId)) throw refused.get(runId);
+    };
     try {
+      // IMMEDIATE (writeTransaction): the write lock first, so the lease read by the guard
+      // cannot go stale before the writes.
       writeTransaction(this.db, () => {
         for (const item of batch) {
           // A savepoint each: one failing write (a constraint) does not undo the others.
           try {
+            check(item.runId);
             results.push({ ok: true, value: writeTransaction(this.db, item.work) });
           } catch (error) {
             results.push({ ok: false, value: error });
@@ -168,6 +193,22 @@ export class SimulationStore {
     return JSON.parse(this.run(runId).config) as RunSnapshot;
   }
 
+  updateSnapshot(runId: number, snapshot: RunSnapshot): void {
+    this.s('UPDATE sim_runs SET config = ?, updated_at = ? WHERE id = ?').run(JSON.stringify(snapshot), now(), runId);
+  }
+
+  /** Appends to the run's history (see RunEvent). */
+  addEvent(runId: number, event: DistributiveOmit<RunEvent, 'at'>): void {
+    const { kind, ...detail } = event;
+    this.s('INSERT INTO sim_run_events (run_id, kind, detail, created_at) VALUES (?, ?, ?, ?)').run(runId, kind, JSON.stringify(detail), now());
+  }
+
+  /** The run's history, oldest first. */
+  events(runId: number): RunEvent[] {
+    const rows = this.s('SELECT kind, detail, created_at FROM sim_run_events WHERE run_id = ? ORDER BY id').all(runId) as { kind: RunEvent['kind']; detail: string; created_at: string }[];
+    return rows.map((r) => ({ at: r.created_at, kind: r.kind, ...(JSON.parse(r.detail) as object) }) as RunEvent);
+  }
+
   removeRun(runId: number): void {
     if (this.s('DELETE FROM sim_runs WHERE id = ?').run(runId).changes === 0) throw notFound('run', runId);
   }
@@ -188,6 +229,17 @@ export class SimulationStore {
 
   unfinishedSessionIds(runId: number): number[] {
     return (this.s(`SELECT id FROM sim_sessions WHERE run_id = ? AND status != 'ended' ORDER BY seq`).all(runId) as { id: number }[]).map((r) => r.id);
+  }
+
+  /**
+   * Sessions that ended in error become pending again, keeping their saved turns, so they
+   * continue from the last one; their calls, usage and recorded errors stay counted.
+   */
+  reopenErrored(runId: number): number {
+    return this.s(
+      `UPDATE sim_sessions SET status = 'pending', end_reason = NULL, error = NULL, error_kind = NULL, finished_at = NULL, updated_at = ?
+       WHERE run_id = ? AND end_reason = 'error'`,
+    ).run(now(), runId).changes;
   }
 
   /** Ends every session of the run that has not ended, as cancelled. */
@@ -216,8 +268,8 @@ export class SimulationStore {
   }
 
   /** Marks the session running and, for a new one, saves the client's opener as turn 0. */
-  startSession(sessionId: number, opener: string): Promise<boolean> {
-    return this.enqueue(() => {
+  startSession(runId: number, sessionId: number, opener: string): Promise<boolean> {
+    return this.enqueue(runId, () => {
       const stamp = now();
       this.s(`UPDATE sim_sessions SET status = 'running', started_at = COALESCE(started_at, ?), updated_at = ? WHERE id = ? AND status != 'ended'`).run(
         stamp,
@@ -261,7 +313,7 @@ export class SimulationStore {
 
   /** One accepted reply: the call, the message and, when it ends the session, the ending. */
   saveTurn(t: { runId: number; sessionId: number; idx: number; role: AgentRole; content: string; call: CallRecord; end: SessionEnd | null }): Promise<void> {
-    return this.enqueue(() => {
+    return this.enqueue(t.runId, () => {
       const stamp = now();
       const callId = this.insertCall(t.runId, t.sessionId, t.idx, t.role, t.call, null, stamp);
       this.s('INSERT INTO sim_messages (session_id, idx, role, content, call_id, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(
@@ -274,7 +326,7 @@ export class SimulationStore {
 
   /** A reply refused by refinement, kept with its reason; `end` when it was the last attempt. */
   saveRejected(t: { runId: number; sessionId: number; idx: number; role: AgentRole; content: string; reason: RejectionReason; detail: string; call: CallRecord; end: SessionEnd | null }): Promise<void> {
-    return this.enqueue(() => {
+    return this.enqueue(t.runId, () => {
       const stamp = now();
       this.insertCall(t.runId, t.sessionId, t.idx, t.role, t.call, { reason: t.reason, detail: t.detail, content: t.content }, stamp);
       if (t.end) this.end(t.sessionId, t.end, stamp);
@@ -282,7 +334,7 @@ export class SimulationStore {
   }
 
   saveError(e: { runId: number; sessionId: number | null; idx: number | null; role: AgentRole | null; kind: string; status: number | null; message: string }): Promise<void> {
-    return this.enqueue(() => {
+    return this.enqueue(e.runId, () => {
       const stamp = now();
       this.s('INSERT INTO sim_errors (run_id, session_id, idx, role, kind, status, message, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
         e.runId, e.sessionId, e.idx, e.role, e.kind, e.status, e.message, stamp,
@@ -291,8 +343,8 @@ export class SimulationStore {
     });
   }
 
-  endSession(sessionId: number, end: SessionEnd): Promise<void> {
-    return this.enqueue(() => this.end(sessionId, end, now()));
+  endSession(runId: number, sessionId: number, end: SessionEnd): Promise<void> {
+    return this.enqueue(runId, () => this.end(sessionId, end, now()));
   }
 
   // ---- figures
@@ -311,8 +363,25 @@ export class SimulationStore {
     return (this.s('SELECT count(*) AS n FROM sim_calls WHERE run_id = ? AND created_at >= ?').get(runId, since) as { n: number }).n;
   }
 
+  /** Sessions that ended in error, and the commonest kind and message among them. */
+  sessionErrors(runId: number): { sessions: number; commonest: { kind: string; message: string; sessions: number } | null } {
+    const rows = this.s(
+      `SELECT COALESCE(error_kind, 'error') AS kind, COALESCE(error, '') AS message, count(*) AS n FROM sim_sessions
+       WHERE run_id = ? AND end_reason = 'error' GROUP BY 1, 2 ORDER BY n DESC, kind`,
+    ).all(runId) as { kind: string; message: string; n: number }[];
+    const sessions = rows.reduce((n, r) => n + r.n, 0);
+    if (rows.length === 0) return { sessions, commonest: null };
+    // The commonest kind, with its commonest message (messages of one kind differ in detail).
+    const byKind = new Map<string, number>();
+    for (const r of rows) byKind.set(r.kind, (byKind.get(r.kind) ?? 0) + r.n);
+    const [kind, n] = [...byKind].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]!;
+    return { sessions, commonest: { kind, message: rows.find((r) => r.kind === kind)!.message, sessions: n } };
+  }
+
   errorsByKind(runId: number): Record<string, number> {
     const rows = this.s('SELECT kind, count(*) AS n FROM sim_errors WHERE run_id = ? GROUP BY kind ORDER BY kind').all(runId) as { kind: string; n: number }[];
     return Object.fromEntries(rows.map((r) => [r.kind, r.n]));
   }
 }
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

@@ -566,6 +566,28 @@ describe('role-card studio (headless Chromium, real handlers over the bridge)', 
     expect(json.cards).toHaveLength(8);
     await app.byTestId('export-close').click();
 
+    // The same file again: the app asks first; keeping it writes nothing, replacing writes it whole.
+    writeFileSync(join(out, 'cards.json'), 'an older export');
+    for (const answer of ['保留原文件', '替换']) {
+      bridge.filePicks.push(join(out, 'cards.json'));
+      await app.byTestId('cards-export').click();
+      await app.byTestId('export-format-json').click();
+      await app.byTestId('export-choose').click();
+      await page.locator('.ant-modal-confirm', { hasText: '替换已有的导出？' }).waitFor();
+      if (answer === '替换') await app.screenshot('role-cards-export-replace-zh');
+      // antd spaces out a two-character Chinese label (替 换): the button is found by its test id.
+      await (answer === '替换' ? page.getByTestId('confirm-replace') : page.locator('.ant-modal-confirm').getByRole('button', { name: answer })).click();
+      await page.locator('.ant-modal-confirm').waitFor({ state: 'detached' });
+      if (answer === '替换') await app.byTestId('export-done').waitFor();
+      else {
+        expect(readFileSync(join(out, 'cards.json'), 'utf8')).toBe('an older export');
+        await page.keyboard.press('Escape');
+        await app.byTestId('export-choose').waitFor({ state: 'detached' });
+      }
+    }
+    expect((JSON.parse(readFileSync(join(out, 'cards.json'), 'utf8')) as { cards: unknown[] }).cards).toHaveLength(8);
+    await app.byTestId('export-close').click();
+
     const paper = join(out, 'paper');
     mkdirSync(paper);
     bridge.filePicks.push(paper);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAppContext } from '../../src-main/app/context';
 import { startLlmServer, type LlmServer } from '../llm-server/server';
 import type { ResponderContext } from '../llm-server/types';
 import { startBridge, type Bridge } from '../support/bridge';
@@ -239,6 +240,16 @@ describe('simulations and dialogues (headless Chromium, real handlers over the b
     expect(records[0]!.messages.map((m) => m.role).slice(0, 3)).toEqual(['system', 'user', 'assistant']);
     expect(JSON.stringify(records)).toContain('失眠');
 
+    // Again to the same file: the app asks before replacing it.
+    writeFileSync(out, 'an older export');
+    bridge.filePicks.push(out);
+    await page.getByTestId('dialogue-export').click();
+    await page.getByTestId('export-sharegpt').click();
+    await page.locator('.ant-modal-confirm', { hasText: 'Replace the existing export?' }).waitFor();
+    await page.getByTestId('confirm-replace').click();
+    await expect.poll(() => readFileSync(out, 'utf8'), { timeout: 10_000 }).not.toBe('an older export');
+    expect(JSON.parse(readFileSync(out, 'utf8'))).toHaveLength(6);
+
     // Starred only, in Chinese.
     await app.goTo('settings');
     await app.chooseLanguage('zh');
@@ -311,4 +322,62 @@ describe('simulations and dialogues (headless Chromium, real handlers over the b
     await app.screenshot('dialogues-many-zh');
     expect(pageErrors).toEqual([]);
   });
+
+  it('retries the sessions that ended in error from the dashboard (en, then zh)', async () => {
+    // The run's first call fails and, with no retries, ends its session in error; the other finishes.
+    llm.enqueue({ fault: 'server_error' });
+    const started = (await ipc('simulation:start', { title: 'retry me', client: { endpointId: 1 }, counselor: { endpointId: 2 }, cards: { limit: 2 }, concurrency: 1, maxRetries: 0 })) as {
+      ok: boolean;
+      value: { id: number };
+    };
+    expect(started.ok).toBe(true);
+    await app.goTo('settings');
+    await app.chooseLanguage('en');
+    await app.waitForTitle('Settings');
+    await app.goTo('simulations');
+    await page.locator(`[data-testid="run-row"][data-run="${started.value.id}"]`).click();
+    await page.locator('[data-testid="run-dashboard"]', { hasText: 'retry me' }).waitFor();
+    await waitStatus('done', 40_000);
+    await page.locator('[data-testid="dash-failed"]', { hasText: '1' }).waitFor();
+    const retry = dashboard().getByTestId('run-retry');
+    expect(await retry.textContent()).toContain('Retry failed sessions');
+    await shoot('run-dashboard', 'simulations-retry-en');
+
+    await retry.click();
+    await waitStatus('done', 40_000);
+    await page.locator('[data-testid="dash-completed"]', { hasText: '2' }).waitFor();
+    await page.locator('[data-testid="dash-failed"]', { hasText: '0' }).waitFor();
+    await page.locator('[data-testid="run-history"] [data-kind="sessions_retried"]', { hasText: 'Retried 1 session that ended in error' }).waitFor();
+    expect(await dashboard().getByTestId('run-retry').count()).toBe(0);
+
+    await app.goTo('settings');
+    await app.chooseLanguage('zh');
+    await app.waitForTitle('设置');
+    await app.goTo('simulations');
+    await page.locator('[data-testid="run-history"]', { hasText: '重试了 1 场因错误结束的会谈' }).waitFor();
+    await shoot('run-dashboard', 'simulations-retried-zh');
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
+
+  it('pauses a run that another process (the CLI) is running', async () => {
+    const cli = createAppContext({ dbPath: bridge.ctx.dbPath });
+    try {
+      const run = await cli.simulation.create(cli, { title: 'run by the CLI', client: { endpointId: 1 }, counselor: { endpointId: 2 }, cards: { limit: 3 }, concurrency: 2, maxTurns: 8 });
+      const execution = cli.simulation.execute(cli, run.id);
+      await app.goTo('simulations');
+      // The app hears nothing from the other process: the run appears when the list is next read.
+      await page.locator(`[data-testid="run-row"][data-run="${run.id}"]`).click({ timeout: 15_000 });
+      await page.locator('[data-testid="run-dashboard"]', { hasText: 'run by the CLI' }).waitFor();
+      await waitStatus('running');
+      await expect.poll(() => cli.simulation.dashboard(cli, run.id).calls, { timeout: 15_000 }).toBeGreaterThan(0);
+      await dashboard().getByTestId('run-pause').click();
+      expect((await execution).status).toBe('paused');
+      await waitStatus('paused');
+      await dashboard().getByTestId('run-resume').waitFor();
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await cli.simulation.stopAll(cli);
+      cli.close();
+    }
+  }, 120_000);
 });

@@ -88,7 +88,44 @@ describe('simpsy endpoints', () => {
     expect(await simpsy(['--db', db, 'endpoints', 'remove', 'nope'])).toMatchObject({ code: 1 });
   });
 
-  it.each([[[]], [['endpoints']], [['endpoints', 'add']], [['endpoints', 'list']], [['endpoints', 'test']], [['endpoints', 'remove']]])(
+  it('refuses a bad update like a bad add: exit 1, one line naming the flag, nothing changed', async () => {
+    const db = tempDbPath();
+    await simpsy(['--db', db, 'endpoints', 'add', '--name', 'local', '--base-url', server.url, '--model', 'test-modle', '--max-tokens', '256']);
+    await simpsy(['--db', db, 'endpoints', 'add', '--name', 'other', '--base-url', server.url, '--model', 'm']);
+    const bad: [string[], RegExp][] = [
+      [['local', '--temperature', '7'], /^simpsy: --temperature: Too big/i],
+      [['local', '--base-url', 'ftp://x'], /^simpsy: --base-url: Enter a full http:\/\/ or https:\/\/ URL/],
+      [['local', '--model', ' '], /^simpsy: --model: Name the model/],
+      [['local', '--max-tokens', 'lots'], /^simpsy: --max-tokens must be a number, got 'lots'/],
+      [['local', '--api-key-env', '1KEY'], /^simpsy: --api-key-env: An environment variable name/],
+      [['local', '--name', 'a/b'], /^simpsy: --name: Use letters, digits/],
+      [['local', '--name', 'OTHER'], /^simpsy: An endpoint named 'OTHER' already exists/],
+      [['local'], /^simpsy: Nothing to change: give at least one of --name, --base-url, --model/],
+      [['nope', '--model', 'm'], /^simpsy: No endpoint named 'nope'\. Known: local, other\.\n$/],
+    ];
+    const results = await Promise.all(bad.map(([args]) => simpsy(['--db', db, 'endpoints', 'update', ...args])));
+    results.forEach((r, i) => {
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(bad[i]![1]);
+      expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    });
+    const views = JSON.parse((await simpsy(['--db', db, 'endpoints', 'list', '--json'])).stdout) as Record<string, unknown>[];
+    expect(views.find((v) => v.name === 'local')).toMatchObject({ model: 'test-modle', maxTokens: 256, temperature: null });
+  });
+
+  it('updates an endpoint: only the settings given change, none clears one, and it then answers', async () => {
+    const db = tempDbPath();
+    await simpsy(['--db', db, 'endpoints', 'add', '--name', 'local', '--base-url', server.url, '--model', 'test-modle', '--api-key-env', 'LOCAL_KEY', '--max-tokens', '256']);
+    expect(await simpsy(['--db', db, 'endpoints', 'test', 'local'], { LOCAL_KEY: KEY })).toMatchObject({ code: 1, stderr: expect.stringMatching(/no model 'test-modle'/) });
+    const ok = await simpsy(['--db', db, 'endpoints', 'update', 'local', '--model', 'test-model', '--temperature', '0.3', '--max-tokens', 'none']);
+    expect(ok).toMatchObject({ code: 0, stdout: `Updated endpoint 'local' (test-model at ${server.url}).\n`, stderr: '' });
+    const [view] = JSON.parse((await simpsy(['--db', db, 'endpoints', 'list', '--json'])).stdout) as Record<string, unknown>[];
+    expect(view).toMatchObject({ name: 'local', model: 'test-model', temperature: 0.3, maxTokens: null, apiKeyEnv: 'LOCAL_KEY', baseUrl: server.url });
+    expect(await simpsy(['--db', db, 'endpoints', 'test', 'local'], { LOCAL_KEY: KEY })).toMatchObject({ code: 0 });
+    expect(await simpsy(['--db', db, 'endpoints', 'update', 'local', '--name', 'renamed'])).toMatchObject({ code: 0, stdout: `Updated endpoint 'renamed' (test-model at ${server.url}).\n` });
+  });
+
+  it.each([[[]], [['endpoints']], [['endpoints', 'add']], [['endpoints', 'list']], [['endpoints', 'test']], [['endpoints', 'update']], [['endpoints', 'remove']]])(
     'has --help for %j',
     async (path) => {
       const result = await simpsy([...path, '--help'], { SIMPSY_DB: tempDbPath() });

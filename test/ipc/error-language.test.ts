@@ -44,7 +44,7 @@ describe('errors from main in the user\'s language', () => {
 
   it('a card saved elsewhere after it was opened', async () => {
     let id = 0;
-    const error = await failure('cards:update', { id: 1, ifUpdatedAt: '2000-01-01T00:00:00.000Z', age: 30 }, (c) => (id = c.cards.create(makeCard()).id));
+    const error = await failure('cards:update', { id: 1, ifUpdatedAt: '2000-01-01T00:00:00.000Z', age: '30岁' }, (c) => (id = c.cards.create(makeCard()).id));
     expect(id).toBe(1);
     expect(error).toMatchObject({ code: 'conflict', key: 'cardEditedElsewhere', params: { id: 1 } });
     expect(inZh(error)).toMatch(/^角色卡 1 在你打开之后已在别处保存（.+）。请重新载入，再做一次修改。$/);

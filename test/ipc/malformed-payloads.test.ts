@@ -75,6 +75,7 @@ const malformed: Record<RequestChannel, [string, unknown][]> = {
   ],
   'endpoints:remove': [...shared, ['no id', {}], ['fractional id', { id: 1.5 }], ['id zero', { id: 0 }]],
   'endpoints:test': [...shared, ['no id', {}], ['id as an object', { id: { $gt: 0 } }]],
+  'endpoints:detect': [...shared, ['ports chosen by the page', { ports: [22, 25] }], ['a host chosen by the page', { host: '10.0.0.1' }]],
   'jobs:list': [
     ...shared,
     ['unknown status', { status: 'exploded' }],
@@ -167,6 +168,8 @@ const malformed: Record<RequestChannel, [string, unknown][]> = {
     ['a relative path', { path: 'out.json', format: 'json' }],
     ['an unknown format', { path: '/tmp/out.xlsx', format: 'xlsx' }],
     ['both ids and filter', { path: '/tmp/out.json', format: 'json', ids: [1], filter: {} }],
+    ['overwrite as text', { path: '/tmp/out.json', format: 'json', overwrite: 'yes' }],
+    ['overwrite as a number', { path: '/tmp/out.json', format: 'json', overwrite: 1 }],
   ],
   'cards:split': [
     ...shared,
@@ -263,6 +266,7 @@ const malformed: Record<RequestChannel, [string, unknown][]> = {
   ],
   'simulation:pause': [...shared, ['no id', {}], ['id as text', { id: '1' }]],
   'simulation:resume': [...shared, ['no id', {}], ['a negative id', { id: -1 }]],
+  'simulation:retry': [...shared, ['no id', {}], ['id as text', { id: '2' }], ['extra field', { id: 1, sessions: [3] }]],
   'simulation:cancel': [...shared, ['no id', {}], ['fractional id', { id: 1.5 }]],
   'simulation:remove': [...shared, ['no id', {}], ['id zero', { id: 0 }]],
   'simulation:runs': shared,
@@ -298,6 +302,8 @@ const malformed: Record<RequestChannel, [string, unknown][]> = {
     ['an unknown format', { path: '/tmp/out.csv', format: 'csv' }],
     ['both ids and filter', { path: '/tmp/out.jsonl', format: 'paper', ids: [1], filter: {} }],
     ['a bad filter', { path: '/tmp/out.jsonl', format: 'paper', filter: { endReasons: ['bored'] } }],
+    ['overwrite as text', { path: '/tmp/out.jsonl', format: 'paper', overwrite: 'true' }],
+    ['overwrite as null', { path: '/tmp/out.jsonl', format: 'paper', overwrite: null }],
   ],
   'dialogues:import': [
     ...shared,

@@ -10,6 +10,8 @@ export interface RouteContext {
   /** The JSON body when it is an object, else empty. */
   body: Record<string, unknown>;
   models: ReadonlySet<string>;
+  /** `owned_by` of every model in /v1/models. */
+  ownedBy: string;
   embeddingDim: number;
   streamChunkDelayMs: number;
   responder: Responder;

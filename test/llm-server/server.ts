@@ -46,6 +46,7 @@ export async function startLlmServer(options: LlmServerOptions = {}): Promise<Ll
       res,
       body: body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {},
       models,
+      ownedBy: options.ownedBy ?? 'llm-test-server',
       embeddingDim: options.embeddingDim ?? 64,
       streamChunkDelayMs: options.streamChunkDelayMs ?? 0,
       responder,

@@ -5,6 +5,8 @@ export interface LlmServerOptions {
   port?: number;
   /** Model ids the server knows; others get 404 model_not_found. */
   models?: string[];
+  /** `owned_by` in /v1/models ('llm-test-server'); real servers name themselves there ('vllm', 'llamacpp', …). */
+  ownedBy?: string;
   /** When set, every /v1 call must carry `Authorization: Bearer <apiKey>`. */
   apiKey?: string;
   /** Delay before any response starts (simulated network + inference time). */

@@ -67,23 +67,24 @@ describe('chat', () => {
   });
 
   it('times out an answer that streams but does not finish in time: the timeout covers the whole answer', async () => {
-    // Headers and the first chunks come at once; the whole answer would take ~3 s.
+    // Headers and the first chunks come at once; the whole answer would take ~3 s. The timeout
+    // leaves the first chunks time to arrive even on a loaded machine.
     const s = await serve({ streamChunkDelayMs: 40 });
     s.respond(() => longReply);
     let streamed = '';
     let restarts = 0;
     const started = performance.now();
     const error = await rejectionOf(
-      chat(endpointOn(s), user('说说'), { timeoutMs: 400, stream: true, onDelta: (t) => (streamed += t), onRestart: () => restarts++ }),
+      chat(endpointOn(s), user('说说'), { timeoutMs: 1200, stream: true, onDelta: (t) => (streamed += t), onRestart: () => restarts++ }),
     );
     const elapsed = performance.now() - started;
     expect(error).toBeInstanceOf(CallFailed);
-    expect((error as CallFailed).failure).toMatchObject({ kind: 'timeout', retryable: true, message: expect.stringMatching(/No complete answer from 127\.0\.0\.1:\d+ within 0\.4 s/) });
+    expect((error as CallFailed).failure).toMatchObject({ kind: 'timeout', retryable: true, message: expect.stringMatching(/No complete answer from 127\.0\.0\.1:\d+ within 1\.2 s/) });
     expect(streamed.length).toBeGreaterThan(0);
     expect(streamed.length).toBeLessThan(longReply.length);
     expect(restarts).toBe(1);
-    expect(elapsed).toBeGreaterThanOrEqual(395);
-    expect(elapsed).toBeLessThan(2500);
+    expect(elapsed).toBeGreaterThanOrEqual(1195);
+    expect(elapsed).toBeLessThan(2900);
   });
 
   for (const [label, abort] of [

@@ -1,9 +1,11 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { simpsy } from '../support/cli';
+import { createAppContext } from '../../src-main/app/context';
+import { bin, simpsy } from '../support/cli';
 import { tempDbPath, tempDir } from '../support/temp';
-import { encodeGb18030, paperFixtures, repoRoot } from './support';
+import { encodeGb18030, paperFixtures, repoRoot, syntheticCards } from './support';
 
 // The built `simpsy cards …`, run as a user would (npm run build first).
 
@@ -126,7 +128,7 @@ describe('simpsy cards', () => {
     ['an unknown split', ['import', '/tmp/x.json', '--split', 'train'], /^simpsy: --split must be one of pool, test, got 'train'\.\n$/],
     ['a missing file', ['import', '/nonexistent/cards.json'], /^simpsy: \/nonexistent\/cards\.json: Nothing is at this path; check the spelling\. Nothing was imported\.\n$/],
     ['export without --format', ['export', '/tmp/x.json'], /^simpsy: required option '--format <format>' not specified/],
-    ['export of an empty pool', ['export', '/tmp/simpsy-never.json', '--format', 'json'], /^simpsy: No cards to export: the selection is empty\.\n$/],
+    ['export of an empty pool', ['export', '/tmp/simpsy-never.json', '--format', 'json'], /^simpsy: No cards to export: the selection is empty\. Nothing was written\.\n$/],
     ['a seed that is not a number', ['split', '--test', '1', '--seed', 'abc'], /^simpsy: --seed must be a whole number \(0 or more\), got 'abc'\.\n$/],
     ['more test cards than cards', ['split', '--test', '5', '--seed', '1'], /^simpsy: Cannot put 5 cards in the test split: there are only 0 cards\.\n$/],
     ['an unknown card', ['show', '9'], /^simpsy: Role card 9 was not found/],
@@ -136,6 +138,99 @@ describe('simpsy cards', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(message);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('never writes over the database, even with --force: `simpsy --db a.db cards export a.db`', async () => {
+    const dir = tempDir();
+    expect(await simpsy(['--db', 'a.db', 'cards', 'import', paperFixtures], {}, { cwd: dir })).toMatchObject({ code: 0 });
+    const cards = (await simpsy(['--db', 'a.db', 'cards', 'list', '--json'], {}, { cwd: dir })).stdout;
+    for (const [target, force] of [['a.db', []], ['a.db', ['--force']], ['./sub/../a.db', ['--force']], ['a.db-wal', ['--force']]] as const) {
+      const result = await simpsy(['--db', 'a.db', 'cards', 'export', target, '--format', 'json', ...force], {}, { cwd: dir });
+      expect(result).toMatchObject({ code: 1, stdout: '' });
+      expect(result.stderr).toMatch(/^simpsy: .*a\.db(-wal)? is the database SimPsy Studio is using; an export never writes over it\. Choose another file name\.\n$/);
+    }
+    expect(readFileSync(join(dir, 'a.db')).subarray(0, 16).toString('latin1')).toBe('SQLite format 3\0');
+    expect((await simpsy(['--db', 'a.db', 'cards', 'list', '--json'], {}, { cwd: dir })).stdout).toBe(cards);
+
+    // Another database is no export target either.
+    await simpsy(['--db', join(dir, 'b.db'), 'cards', 'list']);
+    const other = await simpsy(['--db', 'a.db', 'cards', 'export', 'b.db', '--format', 'csv', '--force'], {}, { cwd: dir });
+    expect(other).toMatchObject({ code: 1, stderr: expect.stringMatching(/b\.db is a SQLite database; an export never writes over one/) });
+    expect(readdirSync(dir).filter((n) => !n.startsWith('a.db') && !n.startsWith('b.db'))).toEqual([]);
+  });
+
+  it('refuses to replace an existing export without --force, and replaces it whole with --force', async () => {
+    const db = tempDbPath();
+    await simpsy(['--db', db, 'cards', 'import', paperFixtures]);
+    const dir = tempDir();
+    const path = join(dir, 'cards.csv');
+    writeFileSync(path, 'my own notes\n');
+    const refused = await simpsy(['--db', db, 'cards', 'export', path, '--format', 'csv']);
+    expect(refused).toMatchObject({ code: 1, stderr: `simpsy: ${path} already exists; nothing was written. Choose another name, or replace it (--force).\n` });
+    expect(readFileSync(path, 'utf8')).toBe('my own notes\n');
+    expect(await simpsy(['--db', db, 'cards', 'export', path, '--format', 'csv', '--force'])).toMatchObject({ code: 0, stdout: `Exported 6 cards to ${path} (csv, 1 file).\n` });
+    expect(readFileSync(path, 'utf8')).toMatch(/^\uFEFFid,split,/);
+    expect(readdirSync(dir)).toEqual(['cards.csv']);
+
+    const paper = join(dir, 'paper');
+    await simpsy(['--db', db, 'cards', 'export', paper, '--format', 'paper']);
+    expect((await simpsy(['--db', db, 'cards', 'export', paper, '--format', 'paper'])).stderr).toMatch(/already holds a 'test' split .* replace it \(--force\)\.\n$/);
+    expect(await simpsy(['--db', db, 'cards', 'export', paper, '--format', 'paper', '--force'])).toMatchObject({ code: 0 });
+    expect(readdirSync(paper)).toEqual(['raw_role_card', 'user_profiles']);
+  });
+
+  it('a kill -9 in the middle of an export leaves the old file whole, never half a new one', { timeout: 180_000 }, async () => {
+    const db = tempDbPath();
+    const ctx = createAppContext({ dbPath: db });
+    ctx.cards.insertMany(syntheticCards(6000, 9, { complaintChars: [300, 1500] }).map((card) => ({ card })), { deferIndex: true });
+    ctx.close();
+    const dir = tempDir();
+    const target = join(dir, 'cards.json');
+    writeFileSync(target, 'the export before\n');
+    let killedMidway = 0;
+    for (let attempt = 0; attempt < 5 && killedMidway === 0; attempt++) {
+      const child = spawn(process.execPath, [bin, '--db', db, 'cards', 'export', target, '--format', 'json', '--force'], { stdio: 'ignore' });
+      const exited = new Promise((resolve) => child.on('exit', resolve));
+      let running = true;
+      void exited.then(() => (running = false));
+      // Killed as soon as the temporary file appears: the new export is being written.
+      while (running && !readdirSync(dir).some((n) => n.endsWith('.tmp'))) await new Promise((resolve) => setImmediate(resolve));
+      if (running) child.kill('SIGKILL');
+      await exited;
+      const left = readdirSync(dir).filter((n) => n.endsWith('.tmp'));
+      const text = readFileSync(target, 'utf8');
+      if (left.length > 0) {
+        killedMidway++;
+        expect(text).toBe('the export before\n');
+      } else {
+        expect((JSON.parse(text) as { cards: unknown[] }).cards).toHaveLength(6000);
+        writeFileSync(target, 'the export before\n');
+      }
+      for (const name of left) rmSync(join(dir, name));
+    }
+    expect(killedMidway).toBeGreaterThan(0);
+  });
+
+  it('says once what is wrong with a CSV header of 10,000 columns', async () => {
+    const path = join(tempDir(), 'wide.csv');
+    const names = Array.from({ length: 10_000 }, (_, i) => `column${i + 1}`);
+    writeFileSync(path, `${names.join(',')}\r\n${names.map(() => 'x').join(',')}\r\n`);
+    const result = await simpsy(['--db', tempDbPath(), 'cards', 'import', path]);
+    expect(result).toMatchObject({ code: 1, stdout: '' });
+    expect(result.stderr.split('\n')).toHaveLength(2);
+    expect(result.stderr).toMatch(
+      /^simpsy: wide\.csv line 1: 10,000 unknown columns: 'column1' \(column 1\), 'column2' \(column 2\), 'column3' \(column 3\), 'column4' \(column 4\), 'column5' \(column 5\) … and 9,995 more\. Missing column\(s\): chief_complaint\. The header row .*rename or remove the others\. Nothing was imported\.\n$/,
+    );
+  });
+
+  it('names UTF-16 saved without a byte-order mark and says to save as UTF-8', async () => {
+    const path = join(tempDir(), 'unicode.csv');
+    writeFileSync(path, Buffer.from('性别,年龄,职业\r\n女,20,学生\r\n', 'utf16le'));
+    const result = await simpsy(['--db', tempDbPath(), 'cards', 'import', path]);
+    expect(result).toMatchObject({
+      code: 1,
+      stderr: 'simpsy: unicode.csv: The file is UTF-16 (little-endian, without a byte-order mark), not UTF-8: save as UTF-8 (in Excel: Save As › "CSV UTF-8") and import again. Nothing was imported.\n',
+    });
   });
 
   it.each([[['cards']], [['cards', 'import']], [['cards', 'export']], [['cards', 'list']], [['cards', 'split']]])('has --help for %j', async (path) => {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAppContext, type AppContext } from '../../src-main/app/context';
-import { parseCsv } from '../../src-main/role-cards/formats/csv-text';
+import { parseCsv, writeCsvRows } from '../../src-main/role-cards/formats/csv-text';
 import { describeProblem } from '../../src-main/role-cards/import-report';
 import { importCards } from '../../src-main/role-cards/import';
 import { encodeGb18030, writeFile } from './support';
@@ -53,6 +53,20 @@ describe('CSV parsing', () => {
     });
   });
 
+  it('guards cells a spreadsheet would run as formulas (OWASP), and reading takes the guard off exactly', () => {
+    const values = ['=SUM(A1:A9)', '+86 138', '-3', '@cmd', '\tindented', '\rreturn', "'quoted", "'=already guarded", "'", 'plain', "it's", '中文=等号', ''];
+    const text = writeCsvRows([values]);
+    const cells = (parseCsv(text.replace(/'(?=[=+\-@\t\r'])/g, '§'), ',') as { rows: { cells: string[] }[] }).rows[0]!.cells;
+    // As a spreadsheet sees the file: every value that starts with = + - @ tab CR or ' behind a '.
+    expect(cells.slice(0, 9).every((c) => c.startsWith('§'))).toBe(true);
+    expect(cells.slice(9).some((c) => c.startsWith('§'))).toBe(false);
+    expect(text).toBe("'=SUM(A1:A9),'+86 138,'-3,'@cmd,'\tindented,\"'\rreturn\",''quoted,''=already guarded,'',plain,it's,中文=等号,\r\n");
+    // Our reader gives back the values, and writing them again gives the same bytes.
+    const parsed = parseCsv(text, ',');
+    expect(parsed).toEqual({ ok: true, rows: [{ line: 1, cells: values }] });
+    expect(writeCsvRows((parsed as { rows: { cells: string[] }[] }).rows.map((r) => r.cells))).toBe(text);
+  });
+
   it('names the line where an unclosed quote opened', () => {
     expect(parseCsv('a,b\n1,2\n3,"never closed\n4,5\n', ',')).toEqual({ ok: false, line: 3, reason: expect.stringMatching(/never closed/) });
   });
@@ -94,7 +108,8 @@ describe('CSV import', () => {
     ['unbalanced quotes', zhCsv(zhRow(), zhRow({ 主诉: '"没有结束的引号' }), zhRow({ 主诉: '普通的主诉' })), /cards\.csv line 4: A quoted cell opened on this line is never closed/],
     ['a stray quote closed by a later row', zhCsv(zhRow(), zhRow({ 主诉: '"没有结束的引号' }), zhRow()), /cards\.csv line 4 record 2: This row has 13 cells but the header has 14; .*unbalanced quote/],
     ['a missing complaint column', zhCsv(zhRow()).replace(',主诉', '').replace(/,"总是[^]*?,/, ','), /cards\.csv line 1: Missing column\(s\): chief_complaint/],
-    ['an unknown column', zhCsv(zhRow()).replace('标签', '备注'), /cards\.csv line 1 \(备注\): Unknown column '备注' \(column 14\)/],
+    ['an unknown column', zhCsv(zhRow()).replace('标签', '备注'), /cards\.csv line 1: Unknown column '备注' \(column 14\)\. The header row names the columns: id, split, .*; rename or remove the others$/],
+    ['a column given twice', zhCsv(zhRow()).replace('标签', '性别'), /cards\.csv line 1: Column '性别' \(columns 1 and 14\) appears twice\. The header row/],
     ['a row with too few cells', zhCsv(zhRow(), '女,20'), /cards\.csv line 4 record 2: This row has 2 cells but the header has 14/],
     ['a control character', zhCsv(zhRow({ 宜人性: '中高\u0007' })), /line 2 record 1 \(宜人性\): Agreeableness contains a control character \(U\+0007 at character 3\)/],
     ['a broken extras cell', zhCsv(zhRow()).replace('标签', '标签,其他字段').replace(/拖延;亲子/g, '拖延;亲子,[{oops'), /line 2 record 1 \(其他字段\): The extras cell must be a JSON list/],
@@ -103,7 +118,9 @@ describe('CSV import', () => {
     ['an empty file', '', /cards\.csv: The file is empty/],
     ['a binary file', Buffer.from([0x00, 0x01, 0x02, 0x03, 0x00, 0xff]), /cards\.csv: This is a binary file/],
     ['an Excel workbook', Buffer.from('504b030414000600080000002100', 'hex'), /cards\.csv: This is a ZIP archive .*CSV UTF-8/],
-    ['UTF-16', Buffer.from(`\uFEFF${zhHeader}`, 'utf16le'), /cards\.csv: The file is saved as UTF-16/],
+    ['UTF-16 with a byte-order mark', Buffer.from(`\uFEFF${zhCsv(zhRow())}`, 'utf16le'), /^cards\.csv: The file is UTF-16 \(little-endian\), not UTF-8: save as UTF-8/],
+    ['UTF-16 without a byte-order mark', Buffer.from(zhCsv(zhRow()), 'utf16le'), /^cards\.csv: The file is UTF-16 \(little-endian, without a byte-order mark\), not UTF-8: save as UTF-8/],
+    ['big-endian UTF-16 without a byte-order mark', Buffer.from(zhCsv(zhRow()), 'utf16le').swap16(), /^cards\.csv: The file is UTF-16 \(big-endian, without a byte-order mark\), not UTF-8: save as UTF-8/],
     ['bytes that are neither UTF-8 nor GB18030', Buffer.concat([Buffer.from(`${zhHeader}\n`), Buffer.from([0x81, 0x20, 0xff, 0xff])]), /not valid UTF-8 \(line 2, byte \d+\) and is not GB18030\/GBK either/],
   ];
   it.each(malformed)('refuses %s, naming the problem and the place', (_label, content, message) => {
@@ -111,6 +128,26 @@ describe('CSV import', () => {
     expect(report.refused).toBe(true);
     expect(ctx.cards.count()).toBe(0);
     expect(text).toMatch(message);
+  });
+
+  it('reports a header of 10,000 columns once, with a count and the first few names', () => {
+    const extra = Array.from({ length: 10_000 - 14 }, (_, i) => `列${i + 1}`);
+    const row = zhRow().split(',').concat(extra.map(() => 'x'));
+    const { report, text } = run(`${[`${zhHeader},${extra.join(',')}`, row.join(','), row.join(',')].join('\r\n')}\r\n`);
+    expect(report).toMatchObject({ refused: true, moreProblems: 0 });
+    expect(report.problems).toHaveLength(1);
+    expect(text).toMatch(/^cards\.csv line 1: 9,986 unknown columns: '列1' \(column 15\), '列2' \(column 16\), '列3' \(column 17\), '列4' \(column 18\), '列5' \(column 19\) … and 9,981 more\. The header row names the columns: id, split, /);
+    expect(text.length).toBeLessThan(700);
+  });
+
+  it('says everything wrong with a header in one problem: unknown, doubled and missing columns', () => {
+    // Only the complaint is required (a card is what its author wrote); a renamed 主诉 is missing.
+    const header = zhHeader.replace('主诉', '工作单位').replace('标签', '性别').concat(',备注,note');
+    const { report, text } = run(`${header}\r\n${zhRow()},a,b\r\n`);
+    expect(report.problems).toHaveLength(1);
+    expect(text).toMatch(
+      /^cards\.csv line 1: 3 unknown columns: '工作单位' \(column 13\), '备注' \(column 15\), 'note' \(column 16\)\. Column '性别' \(columns 1 and 14\) appears twice\. Missing column\(s\): chief_complaint\. The header row/,
+    );
   });
 
   it('refuses the whole file when one row of many is bad', () => {

@@ -1,3 +1,4 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAppContext, type AppContext } from '../../src-main/app/context';
@@ -57,6 +58,25 @@ describe('role-card channels', () => {
     const path = join(tempDir(), 'cards.jsonl');
     expect(await value('cards:export', { path, format: 'jsonl', filter: { tags: ['三十'] } })).toMatchObject({ count: 3, files: [path] });
     expect(await value('cards:import', { path, dryRun: true })).toMatchObject({ found: 3, importable: 0, duplicateCount: 3 });
+  });
+
+  it('export: an existing file is a conflict the app asks about and resends with overwrite; the database never', async () => {
+    await value('cards:create', makeCard());
+    const path = join(tempDir(), 'cards.json');
+    writeFileSync(path, 'keep me');
+    expect(await call('cards:export', { path, format: 'json' })).toMatchObject({ ok: false, error: { code: 'conflict', issues: [{ path: 'overwrite' }] } });
+    expect(readFileSync(path, 'utf8')).toBe('keep me');
+    expect(await value('cards:export', { path, format: 'json', overwrite: true })).toMatchObject({ count: 1 });
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ format: 'simpsy-role-cards', cards: [{ id: 1 }] });
+
+    const before = readFileSync(ctx.dbPath);
+    for (const target of [ctx.dbPath, `${ctx.dbPath}-wal`]) {
+      const refused = await call('cards:export', { path: target, format: 'csv', overwrite: true });
+      expect(refused).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringMatching(/is the database SimPsy Studio is using/) } });
+      expect(refused.ok || refused.error.issues).toBeUndefined();
+    }
+    expect(readFileSync(ctx.dbPath)).toEqual(before);
+    expect(ctx.cards.count()).toBe(1);
   });
 
   it('returns a refused import as a report, not an error, so the preview can list every problem', async () => {

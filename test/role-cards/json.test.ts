@@ -1,9 +1,11 @@
+import { performance } from 'node:perf_hooks';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAppContext, type AppContext } from '../../src-main/app/context';
 import { describeProblem } from '../../src-main/role-cards/import-report';
 import { DEFER_INDEX_FROM, importCards } from '../../src-main/role-cards/import';
 import { indexAll } from '../../src-main/role-cards/indexer';
 import { cardListInput } from '../../src-main/contract/role-card';
+import { writeJson } from '../../src-main/role-cards/formats/json';
 import { encodeGb18030, makeCard, syntheticCards, writeFile } from './support';
 import { tempDbPath, tempDir } from '../support/temp';
 
@@ -198,5 +200,26 @@ describe('any import', () => {
     const path = writeFile(tempDir(), 'c.jsonl', jsonl(good({ split: 'pool' }, 1), good({}, 2)));
     importCards(ctx.cards, { path, format: 'auto', split: 'test', dryRun: false });
     expect(ctx.cards.all().map((c) => c.split)).toEqual(['test', 'test']);
+  });
+});
+
+describe('a large JSON import', () => {
+  // Issue 7: 13,473 cards took 334 s, every card's line recounted from the start of the file.
+  // Now it is one pass; the bound leaves room for a busy machine (npm run bench measures it).
+  it('reads 13,473 real-length cards, each problem with its line, in seconds', { timeout: 120_000 }, () => {
+    const now = new Date().toISOString();
+    const cards = syntheticCards(13_473, 5, { complaintChars: [300, 1500] }).map((c, i) => ({ ...c, id: i + 1, createdAt: now, updatedAt: now }));
+    cards[13_000] = { ...cards[13_000]!, chiefComplaint: ' ' };
+    const text = writeJson(cards, now);
+    const path = writeFile(tempDir(), 'cards.json', text);
+    const start = performance.now();
+    const report = importCards(ctx.cards, { path, format: 'json', dryRun: true });
+    const seconds = (performance.now() - start) / 1000;
+    expect(report).toMatchObject({ found: 13_473, refused: true });
+    const lines = text.split('\n');
+    const cardLine = lines.slice(0, lines.indexOf('      "chiefComplaint": " ",')).findLastIndex((l) => l === '    {') + 1;
+    expect(cardLine).toBeGreaterThan(13_000 * 20); // far into the file: ~25 lines a card
+    expect(report.problems.map(describeProblem)).toEqual([expect.stringMatching(new RegExp(`^cards\\.json line ${cardLine} record 13000 \\(chiefComplaint\\): `))]);
+    expect(seconds).toBeLessThan(30);
   });
 });

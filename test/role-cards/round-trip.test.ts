@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cardFormats, type CardFormat, type RoleCardView } from '../../src-main/contract/role-card';
@@ -124,7 +124,7 @@ describe('export then import is lossless', () => {
     const list = JSON.parse(readFileSync(join(dir, 'user_profiles/test.json'), 'utf8')) as string[];
     expect(list).toHaveLength(6);
     // Exporting again into the same folder would mix two exports: refused.
-    expect(() => exportCards(source.cards, { path: dir, format: 'paper' })).toThrow(/already exists; export to an empty folder/);
+    expect(() => exportCards(source.cards, { path: dir, format: 'paper' })).toThrow(/out already holds a 'test' split .*; nothing was written/);
   });
 
   it('writes CSV with a BOM and CRLF, as Excel expects', () => {
@@ -142,6 +142,57 @@ describe('export then import is lossless', () => {
     expect(text).toContain(',"Moderately high. Curious, ""open"" to new ideas.",');
     expect(text).toContain(',30多岁,');
     expect(text).toContain('"[{""after"":""familyRelationships"",""label"":""Financial situation"",""value"":""Comfortable""}]"');
+  });
+
+  it('guards formula-like cells in CSV, and CSV → import → CSV gives the same bytes', () => {
+    const source = context();
+    source.cards.create(makeCard({ gender: '+女', occupation: '=HYPERLINK("http://x","点我")', education: '-本科', maritalStatus: '@单身', familyRelationships: "'引号开头", chiefComplaint: "''两个引号=不是公式" }));
+    source.cards.create(makeCard({ bigFive: { ...makeCard().bigFive, openness: '=1+1' }, resistance: "'=已有引号" }));
+    const first = join(tempDir(), 'first.csv');
+    exportCards(source.cards, { path: first, format: 'csv' });
+    const text = readFileSync(first, 'utf8');
+    for (const cell of ["'+女", `"'=HYPERLINK(""http://x"",""点我"")"`, "'-本科", "'@单身", "''引号开头", "'''两个引号=不是公式", "'=1+1", "''=已有引号"]) expect(text).toContain(`,${cell},`);
+
+    const target = context();
+    expect(importCards(target.cards, { path: first, format: 'csv', dryRun: false })).toMatchObject({ imported: 2, problems: [] });
+    expect(target.cards.all().map(fieldsOf)).toEqual(source.cards.all().map(fieldsOf));
+    const second = join(tempDir(), 'second.csv');
+    exportCards(target.cards, { path: second, format: 'csv' });
+    expect(readFileSync(second)).toEqual(readFileSync(first));
+  });
+
+  it('replaces an earlier paper export only when told to, split by split, never leaving stale cards', () => {
+    const source = context();
+    for (let n = 0; n < 5; n++) source.cards.create(makeCard({ split: 'test', chiefComplaint: `第${n}位来访者。` }));
+    const dir = join(tempDir(), 'paper');
+    exportCards(source.cards, { path: dir, format: 'paper' });
+    const before = readdirSync(dir, { recursive: true }).sort();
+    expect(readdirSync(join(dir, 'raw_role_card/test'))).toHaveLength(5);
+
+    const fewer = context();
+    fewer.cards.create(makeCard({ split: 'test', chiefComplaint: '唯一的新卡。' }));
+    expect(() => exportCards(fewer.cards, { path: dir, format: 'paper' })).toThrow(/already holds a 'test' split/);
+    expect(readdirSync(dir, { recursive: true }).sort()).toEqual(before);
+
+    exportCards(fewer.cards, { path: dir, format: 'paper', overwrite: true });
+    expect(readdirSync(dir, { recursive: true }).sort()).toEqual(['raw_role_card', 'raw_role_card/test', 'raw_role_card/test/0.txt', 'user_profiles', 'user_profiles/test.json']);
+    expect(JSON.parse(readFileSync(join(dir, 'user_profiles/test.json'), 'utf8'))).toEqual(['唯一的新卡。']);
+  });
+
+  it('never deletes what is not a card when replacing a paper split, nor writes over a SQLite file', () => {
+    const ctx = context();
+    ctx.cards.create(makeCard({ split: 'test' }));
+    const dir = join(tempDir(), 'paper');
+    exportCards(ctx.cards, { path: dir, format: 'paper' });
+    writeFileSync(join(dir, 'raw_role_card/test/notes.md'), '我的笔记');
+    expect(() => exportCards(ctx.cards, { path: dir, format: 'paper', overwrite: true })).toThrow(/holds files that are not cards \(notes\.md\)/);
+    expect(readFileSync(join(dir, 'raw_role_card/test/notes.md'), 'utf8')).toBe('我的笔记');
+
+    rmSync(join(dir, 'raw_role_card/test/notes.md'));
+    copyFileSync(ctx.dbPath, join(dir, 'user_profiles/test.json'));
+    expect(() => exportCards(ctx.cards, { path: dir, format: 'paper', overwrite: true })).toThrow(/is a SQLite database; an export never writes over one/);
+    expect(readFileSync(join(dir, 'user_profiles/test.json')).subarray(0, 15).toString()).toBe('SQLite format 3');
+    expect(readdirSync(dir)).toEqual(['raw_role_card', 'user_profiles']);
   });
 
   it('refuses to export nothing, or into a folder that does not exist', () => {

@@ -58,11 +58,23 @@ function random(seed: number): () => number {
   };
 }
 
-export function syntheticCards(n: number, seed = 1): RoleCardFields[] {
+/**
+ * `complaintChars` draws each complaint's length from that range instead (PsyQA posts run from
+ * a few hundred to a few thousand characters; the paper's test complaints are 300–430).
+ */
+export function syntheticCards(n: number, seed = 1, options: { complaintChars?: [number, number] } = {}): RoleCardFields[] {
   const r = random(seed);
   const sentences = realSentences();
   const pick = <T>(list: readonly T[]): T => list[Math.floor(r() * list.length)]!;
   const text = (count: number) => Array.from({ length: count }, () => pick(sentences)).join('');
+  const complaint = (): string => {
+    if (!options.complaintChars) return text(8 + Math.floor(r() * 8));
+    const [min, max] = options.complaintChars;
+    const length = min + Math.floor(r() * (max - min));
+    let out = '';
+    while (out.length < length) out += pick(sentences);
+    return out;
+  };
   return Array.from({ length: n }, (_, i) => {
     const level = (): string => levelLabels.zh[pick<Level>(levels)];
     return makeCard({
@@ -72,7 +84,7 @@ export function syntheticCards(n: number, seed = 1): RoleCardFields[] {
       familyRelationships: pick(families),
       bigFive: Object.fromEntries(traits.map((t) => [t, `${level()}。${text(1)}`])) as RoleCardFields['bigFive'],
       resistance: `${level()}。${text(1)}`,
-      chiefComplaint: `（第${i}号）${text(8 + Math.floor(r() * 8))}`,
+      chiefComplaint: `（第${i}号）${complaint()}`,
       split: r() < 0.1 ? 'test' : 'pool',
       tags: r() < 0.2 ? ['重点'] : [],
       source: 'synthetic',

@@ -1,6 +1,5 @@
 import Database from 'better-sqlite3';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,9 +8,9 @@ import { counselorTemplate, defaultTerminationPhrases, findResourcesDir } from '
 import { terminationMatcher } from '../../src-main/simulation/termination';
 import { startLlmServer, type LlmServer } from '../llm-server/server';
 import type { ResponderContext } from '../llm-server/types';
-import { simpsy } from '../support/cli';
+import { simpsy, startSimpsy } from '../support/cli';
 import { tempDbPath, tempDir } from '../support/temp';
-import { agentOf, counselorTurnsBefore, paperFixtures, repoRoot } from './support';
+import { agentOf, counselorTurnsBefore, hash, longTalk, paperFixtures } from './support';
 
 // The built `simpsy` as a user runs it, against the OpenAI-compatible test server.
 
@@ -22,9 +21,6 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 const phrases = defaultTerminationPhrases(findResourcesDir(), 'zh');
-
-/** A tiny deterministic hash, so replies depend on the whole history a call was given. */
-const hash = (s: string) => [...s].reduce((h, c) => (Math.imul(h, 31) + c.codePointAt(0)!) >>> 0, 7).toString(36);
 
 /**
  * Plays both agents. The counselor ends after a card-dependent number of turns with a
@@ -126,7 +122,7 @@ describe('simpsy simulate', () => {
     server.respond(() => ({ fault: 'unauthorized' }));
     await simpsy(['--db', db, 'simulate', '--client', 'local', '--counselor', 'local', '--cards', '1']);
     expect(await simpsy(['--db', db, 'runs', 'cancel', '3'])).toMatchObject({ code: 0, stdout: 'Cancelled run 3: 0 completed, 0 failed, 1 cancelled.\n' });
-  });
+  }, 90_000); // eleven CLI processes: over 30 s on a busy 2-core machine
 
   it('refuses bad flags with one line naming the flag', async () => {
     const db = tempDbPath();
@@ -162,18 +158,33 @@ describe('simpsy simulate', () => {
   });
 });
 
-/** Starts the CLI and returns the process (the helper in test/support waits for it to end). */
-function start(args: string[]): ChildProcess & { output: { stdout: string; stderr: string }; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, [join(repoRoot, 'bin/simpsy.cjs'), ...args], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  }) as ChildProcess & { output: { stdout: string; stderr: string }; exited: Promise<number | null> };
-  child.output = { stdout: '', stderr: '' };
-  child.stdout!.on('data', (d: Buffer) => (child.output.stdout += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (child.output.stderr += d.toString()));
-  child.exited = new Promise((resolve) => child.on('close', (code) => resolve(code)));
-  return child;
-}
+describe('simpsy dialogues export', () => {
+  it('leaves an existing file as it was when nothing matches, replaces one only with --force, and never the database', async () => {
+    const db = tempDbPath();
+    expect(await simpsy(['--db', db, 'dialogues', 'import', join(paperFixtures, 'dialogue')])).toMatchObject({ code: 0 });
+    const dir = tempDir();
+    const existing = join(dir, 'existing.txt');
+    writeFileSync(existing, '我的笔记\n');
+    for (const force of [[], ['--force']]) {
+      const none = await simpsy(['--db', db, 'dialogues', 'export', existing, '--query', '没有这句话', ...force]);
+      expect(none).toMatchObject({ code: 1, stdout: '', stderr: 'simpsy: No dialogues match: nothing was written.\n' });
+      expect(readFileSync(existing, 'utf8')).toBe('我的笔记\n');
+    }
+    expect(await simpsy(['--db', db, 'dialogues', 'export', join(dir, 'new.jsonl'), '--query', '没有这句话'])).toMatchObject({ code: 1 });
+
+    const refused = await simpsy(['--db', db, 'dialogues', 'export', existing]);
+    expect(refused).toMatchObject({ code: 1, stderr: `simpsy: ${existing} already exists; nothing was written. Choose another name, or replace it (--force).\n` });
+    expect(readFileSync(existing, 'utf8')).toBe('我的笔记\n');
+    expect(await simpsy(['--db', db, 'dialogues', 'export', existing, '--force'])).toMatchObject({ code: 0, stdout: `Exported 1 dialogue to ${existing} (paper).\n` });
+    expect(JSON.parse(readFileSync(existing, 'utf8'))).toMatchObject({ id: 1, runId: 1, messages: expect.any(Array) });
+
+    const before = (await simpsy(['--db', db, 'dialogues', 'list', '--json'])).stdout;
+    const overDb = await simpsy(['--db', db, 'dialogues', 'export', db, '--force']);
+    expect(overDb).toMatchObject({ code: 1, stderr: `simpsy: ${db} is the database SimPsy Studio is using; an export never writes over it. Choose another file name.\n` });
+    expect((await simpsy(['--db', db, 'dialogues', 'list', '--json'])).stdout).toBe(before);
+    expect(readdirSync(dir)).toEqual(['existing.txt']);
+  });
+});
 
 function groupBy<T, K>(items: T[], key: (item: T) => K): Map<K, T[]> {
   const map = new Map<K, T[]>();
@@ -194,22 +205,16 @@ function count(db: string, sql: string): number {
   }
 }
 
-/** Never ends by a phrase, so sessions run to the turn limit; replies depend on the history. */
-function longTalk(ctx: ResponderContext) {
-  const history = hash(ctx.messages.map((m) => `${m.role}:${m.content}`).join('|'));
-  return agentOf(ctx) === 'client' ? `来访者（${history}）` : `咨询师（${history}）能再说说吗？`;
-}
-
 describe('a crash and an interrupt', () => {
   it('SIGKILL mid-run, then resume: no completed turn lost or repeated, integrity ok', async () => {
     const db = tempDbPath();
     await setup(db, 25);
     server.respond(longTalk);
     const concurrency = 4;
-    const child = start(['--db', db, 'simulate', '--client', 'local', '--counselor', 'local', '--cards', 'test', '--repeat', '2', '--max-turns', '6', '--concurrency', String(concurrency), '--json']);
+    const child = startSimpsy(['--db', db, 'simulate', '--client', 'local', '--counselor', 'local', '--cards', 'test', '--repeat', '2', '--max-turns', '6', '--concurrency', String(concurrency), '--json']);
     const deadline = Date.now() + 20_000;
     while (count(db, 'SELECT count(*) AS n FROM sim_calls') < 40 && Date.now() < deadline) await sleep(10);
-    child.kill('SIGKILL');
+    child.child.kill('SIGKILL');
     expect(await child.exited).toBeNull();
     await sleep(100); // requests the dead process sent are logged
 
@@ -262,9 +267,9 @@ describe('a crash and an interrupt', () => {
     const db = tempDbPath();
     await setup(db, 25);
     server.respond(longTalk);
-    const child = start(['--db', db, 'simulate', '--client', 'local', '--counselor', 'local', '--cards', 'test', '--max-turns', '8', '--concurrency', '3', '--json']);
+    const child = startSimpsy(['--db', db, 'simulate', '--client', 'local', '--counselor', 'local', '--cards', 'test', '--max-turns', '8', '--concurrency', '3', '--json']);
     while (count(db, 'SELECT count(*) AS n FROM sim_calls') < 10) await sleep(10);
-    child.kill('SIGINT');
+    child.child.kill('SIGINT');
     expect(await child.exited).toBe(130);
     expect(lastJson(child.output.stdout)).toMatchObject({ runId: 1, status: 'paused', sessions: 6 });
     expect(child.output.stderr).toMatch(/Pausing: letting the calls in flight finish/);

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dialogueListInput } from '../../src-main/contract/simulation';
@@ -139,13 +139,24 @@ describe('exports', () => {
     expect(line!.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant']);
   });
 
+  it('write nothing when no session has a turn to train on, and say so', async () => {
+    h = await harness();
+    h.server.respond(play({ counselor: () => '好'.repeat(300) }));
+    await simulate(h, { refinement: { maxAttempts: 1 } });
+    const dir = tempDir();
+    const path = join(dir, 'openai.jsonl');
+    await expect(h.ctx.simulation.exportDialogues(h.ctx, { path, format: 'openai' })).rejects.toThrow(/^None of the \d+ matching dialogues has a counselor turn to train on: nothing was written\.$/);
+    expect(readdirSync(dir)).toEqual([]);
+    await expect(h.ctx.simulation.exportDialogues(h.ctx, { path, format: 'paper', filter: { query: '没有这句话' } })).rejects.toThrow('No dialogues match: nothing was written.');
+  });
+
   it('export only a run, or what a filter selects', async () => {
     const s = await seeded();
     h = s.h;
     const other = await simulate(h, { maxTurns: 1, cards: { ids: [h.cardIds[0]!] } });
     const path = join(tempDir(), 'run.jsonl');
     expect((await h.ctx.simulation.exportDialogues(h.ctx, { path, format: 'paper', filter: { runIds: [other.run.id] } })).count).toBe(1);
-    expect((await h.ctx.simulation.exportDialogues(h.ctx, { path, format: 'paper', filter: { query: '焦虑症状' } })).count).toBe(1);
+    expect((await h.ctx.simulation.exportDialogues(h.ctx, { path, format: 'paper', filter: { query: '焦虑症状' }, overwrite: true })).count).toBe(1);
   });
 });
 

@@ -32,7 +32,9 @@ describe('retries', () => {
         h.server.respond(play({ counselor: (_c, turn) => (turn === 2 ? '再见' : '嗯？') }));
         // The first call (counselor, reply 1) and the third (counselor, reply 2) fail once each.
         h.server.enqueue(fault, { delayMs: 0 }, { delayMs: 0 }, fault);
-        const { run, job } = await simulate(h, { stream, timeoutMs: 300, concurrency: 1 });
+        // The timeout only has to catch the hung request; a loaded machine must not make an
+        // ordinary answer late enough to count as one.
+        const { run, job } = await simulate(h, { stream, timeoutMs: 1000, concurrency: 1 });
         expect(job.status).toBe('done');
         const [session] = sessionsOf(h, run.id);
         expect(session).toMatchObject({ endReason: 'phrase', turns: 2, messageCount: 4 });
@@ -122,5 +124,38 @@ describe('retries', () => {
     const job = await h.ctx.simulation.execute(h.ctx, first.run.id);
     expect(job.status).toBe('done');
     expect(sessionsOf(h, first.run.id).map((s) => s.endReason)).toEqual(['phrase', 'phrase', 'phrase']);
+  });
+});
+
+describe('honest endings', () => {
+  it('fail a run whose calls all came back as malformed 200s, naming the commonest failure; resuming retries its sessions', async () => {
+    h = await harness({ cards: 3 });
+    h.server.respond(() => ({ fault: 'malformed' }));
+    const { run, job } = await simulate(h, { maxRetries: 1 });
+    expect(job.status).toBe('failed');
+    expect(job.error).toMatch(/^3 of 3 sessions ended in error, most often bad_response \(3\): 127\.0\.0\.1:\d+ answered with something that is not an OpenAI-compatible response .* Resume the run to retry them\.$/);
+    expect(run).toMatchObject({ status: 'failed', failed: 3, unfinished: 0 });
+
+    h.server.respond(play({ counselor: () => '再见' }));
+    const resumed = await h.ctx.simulation.execute(h.ctx, run.id);
+    expect(resumed).toMatchObject({ status: 'done', error: null });
+    expect(sessionsOf(h, run.id).map((s) => s.endReason)).toEqual(['phrase', 'phrase', 'phrase']);
+  });
+
+  it('name the commonest kind of failure when they differ; more than half is failed, half is still done', async () => {
+    h = await harness({ cards: 4 });
+    const card = (ctx: { systemPrompt?: string | undefined }) => Number(/第(\d+)号/.exec(ctx.systemPrompt ?? '')?.[1]);
+    const faultFor: Record<number, Fault> = { 1: { fault: 'server_error' }, 2: { fault: 'server_error', status: 502 }, 3: { fault: 'malformed' } };
+    const inner = play({ client: (ctx) => `我是${card(ctx)}号`, counselor: (_c, turn) => (turn >= 2 ? '再见' : '嗯？') });
+    h.server.respond((ctx) => {
+      const n = Number(/我是(\d+)号/.exec(ctx.lastUserMessage ?? '')?.[1]);
+      return agentOf(ctx) === 'counselor' && faultFor[n] ? faultFor[n] : inner(ctx);
+    });
+    // The counselor's first reply (to the opener, the same for every card) succeeds; its reply to the client naming card 1, 2 or 3 fails.
+    const { job } = await simulate(h, { maxRetries: 0, maxTurns: 3, concurrency: 1, client: { endpointId: h.endpointId }, counselor: { endpointId: h.endpointId } });
+    expect(job.error).toMatch(/^3 of 4 sessions ended in error, most often server_error \(2\): The server failed \(50[02]\)/);
+    delete faultFor[3];
+    const half = await simulate(h, { maxRetries: 0, maxTurns: 3, concurrency: 1 });
+    expect(half.job).toMatchObject({ status: 'done', message: '4 sessions: 2 completed, 2 failed' });
   });
 });

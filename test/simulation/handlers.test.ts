@@ -95,6 +95,30 @@ describe('simulation over IPC', () => {
     expect(cancelled.n).toBeGreaterThan(0);
   });
 
+  it('retry the sessions that ended in error, in the background; refuse a run with none, or one another process runs', async () => {
+    h = await harness({ cards: 2 });
+    let broken = true;
+    const inner = play({ client: (ctx) => `我是${/第(\d+)号/.exec(ctx.systemPrompt ?? '')?.[1]}号`, counselor: (_c, turn) => (turn === 2 ? '再见' : '嗯？') });
+    h.server.respond((ctx) => (broken && ctx.lastUserMessage === '我是2号' ? { fault: 'server_error' } : inner(ctx)));
+    const started = await call<{ id: number; jobId: number }>(h, 'simulation:start', h.input({ maxRetries: 0 }));
+    await until(() => h!.ctx.simulation.summary(h!.ctx, started.id).status === 'done');
+    expect(await call(h, 'simulation:run', { id: started.id })).toMatchObject({ failed: 1, dashboard: { endReasons: { error: 1 } }, history: [], owner: null });
+
+    broken = false;
+    expect(await call(h, 'simulation:retry', { id: started.id })).toMatchObject({ id: started.id, status: 'running' });
+    await until(() => h!.ctx.simulation.summary(h!.ctx, started.id).status === 'done');
+    expect(await call(h, 'simulation:run', { id: started.id })).toMatchObject({ completed: 2, failed: 0, history: [{ kind: 'resumed', from: 'done' }, { kind: 'sessions_retried', sessions: 1 }] });
+
+    const dispatch = createDispatch(createHandlerTable(), h.ctx, () => {});
+    expect(await dispatch('simulation:retry', { id: started.id })).toEqual({
+      ok: false,
+      error: { code: 'conflict', message: `Run ${started.id} has no session that ended in error; there is nothing to retry.` },
+    });
+    h.ctx.db.prepare(`UPDATE sim_sessions SET end_reason = 'error' WHERE run_id = ? AND seq = 1`).run(started.id);
+    h.ctx.db.prepare(`UPDATE jobs SET status = 'running', owner_token = 'cli', owner_pid = 1, owner_host = ?, heartbeat_at = ? WHERE id = ?`).run(h.ctx.jobs.owner.host, Date.now(), started.jobId);
+    expect(await dispatch('simulation:retry', { id: started.id })).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringMatching(/^Run \d+ is running in process 1 on /) } });
+  });
+
   it('use the user’s prompt override as the default template, in the form and in the run', async () => {
     h = await harness({ cards: 1 });
     const override = '你是咨询师小天（本机改写版）。请简短回答。';

@@ -25,6 +25,15 @@ function expectWellFormed(h: Harness, runId: number) {
   }
 }
 
+/** Four long sessions executing here, a few calls in, and a second connection to the database (another process, as the app is to the CLI). */
+async function runningWithAnother(h: Harness) {
+  h.server.respond(play());
+  const run = await h.ctx.simulation.create(h.ctx, h.input({ maxTurns: 20, concurrency: 2 }));
+  const done = h.ctx.simulation.execute(h.ctx, run.id);
+  while (callCount(h, run.id) < 3) await sleep(5);
+  return { run, done, other: createAppContext({ dbPath: h.ctx.dbPath }) };
+}
+
 describe('runs', () => {
   it('store a snapshot that reproduces the run: prompts, parameters, termination list, rules, version', async () => {
     h = await harness();
@@ -160,16 +169,12 @@ describe('runs', () => {
     const sessions = sessionsOf(h, run.id);
     expect(sessions.every((s) => s.status === 'ended' && s.endReason === 'cancelled')).toBe(true);
     expect(h.ctx.simulation.summary(h.ctx, run.id)).toMatchObject({ status: 'cancelled', cancelled: 6 });
-    await expect(h.ctx.simulation.execute(h.ctx, run.id)).rejects.toThrow(/cancelled; there is nothing to resume/);
+    expect(() => h!.ctx.simulation.execute(h!.ctx, run.id)).toThrow(/cancelled; there is nothing to resume/);
   });
 
   it('cancel from another process (another connection): the executing one sees the flag and stops', async () => {
     h = await harness({ cards: 4, latencyMs: 20 });
-    h.server.respond(play());
-    const run = await h.ctx.simulation.create(h.ctx, h.input({ maxTurns: 20, concurrency: 2 }));
-    const done = h.ctx.simulation.execute(h.ctx, run.id);
-    while (callCount(h, run.id) < 3) await sleep(5);
-    const other = createAppContext({ dbPath: h.ctx.dbPath });
+    const { run, done, other } = await runningWithAnother(h);
     try {
       // The other side sees the run live, and can only ask it to stop.
       expect(other.simulation.dashboard(other, run.id)).toMatchObject({ status: 'running', sessions: { total: 4 } });
@@ -179,6 +184,97 @@ describe('runs', () => {
     } finally {
       other.close();
     }
+  });
+
+  it('pause from another process (another connection): the executing one lets its calls in flight finish, saves them and pauses', async () => {
+    h = await harness({ cards: 4, latencyMs: 20 });
+    const { run, done, other } = await runningWithAnother(h);
+    try {
+      expect(other.simulation.pause(other, run.id).status).toBe('running');
+      expect((await done).status).toBe('paused');
+      expect(other.simulation.summary(other, run.id)).toMatchObject({ status: 'paused', unfinished: 4 });
+      expect(callCount(h, run.id)).toBe(chatCount(h)); // nothing in flight was lost
+      expect(other.jobs.get(run.jobId!)).toMatchObject({ pauseRequested: false, owner: null });
+    } finally {
+      other.close();
+    }
+    expect((await h.ctx.simulation.execute(h.ctx, run.id)).status).toBe('done');
+    expectWellFormed(h, run.id);
+  });
+
+  it('a process that lost its lease (frozen past the stale limit) stops and writes nothing more; the process that took the run over finishes it', async () => {
+    // The first owner renews far too rarely, as a suspended laptop would; the second sees it stale.
+    h = await harness({ cards: 4, latencyMs: 20, jobLease: { heartbeatMs: 60_000, staleMs: 60_000 } });
+    h.server.respond(play());
+    const run = await h.ctx.simulation.create(h.ctx, h.input({ maxTurns: 6, concurrency: 4 }));
+    // The app, open all along: it finds the owner stale itself when it starts the run.
+    const other = createAppContext({ dbPath: h.ctx.dbPath, jobLease: { heartbeatMs: 20, staleMs: 100 } });
+    const frozen = h.ctx.simulation.execute(h.ctx, run.id);
+    while (callCount(h, run.id) < 6) await sleep(5);
+    try {
+      await sleep(150);
+      const takeover = other.simulation.execute(other, run.id);
+      const first = await frozen;
+      expect(first).toMatchObject({ status: 'running', owner: { pid: process.pid } });
+      expect(h.ctx.jobs.signals(run.jobId!).owned).toBe(false);
+      expect((await takeover).status).toBe('done');
+      // Every session whole, once: no turn written twice by the two owners.
+      expectWellFormed(h, run.id);
+      expect(callCount(h, run.id)).toBe(4 * 11);
+      expect(sessionsOf(h, run.id).every((s) => s.endReason === 'turn_limit' && s.turns === 6)).toBe(true);
+      expect(other.simulation.detail(other, run.id).history).toEqual([
+        expect.objectContaining({ kind: 'taken_over', pid: process.pid, fromPid: process.pid, heartbeatAt: expect.any(String) }),
+      ]);
+    } finally {
+      other.close();
+    }
+  });
+
+  it('resume with other models and an updated base URL: the snapshot changes, the history says so, the calls use them', async () => {
+    h = await harness({ cards: 2 });
+    h.server.respond(play({ counselor: () => '再见' }));
+    const endpoint2 = h.ctx.endpoints.create({ name: 'wrong-port', baseUrl: 'http://127.0.0.1:9/v1', model: 'test-model' });
+    const first = await simulate(h, { counselor: { endpointId: endpoint2.id }, client: { endpointId: h.endpointId, model: 'no-such-model' } });
+    expect(first.job.status).toBe('failed');
+    h.ctx.endpoints.update({ id: endpoint2.id, baseUrl: h.server.url });
+    const job = await h.ctx.simulation.execute(h.ctx, first.run.id, { models: { client: 'test-model' } });
+    expect(job.status).toBe('done');
+    const detail = h.ctx.simulation.detail(h.ctx, first.run.id);
+    expect(detail.config).toMatchObject({ client: { model: 'test-model' }, counselor: { baseUrl: h.server.url } });
+    expect(detail.history.map(({ at: _at, ...e }) => e)).toEqual([
+      { kind: 'resumed', from: 'failed', pid: process.pid, host: h.ctx.jobs.owner.host },
+      { kind: 'model_changed', role: 'client', from: 'no-such-model', to: 'test-model' },
+      { kind: 'base_url_changed', role: 'counselor', from: 'http://127.0.0.1:9/v1', to: h.server.url },
+    ]);
+    expect(h.server.requests.filter((r) => r.path === '/v1/chat/completions').every((r) => (r.body as { model: string }).model === 'test-model')).toBe(true);
+  });
+
+  it('retry the sessions that ended in error from their last saved turn: no completed call again, totals and status honest', async () => {
+    h = await harness({ cards: 3 });
+    // The client names its card; every counselor reply to card 1's client fails.
+    let broken = true;
+    const inner = play({ client: (ctx) => `我是${/第(\d+)号/.exec(ctx.systemPrompt ?? '')?.[1]}号`, counselor: (_c, turn) => (turn === 3 ? '再见' : '嗯？') });
+    h.server.respond((ctx) => (broken && ctx.lastUserMessage === '我是1号' ? { fault: 'server_error' } : inner(ctx)));
+    const { run, job } = await simulate(h, { maxRetries: 0, concurrency: 1 });
+    expect(job.status).toBe('done');
+    expect(run).toMatchObject({ completed: 2, failed: 1 });
+    const errored = sessionsOf(h, run.id).find((s) => s.endReason === 'error')!;
+    expect(errored).toMatchObject({ messageCount: 3, errorKind: 'server_error' });
+    const before = { calls: callCount(h, run.id), requests: chatCount(h), errors: h.ctx.simulation.summary(h.ctx, run.id).calls };
+    expect(() => h!.ctx.simulation.execute(h!.ctx, run.id)).toThrow(/finished; there is nothing to resume\. 1 of its sessions ended in error; retry them instead\./);
+
+    broken = false;
+    const retried = await h.ctx.simulation.execute(h.ctx, run.id, { retryErrors: true });
+    expect(retried.status).toBe('done');
+    // From message 3: counselor 2, client 3, counselor 3 ('再见').
+    expect(callCount(h, run.id) - before.calls).toBe(3);
+    expect(chatCount(h) - before.requests).toBe(3);
+    expect(sessionsOf(h, run.id).find((s) => s.id === errored.id)).toMatchObject({ endReason: 'phrase', error: null, errorKind: null, messageCount: 6, turns: 3 });
+    expect(h.ctx.simulation.summary(h.ctx, run.id)).toMatchObject({ status: 'done', completed: 3, failed: 0, calls: before.errors + 3 });
+    expect(h.ctx.simulation.dashboard(h.ctx, run.id).errorsByKind).toEqual({ server_error: 1 }); // the failed attempt stays on record
+    expect(h.ctx.simulation.detail(h.ctx, run.id).history.map((e) => e.kind)).toEqual(['resumed', 'sessions_retried']);
+    expectWellFormed(h, run.id);
+    expect(() => h!.ctx.simulation.execute(h!.ctx, run.id, { retryErrors: true })).toThrow(/has no session that ended in error; there is nothing to retry/);
   });
 
   it('cancel a paused run: its unfinished sessions end as cancelled at once', async () => {
@@ -209,14 +305,20 @@ describe('runs', () => {
     await h.server.close();
   });
 
-  it('resume a failed or paused run only; refuse one running elsewhere', async () => {
+  it('resume a failed or paused run only; refuse one running elsewhere, naming who runs it', async () => {
     h = await harness();
     h.server.respond(play({ counselor: () => '再见' }));
     const { run } = await simulate(h);
-    await expect(h.ctx.simulation.execute(h.ctx, run.id)).rejects.toThrow(/finished; there is nothing to resume/);
+    expect(() => h!.ctx.simulation.execute(h!.ctx, run.id)).toThrow(/^Run \d+ is finished; there is nothing to resume\.$/);
     const other = await h.ctx.simulation.create(h.ctx, h.input());
-    h.ctx.db.prepare(`UPDATE jobs SET status = 'running', owner_pid = 1 WHERE id = ?`).run(other.jobId);
-    await expect(h.ctx.simulation.execute(h.ctx, other.id)).rejects.toThrow(/already running in another process/);
+    // Another live owner: a fresh heartbeat, on this host, in a process that exists (init).
+    h.ctx.db
+      .prepare(`UPDATE jobs SET status = 'running', owner_pid = 1, owner_host = ?, owner_token = 'elsewhere', heartbeat_at = ?, started_at = '2025-06-01T08:00:00.000Z' WHERE id = ?`)
+      .run(h.ctx.jobs.owner.host, Date.now(), other.jobId);
+    expect(() => h!.ctx.simulation.execute(h!.ctx, other.id)).toThrow(
+      new RegExp(`^Run ${other.id} is running in process 1 on ${h.ctx.jobs.owner.host} \\(since 2025-06-01 08:00:00 UTC, heartbeat 0 s ago\\); pause it there, or wait\\.$`),
+    );
+    expect(() => h!.ctx.simulation.remove(h!.ctx, other.id)).toThrow(/is running in process 1 .*; pause or cancel it before deleting it/);
   });
 });
 

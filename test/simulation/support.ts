@@ -1,5 +1,6 @@
 import { createAppContext, type AppContext } from '../../src-main/app/context';
 import type { RunStartInput } from '../../src-main/contract/simulation';
+import type { LeaseTiming } from '../../src-main/jobs/lease';
 import { startLlmServer, type LlmServer } from '../llm-server/server';
 import type { ResponderContext, ResponderResult } from '../llm-server/types';
 import { makeCard } from '../role-cards/support';
@@ -18,6 +19,15 @@ export function agentOf(ctx: ResponderContext): 'client' | 'counselor' {
 /** Counselor turns so far in a request (the reply being asked for is the next one). */
 export const counselorTurnsBefore = (ctx: ResponderContext): number =>
   ctx.messages.filter((m) => m.role === (agentOf(ctx) === 'counselor' ? 'assistant' : 'user')).length;
+
+/** A tiny deterministic hash, so replies depend on the whole history a call was given. */
+export const hash = (s: string) => [...s].reduce((h, c) => (Math.imul(h, 31) + c.codePointAt(0)!) >>> 0, 7).toString(36);
+
+/** Never ends by a phrase, so sessions run to the turn limit; replies depend on the history. */
+export function longTalk(ctx: ResponderContext): string {
+  const history = hash(ctx.messages.map((m) => `${m.role}:${m.content}`).join('|'));
+  return agentOf(ctx) === 'client' ? `来访者（${history}）` : `咨询师（${history}）能再说说吗？`;
+}
 
 export interface Play {
   client?: (ctx: ResponderContext, turn: number) => ResponderResult;
@@ -45,9 +55,9 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function harness(options: { cards?: number; latencyMs?: number; server?: LlmServer; dbPath?: string; price?: boolean } = {}): Promise<Harness> {
+export async function harness(options: { cards?: number; latencyMs?: number; server?: LlmServer; dbPath?: string; price?: boolean; jobLease?: LeaseTiming } = {}): Promise<Harness> {
   const server = options.server ?? (await startLlmServer({ latencyMs: options.latencyMs ?? 0 }));
-  const ctx = createAppContext({ dbPath: options.dbPath ?? tempDbPath() });
+  const ctx = createAppContext({ dbPath: options.dbPath ?? tempDbPath(), ...(options.jobLease ? { jobLease: options.jobLease } : {}) });
   const endpoint = ctx.endpoints.create({
     name: 'local',
     baseUrl: server.url,

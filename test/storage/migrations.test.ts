@@ -55,7 +55,7 @@ describe('migrations', () => {
     const broken = [
       ...migrations,
       {
-        version: migrations.length + 1,
+        version: migrations.at(-1)!.version + 1,
         name: 'broken',
         up(d: Database.Database) {
           d.exec('CREATE TABLE half_done (x INTEGER) STRICT');
@@ -65,7 +65,7 @@ describe('migrations', () => {
     ];
     expect(() => migrate(db, broken)).toThrow();
     expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'half_done'").get()).toEqual({ n: 0 });
-    expect(db.prepare('SELECT max(version) AS v FROM schema_migrations').get()).toEqual({ v: migrations.length });
+    expect(db.prepare('SELECT max(version) AS v FROM schema_migrations').get()).toEqual({ v: migrations.at(-1)!.version });
     db.close();
   });
 
@@ -93,6 +93,42 @@ describe('migrations', () => {
       const db = openDatabase(tempDbPath());
       const plan = db.prepare("EXPLAIN QUERY PLAN SELECT id FROM jobs WHERE status = 'running'").all() as { detail: string }[];
       expect(plan.map((p) => p.detail).join(' ')).toMatch(/USING (COVERING )?INDEX jobs_by_status/);
+      db.close();
+    });
+  });
+
+  describe('006 job leases', () => {
+    it('adds the lease to jobs, keeping rows of older builds, which count as having no heartbeat', () => {
+      const file = tempDbPath();
+      const raw = new Database(file);
+      migrate(raw, migrations.filter((m) => m.version < 6));
+      raw.prepare("INSERT INTO jobs (kind, status, owner_pid, created_at, updated_at) VALUES ('simulation', 'running', 4242, 'x', 'x')").run();
+      expect(migrate(raw, migrations.filter((m) => m.version <= 6))).toEqual([6]);
+      expect(raw.prepare('SELECT status, owner_pid, owner_token, owner_host, heartbeat_at, pause_requested FROM jobs').get()).toEqual({
+        status: 'running',
+        owner_pid: 4242,
+        owner_token: null,
+        owner_host: null,
+        heartbeat_at: null,
+        pause_requested: 0,
+      });
+      expect(() => raw.prepare('UPDATE jobs SET pause_requested = 2').run()).toThrow(/CHECK constraint failed/);
+      expect(() => raw.prepare("UPDATE jobs SET heartbeat_at = 'soon'").run()).toThrow(/cannot store TEXT value in INTEGER column/);
+      raw.close();
+    });
+
+    it('keeps a run history that goes with its run, as JSON objects, read through its index', () => {
+      const db = openDatabase(tempDbPath());
+      db.prepare("INSERT INTO sim_runs (id, kind, title, language, config, app_version, created_at, updated_at) VALUES (1, 'simulation', 't', 'zh', '{}', '0', 'x', 'x')").run();
+      const insert = db.prepare("INSERT INTO sim_run_events (run_id, kind, detail, created_at) VALUES (1, ?, ?, 'x')");
+      insert.run('model_changed', '{"role":"client","from":"a","to":"b"}');
+      expect(() => insert.run('exploded', '{}')).toThrow(/CHECK constraint failed/);
+      expect(() => insert.run('resumed', '[1]')).toThrow(/CHECK constraint failed/);
+      expect(() => insert.run('resumed', 'not json')).toThrow(/CHECK constraint failed/);
+      const plan = db.prepare('EXPLAIN QUERY PLAN SELECT kind FROM sim_run_events WHERE run_id = 1 ORDER BY id').all() as { detail: string }[];
+      expect(plan.map((p) => p.detail).join(' ')).toMatch(/USING INDEX sim_run_events_by_run/);
+      db.prepare('DELETE FROM sim_runs WHERE id = 1').run();
+      expect(db.prepare('SELECT count(*) AS n FROM sim_run_events').get()).toEqual({ n: 0 });
       db.close();
     });
   });

@@ -5,10 +5,12 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve } from 'node:path';
 import { eventChannels } from '../../src-main/contract';
+import { ChangeWatcher } from '../../src-main/app/change-watcher';
 import { createAppContext, type AppContext } from '../../src-main/app/context';
 import { createDispatch } from '../../src-main/ipc/dispatch';
 import { createHandlerTable } from '../../src-main/ipc/handlers';
 import { CONTENT_SECURITY_POLICY } from '../../src-main/electron/window-options';
+import { deadPort } from './ports';
 import { memorySecretBox } from './secret-box';
 
 // Serves the built renderer to a real browser with `window.api` bridged over loopback HTTP
@@ -50,7 +52,20 @@ export interface Bridge {
   close(): Promise<void>;
 }
 
-export async function startBridge(options: { dbPath: string; systemLocale?: string; env?: NodeJS.ProcessEnv }): Promise<Bridge> {
+export interface BridgeOptions {
+  dbPath: string;
+  systemLocale?: string;
+  env?: NodeJS.ProcessEnv;
+  /** How often the app looks for changes made by other processes (the app's own is 500 ms). */
+  changePollMs?: number;
+}
+
+/** Settings looks for local model servers; a test never depends on what runs on this machine's usual ports. */
+async function withLocalPorts(env: NodeJS.ProcessEnv): Promise<NodeJS.ProcessEnv> {
+  return env.SIMPSY_LOCAL_PORTS ? env : { ...env, SIMPSY_LOCAL_PORTS: String(await deadPort()) };
+}
+
+export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   if (!existsSync(join(rendererDir, 'index.html'))) {
     throw new Error(`No built renderer at ${rendererDir}: run \`npm run build\` first.`);
   }
@@ -65,7 +80,7 @@ export async function startBridge(options: { dbPath: string; systemLocale?: stri
     secrets: memorySecretBox(),
     version: 'test',
     systemLocale: options.systemLocale ?? 'zh-CN',
-    ...(options.env ? { env: options.env } : {}),
+    env: await withLocalPorts(options.env ?? process.env),
   });
   const dispatch = createDispatch(createHandlerTable(), ctx);
   const streams = new Set<ServerResponse>();
@@ -74,6 +89,8 @@ export async function startBridge(options: { dbPath: string; systemLocale?: stri
       for (const res of streams) res.write(`data: ${JSON.stringify({ channel, payload })}\n\n`);
     }),
   );
+  // As in the Electron main: changes made elsewhere reach the page as domain events.
+  const changes = new ChangeWatcher(ctx.db, ctx.events, options.changePollMs ?? 100).start();
 
   const server = createServer((req, res) => {
     void handle(req, res).catch((error: unknown) => {
@@ -124,6 +141,7 @@ export async function startBridge(options: { dbPath: string; systemLocale?: stri
     initScript: await bridgeInitScript(),
     ctx,
     async close() {
+      changes.stop();
       for (const off of unsubscribe) off();
       for (const res of streams) res.end();
       server.closeAllConnections();

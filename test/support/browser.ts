@@ -1,4 +1,4 @@
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { existsSync } from 'node:fs';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -25,3 +25,18 @@ export async function launchBrowser(): Promise<Browser> {
     ],
   });
 }
+
+/**
+ * Collects what would be a bug on the page: uncaught errors and console errors (CSP violations
+ * among them). The shared CSP includes frame-ancestors, which Chromium honours only from the
+ * header and notes as ignored in the meta tag; that note is not an error.
+ */
+export function collectPageErrors(page: Page, into: string[]): void {
+  page.on('pageerror', (error) => into.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !/'frame-ancestors' is ignored when delivered via a <meta>/.test(message.text())) into.push(message.text());
+  });
+}
+
+/** For expect.poll on what the app shows after a change: within a second, but a loaded 2-core machine gets more. */
+export const eventually = { timeout: 15_000, interval: 100 };

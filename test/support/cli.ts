@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-const bin = join(__dirname, '../../bin/simpsy.cjs');
+export const bin = join(__dirname, '../../bin/simpsy.cjs');
 const built = join(__dirname, '../../out/main/cli.js');
 
 export interface CliResult {
@@ -29,4 +29,25 @@ export function simpsy(args: string[], env: NodeJS.ProcessEnv = {}, options: { c
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+export interface RunningCli {
+  child: ChildProcess;
+  pid: number;
+  output: { stdout: string; stderr: string };
+  exited: Promise<number | null>;
+}
+
+/** Starts the built `simpsy` and returns at once, for tests that signal or race it. */
+export function startSimpsy(args: string[], env: NodeJS.ProcessEnv = {}): RunningCli {
+  if (!existsSync(built)) throw new Error(`No built CLI at ${built}: run \`npm run build\` first.`);
+  const child = spawn(process.execPath, [bin, ...args], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output = { stdout: '', stderr: '' };
+  child.stdout!.on('data', (d: Buffer) => (output.stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (output.stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  return { child, pid: child.pid!, output, exited };
 }

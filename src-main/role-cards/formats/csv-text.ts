@@ -2,6 +2,12 @@
 // with " when they hold the delimiter, a quote ("" inside) or a line break; CRLF or LF rows.
 // A quote opened and never closed is an error naming the line it opened on, because
 // everything after it would otherwise be swallowed into one cell.
+//
+// Formula guard (OWASP, "CSV injection"): a cell starting with = + - @, a tab or a carriage
+// return is run as a formula when Excel or LibreOffice opens the file, so it is written with a
+// leading ' (which they show as text). So that our own import can take the guard off again and
+// CSV → import → CSV is byte-identical, a value that itself starts with ' is guarded too, and
+// the reader removes one leading ' from a cell whose rest starts with any of those characters.
 
 export interface CsvRow {
   /** 1-based line the row starts on. */
@@ -30,7 +36,7 @@ export function parseCsv(text: string, delimiter: string): CsvParse {
   let quoteLine = 0;
   let atCellStart = true;
   const endCell = () => {
-    cells.push(cell);
+    cells.push(unguard(cell));
     cell = '';
     atCellStart = true;
   };
@@ -76,10 +82,19 @@ export function parseCsv(text: string, delimiter: string): CsvParse {
   return { ok: true, rows };
 }
 
+const formulaStart = /^[=+\-@\t\r']/;
+
+/** The value as written to a cell: with a leading ' when a spreadsheet could run it. */
+export const guard = (value: string): string => (formulaStart.test(value) ? `'${value}` : value);
+
+/** The value a guarded cell holds; any other cell as it is. */
+export const unguard = (cell: string): string => (cell.startsWith("'") && formulaStart.test(cell.slice(1)) ? cell.slice(1) : cell);
+
 const needsQuotes = (s: string, delimiter: string) => s.includes(delimiter) || /["\r\n]/.test(s) || s !== s.trim();
 
 export function csvCell(value: string, delimiter = ','): string {
-  return needsQuotes(value, delimiter) ? `"${value.replace(/"/g, '""')}"` : value;
+  const cell = guard(value);
+  return needsQuotes(cell, delimiter) ? `"${cell.replace(/"/g, '""')}"` : cell;
 }
 
 /** Rows as Excel expects them: CRLF line ends. */

@@ -101,22 +101,12 @@ export function readCsv(text: string, file: string, problems: Problems): ReadCar
     problems.add({ file }, 'The file has no header row and no cards');
     return [];
   }
-  const columns = new Map<Column, { index: number; name: string }>();
-  let headerBroken = false;
-  head.cells.forEach((name, index) => {
-    const column = headerIndex.get(squash(name));
-    if (column === undefined || columns.has(column)) headerBroken = true;
-    if (!column) {
-      problems.add({ file, line: head.line }, `Unknown column '${name.trim()}' (column ${index + 1}); rename it to one of ${csvColumns.map((c) => c[1]).join(', ')} or remove it`, name.trim());
-    } else if (columns.has(column)) {
-      problems.add({ file, line: head.line }, `Column '${name.trim()}' appears twice (columns ${columns.get(column)!.index + 1} and ${index + 1})`, name.trim());
-    } else columns.set(column, { index, name: name.trim() });
-  });
-  const missing = required.filter((c) => !columns.has(c));
-  if (missing.length > 0) {
-    problems.add({ file, line: head.line }, `Missing column(s): ${missing.map((c) => csvColumns.find((x) => x[0] === c)![1]).join(', ')}`);
+  const header = readHeader(head.cells);
+  if ('problem' in header) {
+    problems.add({ file, line: head.line }, header.problem);
+    return [];
   }
-  if (missing.length > 0 || headerBroken) return [];
+  const { columns } = header;
 
   const nameOf = (path: string): string => {
     const [top, trait] = path.split('.');
@@ -188,6 +178,36 @@ function readExtras(text: string, reader: RecordReader): unknown {
     reader.complain('extras', 'The extras cell must be a JSON list such as [{"after": "familyRelationships", "label": "经济状况", "value": "…"}], or empty');
     return undefined;
   }
+}
+
+type Columns = Map<Column, { index: number; name: string }>;
+
+/**
+ * Which column holds what, or one problem saying everything wrong with the header: a file with
+ * 10,000 columns gets one line with a count and the first few names, not a line per column.
+ */
+function readHeader(cells: string[]): { columns: Columns } | { problem: string } {
+  const columns: Columns = new Map();
+  const unknown: string[] = [];
+  const twice: string[] = [];
+  const shown = (name: string) => `'${name.length > 30 ? `${name.slice(0, 30)}…` : name}'`;
+  cells.forEach((cell, index) => {
+    const name = cell.trim();
+    const column = headerIndex.get(squash(name));
+    if (!column) unknown.push(`${shown(name)} (column ${index + 1})`);
+    else if (columns.has(column)) twice.push(`${shown(name)} (columns ${columns.get(column)!.index + 1} and ${index + 1})`);
+    else columns.set(column, { index, name });
+  });
+  const missing = required.filter((c) => !columns.has(c)).map((c) => csvColumns.find((x) => x[0] === c)![1]);
+  const few = (list: string[]) => (list.length > 5 ? `${list.slice(0, 5).join(', ')} … and ${(list.length - 5).toLocaleString('en')} more` : list.join(', '));
+  const faults = [
+    unknown.length === 1 ? `Unknown column ${unknown[0]}` : unknown.length > 1 ? `${unknown.length.toLocaleString('en')} unknown columns: ${few(unknown)}` : '',
+    twice.length === 1 ? `Column ${twice[0]} appears twice` : twice.length > 1 ? `${twice.length} columns appear twice: ${few(twice)}` : '',
+    missing.length > 0 ? `Missing column(s): ${missing.join(', ')}` : '',
+  ].filter(Boolean);
+  if (faults.length === 0) return { columns };
+  const names = csvColumns.map((c) => c[1]).join(', ');
+  return { problem: `${faults.join('. ')}. The header row names the columns: ${names} (or 性别, 年龄 … in Chinese); rename or remove the others` };
 }
 
 /** Every cell is the text as written; extra fields as JSON, empty when there are none. */

@@ -99,8 +99,11 @@ export function binaryKind(bytes: Uint8Array): string | undefined {
     return 'This is a ZIP archive (an Excel .xlsx workbook is one), not text. In Excel choose Save As › "CSV UTF-8", then import the .csv';
   }
   if (starts(0xd0, 0xcf, 0x11, 0xe0)) return 'This is an old Excel .xls workbook, not text. In Excel choose Save As › "CSV UTF-8"';
-  if (starts(0xff, 0xfe) || starts(0xfe, 0xff)) return 'The file is saved as UTF-16; save it as UTF-8 instead';
+  if (starts(0xff, 0xfe)) return utf16('little-endian');
+  if (starts(0xfe, 0xff)) return utf16('big-endian');
   const head = bytes.subarray(0, 64 * 1024);
+  const order = utf16Order(head);
+  if (order) return utf16(`${order}, without a byte-order mark`);
   let control = 0;
   for (const b of head) {
     if (b === 0) return 'This is a binary file (it contains NUL bytes), not text';
@@ -108,6 +111,34 @@ export function binaryKind(bytes: Uint8Array): string | undefined {
   }
   if (control > head.length * 0.05) return 'This is a binary file (mostly control characters), not text';
   return undefined;
+}
+
+const utf16 = (kind: string) => `The file is UTF-16 (${kind}), not UTF-8: save as UTF-8 (in Excel: Save As › "CSV UTF-8") and import again`;
+
+/**
+ * UTF-16 saved without a byte-order mark (Windows "Unicode" text): the NULs are the high bytes
+ * of ASCII characters (digits, commas, quotes, line ends), so they sit on one side of the byte
+ * pairs, and the bytes read as UTF-16 give clean text. Binary files have NULs on both sides
+ * or do not decode to text.
+ */
+function utf16Order(head: Uint8Array): 'little-endian' | 'big-endian' | undefined {
+  let even = 0;
+  let odd = 0;
+  for (let i = 0; i < head.length; i++) {
+    if (head[i] !== 0) continue;
+    if (i % 2 === 0) even++;
+    else odd++;
+  }
+  // A few NULs on the other side are characters such as 一 (U+4E00), whose low byte is 0.
+  if (even + odd === 0 || Math.min(even, odd) > (even + odd) * 0.2) return undefined;
+  const order = odd > even ? 'little-endian' : 'big-endian';
+  const text = new TextDecoder(order === 'little-endian' ? 'utf-16le' : 'utf-16be').decode(head.subarray(0, head.length & ~1));
+  let bad = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0 || c === 0xfffd || c === 0x7f || (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d && c !== 0x0c)) bad++;
+  }
+  return bad <= text.length * 0.01 ? order : undefined;
 }
 
 /** The format of a path for `--format auto`: by folder or extension, else by the first character. */

@@ -69,10 +69,3 @@ export class RecordReader {
     return { place: this.place, candidate, reported: this.reported, fieldName: this.fieldName, ...extra };
   }
 }
-
-/** 1-based line and column of a character offset. */
-export function lineOf(text: string, offset: number): number {
-  let line = 1;
-  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
-}

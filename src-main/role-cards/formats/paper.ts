@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { traitLabels, traits, type CardLanguage, type ExtraAnchor, type RoleCardFields, type Split, type Trait } from '../../contract/role-card';
 import { graphemeLength } from '../../contract/text';
@@ -296,8 +296,8 @@ function readComplaints(root: string, folder: string, problems: Problems): unkno
       return null;
     }
     return list;
-  } catch (error) {
-    const failure = jsonFailure(read.text, error);
+  } catch {
+    const failure = jsonFailure(read.text);
     problems.add({ file, ...(failure.line !== undefined ? { line: failure.line } : {}) }, failure.reason);
     return null;
   }
@@ -313,33 +313,21 @@ const isFolder = (path: string) => {
 
 const folderOf: Record<Split, string> = { pool: 'train', test: 'test' };
 
-/**
- * Writes the cards as the paper does, numbering each split from 0 in the order given; the
- * pool is written as `train`. Refuses to mix with an earlier export in the same place.
- */
-export function writePaperFolder(root: string, cards: RoleCardFields[]): string[] {
-  const written: string[] = [];
-  for (const split of ['pool', 'test'] as const) {
-    const chosen = cards.filter((c) => c.split === split);
-    if (chosen.length === 0) continue;
-    const folder = folderOf[split];
-    const dir = join(root, 'raw_role_card', folder);
-    const list = join(root, 'user_profiles', `${folder}.json`);
-    if ((isFolder(dir) && readdirSync(dir).length > 0) || existsSync(list)) {
-      throw new DomainError(
-        'conflict',
-        `${dir} or ${list} already exists; export to an empty folder so earlier cards do not mix with these.`,
-      );
-    }
-    mkdirSync(dir, { recursive: true });
-    mkdirSync(join(root, 'user_profiles'), { recursive: true });
-    chosen.forEach((card, n) => {
-      const file = join(dir, `${n}.txt`);
-      writeFileSync(file, profileText(card, card.language));
-      written.push(file);
-    });
-    writeFileSync(list, `${JSON.stringify(chosen.map((c) => c.chiefComplaint), null, 2)}\n`);
-    written.push(list);
-  }
-  return written;
+/** One split as the paper writes it: card texts for N.txt (numbered from 0) and user_profiles/<folder>.json. */
+export interface PaperSplit {
+  folder: string;
+  cards: string[];
+  complaints: string;
+}
+
+/** The paper's files for these cards, numbering each split from 0 in the order given; the pool is `train`. */
+export function paperSplits(cards: RoleCardFields[]): PaperSplit[] {
+  return (['pool', 'test'] as const)
+    .map((split) => ({ folder: folderOf[split], chosen: cards.filter((c) => c.split === split) }))
+    .filter(({ chosen }) => chosen.length > 0)
+    .map(({ folder, chosen }) => ({
+      folder,
+      cards: chosen.map((card) => profileText(card, card.language)),
+      complaints: `${JSON.stringify(chosen.map((c) => c.chiefComplaint), null, 2)}\n`,
+    }));
 }

@@ -2,6 +2,7 @@ import { Layout } from 'antd';
 import { useEffect } from 'react';
 import { useT } from '../i18n';
 import { sectionViews } from '../sections';
+import { followChanges } from '../stores/changes';
 import { endpointsActions } from '../stores/endpoints';
 import { navigationActions, sectionSlug, selectSection, useNavigationStore } from '../stores/navigation';
 import { palette } from '../theme';
@@ -21,7 +22,12 @@ export function AppShell() {
   useEffect(() => {
     // Several empty states depend on whether a model endpoint exists, so load them up front.
     void endpointsActions.refresh();
-    return navigationActions.followHash();
+    const stopFollowing = followChanges();
+    const stopHash = navigationActions.followHash();
+    return () => {
+      stopFollowing();
+      stopHash();
+    };
   }, []);
 
   return (

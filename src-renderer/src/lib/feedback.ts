@@ -1,15 +1,17 @@
 import type { ApiError } from '@contract';
 import type { MessageInstance } from 'antd/es/message/interface';
+import type { HookAPI as ModalInstance } from 'antd/es/modal/useModal';
 import type { NotificationInstance } from 'antd/es/notification/interface';
 import { currentMessages } from '../i18n';
 import { apiErrorText } from './error-text';
 
-// Store actions run outside React, but antd's message/notification only pick up the theme
-// and locale through <App>'s hooks. <FeedbackBridge> hands those instances over here.
+// Store actions run outside React, but antd's message/notification/modal only pick up the
+// theme and locale through <App>'s hooks. <FeedbackBridge> hands those instances over here.
 
 interface Feedback {
   message: MessageInstance;
   notification: NotificationInstance;
+  modal: ModalInstance;
 }
 
 let feedback: Feedback | null = null;
@@ -33,4 +35,10 @@ export function notifyError(title: string, error: ApiError): void {
 
 export function notifySuccess(text: string): void {
   feedback?.message.success(text);
+}
+
+/** Asks the person to confirm something that replaces their data; false if they decline or close. */
+export async function confirmDanger(options: { title: string; content: string; okText: string; cancelText: string }): Promise<boolean> {
+  if (!feedback) return false;
+  return await feedback.modal.confirm({ ...options, okButtonProps: { danger: true, ...({ 'data-testid': 'confirm-replace' } as object) } });
 }

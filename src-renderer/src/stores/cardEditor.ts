@@ -299,6 +299,38 @@ export const cardEditorActions = {
     }
   },
 
+  /**
+   * The cards changed somewhere. If the open card was saved by someone else, a clean editor
+   * follows it; one with unsaved edits says so (the conflict bar) rather than overwrite
+   * either version. A card deleted elsewhere is reported as not saved.
+   */
+  async checkElsewhere(): Promise<void> {
+    const s = get();
+    if (s.target?.kind !== 'card' || !s.base || saving) return;
+    const { base } = s;
+    const result = await call(() => window.api.cards.get({ id: base.id }));
+    const now = get();
+    // Our own save (or a new card) got in meanwhile: the next event looks again.
+    if (now.base !== base || saving || now.status === 'conflict') return;
+    if (!result.ok) {
+      if (result.error.code === 'not_found') set({ status: 'error', saveError: currentMessages().cards.editor.deletedElsewhere });
+      return;
+    }
+    if (result.value.updatedAt === base.updatedAt) return;
+    if (isDirty(now) || now.held) {
+      clearTimeout(autosaveTimer);
+      set({ status: 'conflict', saveError: null });
+      return;
+    }
+    set({
+      base: result.value,
+      draft: valuesOf(result.value),
+      past: [...now.past, now.draft].slice(-UNDO_LIMIT),
+      future: [],
+      savedVersion: now.savedVersion + 1,
+    });
+  },
+
   /** Someone else saved first: take their version (ours stays one undo away) … */
   async takeTheirs(): Promise<void> {
     const s = get();

@@ -2,6 +2,7 @@ import type { DialogueDetail, DialogueExportFormat, DialogueFilter, DialogueSumm
 import { create } from 'zustand';
 import { currentMessages } from '../i18n';
 import { call, compact } from '../lib/call';
+import { exportAsking } from '../lib/export-target';
 import { notifyError, notifySuccess } from '../lib/feedback';
 
 // The dialogue browser: a filter, the total it matches and the rows loaded so far. Rows are
@@ -19,7 +20,10 @@ export interface DialoguesState {
   total: number;
   /** Loaded rows by position. */
   rows: Record<number, DialogueSummary>;
+  /** Bumped by a new filter or sort: the list starts over at the top. */
   generation: number;
+  /** Bumped when the sessions changed elsewhere: loaded rows are read again in place. */
+  dataVersion: number;
   selectedId: number | null;
   detail: DialogueDetail | null;
   tags: { tag: string; count: number }[];
@@ -33,6 +37,7 @@ export const useDialoguesStore = create<DialoguesState>()(() => ({
   total: 0,
   rows: {},
   generation: 0,
+  dataVersion: 0,
   selectedId: null,
   detail: null,
   tags: [],
@@ -43,12 +48,13 @@ export const useDialoguesStore = create<DialoguesState>()(() => ({
 const pending = new Set<string>();
 
 async function loadPage(page: number): Promise<void> {
-  const { filter, sort, generation } = useDialoguesStore.getState();
-  const key = `${generation}:${page}`;
+  const { filter, sort, generation, dataVersion } = useDialoguesStore.getState();
+  const key = `${generation}:${dataVersion}:${page}`;
   if (pending.has(key)) return;
   pending.add(key);
   const result = await call(() => window.api.dialogues.list({ ...compact(filter), sort, offset: page * PAGE_SIZE, limit: PAGE_SIZE }));
-  if (useDialoguesStore.getState().generation !== generation) return;
+  const now = useDialoguesStore.getState();
+  if (now.generation !== generation || now.dataVersion !== dataVersion) return;
   if (!result.ok) {
     pending.delete(key); // a later scroll may try again
     useDialoguesStore.setState({ status: 'failed' });
@@ -57,8 +63,12 @@ async function loadPage(page: number): Promise<void> {
   }
   useDialoguesStore.setState((s) => {
     const rows = { ...s.rows };
-    result.value.items.forEach((item, i) => (rows[result.value.offset + i] = item));
-    return { status: 'ready', total: result.value.total, rows };
+    const { offset, items, total } = result.value;
+    // The page replaces what was at its positions; rows past the new end are gone.
+    for (let i = offset; i < offset + PAGE_SIZE; i++) delete rows[i];
+    items.forEach((item, i) => (rows[offset + i] = item));
+    for (const pos of Object.keys(rows)) if (Number(pos) >= total) delete rows[Number(pos)];
+    return { status: 'ready', total, rows };
   });
 }
 
@@ -69,6 +79,31 @@ export const dialoguesActions = {
     pending.clear();
     useDialoguesStore.setState((s) => ({ generation: s.generation + 1, rows: {}, status: s.status === 'idle' ? 'loading' : s.status }));
     await loadPage(0);
+  },
+
+  /**
+   * The sessions changed elsewhere (a run adding them, the CLI importing): the loaded pages
+   * are read again in place, so the list keeps its scroll position and the open dialogue
+   * stays open (and is read again while it is still running). The filters' tags and runs are
+   * read again unless only a run's progress moved.
+   */
+  refreshInPlace(options: { facets: boolean }): void {
+    const s = useDialoguesStore.getState();
+    if (s.status === 'idle') return;
+    pending.clear(); // answers of the older version are dropped when they arrive
+    useDialoguesStore.setState({ dataVersion: s.dataVersion + 1 });
+    const pages = new Set([0, ...Object.keys(s.rows).map((pos) => Math.floor(Number(pos) / PAGE_SIZE))]);
+    for (const page of pages) void loadPage(page);
+    if (options.facets) void dialoguesActions.loadFacets();
+    if (s.selectedId !== null && s.detail?.status !== 'ended') void dialoguesActions.refreshOpen();
+  },
+
+  /** Reads the open dialogue again, keeping it on screen meanwhile. */
+  async refreshOpen(): Promise<void> {
+    const id = useDialoguesStore.getState().selectedId;
+    if (id === null) return;
+    const result = await call(() => window.api.dialogues.get({ id }));
+    if (useDialoguesStore.getState().selectedId === id && result.ok) useDialoguesStore.setState({ detail: result.value });
   },
 
   async setFilter(patch: Partial<DialogueFilter>, sort?: DialogueSort): Promise<void> {
@@ -145,9 +180,10 @@ export const dialoguesActions = {
     if (!choice.value.path) return;
     const { filter } = useDialoguesStore.getState();
     const hasFilter = Object.keys(compact(filter)).length > 0;
-    const result = await call(() =>
-      window.api.dialogues.export(compact({ path: choice.value.path!, format, ids, filter: ids ? undefined : hasFilter ? filter : undefined })),
-    );
+    const path = choice.value.path;
+    const input = { path, format, ids, filter: ids ? undefined : hasFilter ? filter : undefined };
+    const result = await exportAsking((overwrite) => call(() => window.api.dialogues.export(compact({ ...input, overwrite: overwrite || undefined }))), path, 'file');
+    if (!result) return; // the person kept the existing file
     if (result.ok) notifySuccess(m.exported(result.value.count, result.value.path));
     else notifyError(m.errors.export, result.error);
   },

@@ -24,6 +24,7 @@ import { create } from 'zustand';
 import { currentMessages } from '../i18n';
 import { call, compact } from '../lib/call';
 import { apiErrorText } from '../lib/error-text';
+import { exportAsking } from '../lib/export-target';
 import { callWithProgress, cancelJob, type JobProgress } from '../lib/job-progress';
 import { notifyError, notifySuccess } from '../lib/feedback';
 
@@ -223,6 +224,18 @@ export const roleCardsActions = {
     void loadPage(0);
     void roleCardsActions.loadTags();
     if (options.duplicates !== false) roleCardsActions.scheduleDuplicates();
+  },
+
+  /**
+   * The cards changed outside this window's own actions (the CLI, a second window), or an
+   * own change came back as an event: counts and the visible pages are read again in place,
+   * keeping the filter, selection and scroll position. Duplicate flags are worked out again
+   * while the pool is in view; otherwise they wait, stale, until it is.
+   */
+  changedElsewhere(poolInView: boolean): void {
+    if (get().status === 'idle') return;
+    if (!poolInView) set((s) => ({ duplicates: { ...s.duplicates, stale: true } }));
+    roleCardsActions.changed({ duplicates: poolInView });
   },
 
   /** One card saved in the editor: its row changes in place (the list is re-read quietly). */
@@ -425,8 +438,13 @@ export const roleCardsActions = {
     await cancelJob(get().importProgress);
   },
 
-  async exportCards(input: CardExportInput): Promise<Result<ExportResult>> {
-    return call(() => window.api.cards.export(compact({ ...input })));
+  /** Null when the target exists and the person chose to keep it. */
+  async exportCards(input: CardExportInput): Promise<Result<ExportResult> | null> {
+    return exportAsking(
+      (overwrite) => call(() => window.api.cards.export(compact({ ...input, overwrite: overwrite || undefined }))),
+      input.path,
+      input.format === 'paper' ? 'folder' : 'file',
+    );
   },
 
   async split(test: number, seed: number, dryRun: boolean): Promise<Result<SplitResult>> {

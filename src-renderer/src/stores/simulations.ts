@@ -16,7 +16,7 @@ export interface SimulationsState {
   selectedId: number | null;
   detail: RunDetail | null;
   defaults: Partial<Record<'zh' | 'en', TemplateDefaults>>;
-  /** A pause/resume/cancel request in flight, by run. */
+  /** A pause/resume/retry/cancel request in flight, by run. */
   busy: Record<number, boolean>;
 }
 
@@ -30,6 +30,7 @@ export const useSimulationsStore = create<SimulationsState>()(() => ({
 }));
 
 const THROTTLE_MS = 400;
+const OTHER_PROCESSES_MS = 5000;
 let refreshTimer: ReturnType<typeof setTimeout> | null = null;
 let detailTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -80,7 +81,7 @@ export const simulationsActions = {
     return result;
   },
 
-  async control(id: number, verb: 'pause' | 'resume' | 'cancel'): Promise<void> {
+  async control(id: number, verb: 'pause' | 'resume' | 'retry' | 'cancel'): Promise<void> {
     useSimulationsStore.setState((s) => ({ busy: { ...s.busy, [id]: true } }));
     const result = await call(() => window.api.simulation[verb]({ id }));
     useSimulationsStore.setState((s) => ({ busy: { ...s.busy, [id]: false } }));
@@ -108,6 +109,11 @@ export const simulationsActions = {
     }, THROTTLE_MS);
   },
 
+  /** Runs changed elsewhere (the CLI, a run in main): re-read, once the list was ever shown. */
+  changedElsewhere(): void {
+    if (useSimulationsStore.getState().status !== 'idle') simulationsActions.scheduleRefresh();
+  },
+
   /** Progress and session events from main; returns the unsubscribe function. */
   subscribe(): () => void {
     const offs = [
@@ -124,9 +130,13 @@ export const simulationsActions = {
       const d = useSimulationsStore.getState().detail;
       if (d && (d.status === 'running' || d.status === 'queued')) void simulationsActions.loadDetail();
     }, 2000);
+    // Runs started, paused or ended by another process (the CLI on the same database) send
+    // no events here: the list is read again now and then.
+    const elsewhere = setInterval(() => simulationsActions.scheduleRefresh(), OTHER_PROCESSES_MS);
     return () => {
       for (const off of offs) off();
       clearInterval(tick);
+      clearInterval(elsewhere);
     };
   },
 };

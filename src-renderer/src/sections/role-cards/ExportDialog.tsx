@@ -54,6 +54,7 @@ export function ExportDialog({ open, preferSelected, onClose }: { open: boolean;
           : {};
     const exported = await roleCardsActions.exportCards({ path, format, ...target });
     setBusy(false);
+    if (!exported) return; // the person kept the existing file
     if (exported.ok) setResult(exported.value);
     else setError(errorText(exported.error));
   };

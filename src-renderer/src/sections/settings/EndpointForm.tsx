@@ -34,10 +34,21 @@ function Group({ title, help, children }: { title: string; help?: string; childr
 }
 
 /**
- * Add or edit one endpoint. `endpoint` null means add. The API key is write-only: the form
- * never holds a saved key, only what the user types, and is destroyed when closed.
+ * Add or edit one endpoint. `endpoint` null means add, starting from `preset` (a server found
+ * on this computer). The API key is write-only: the form never holds a saved key, only what
+ * the user types, and is destroyed when closed.
  */
-export function EndpointForm({ open, endpoint, onClose }: { open: boolean; endpoint: EndpointView | null; onClose: () => void }) {
+export function EndpointForm({
+  open,
+  endpoint,
+  preset,
+  onClose,
+}: {
+  open: boolean;
+  endpoint: EndpointView | null;
+  preset?: Partial<EndpointFormValues>;
+  onClose: () => void;
+}) {
   const t = useT();
   const canStoreSecrets = useSettingsStore(selectCanStoreSecrets);
   const [form] = Form.useForm<EndpointFormValues>();
@@ -45,7 +56,7 @@ export function EndpointForm({ open, endpoint, onClose }: { open: boolean; endpo
   const [keyMode, setKeyMode] = useState<SavedKeyMode>('keep');
   const keySource = Form.useWatch('keySource', form);
   const rules = useMemo(() => fieldRules(t.form.errors), [t]);
-  const initial = useMemo(() => initialValues(endpoint, canStoreSecrets), [endpoint, canStoreSecrets]);
+  const initial = useMemo(() => ({ ...initialValues(endpoint, canStoreSecrets), ...(endpoint ? {} : preset) }), [endpoint, canStoreSecrets, preset]);
 
   const hasSavedKey = endpoint?.hasApiKey ?? false;
   const needsKeyInput = keySource === 'stored' && (!hasSavedKey || keyMode === 'replace');

@@ -4,18 +4,21 @@ import { Button, Card, Space, Typography } from 'antd';
 import { useState } from 'react';
 import { useT } from '../../i18n';
 import { EndpointForm } from './EndpointForm';
+import type { EndpointFormValues } from './endpointFormModel';
 import { EndpointsTable } from './EndpointsTable';
+import { LocalServers } from './LocalServers';
 
-/** The endpoints list plus the add/edit drawer. */
+/** Servers found on this computer, the endpoints list, and the add/edit drawer. */
 export function EndpointsCard() {
   const t = useT();
-  const [editing, setEditing] = useState<{ open: boolean; endpoint: EndpointView | null; session: number }>({
+  const [editing, setEditing] = useState<{ open: boolean; endpoint: EndpointView | null; preset?: Partial<EndpointFormValues>; session: number }>({
     open: false,
     endpoint: null,
     session: 0,
   });
   // A new session per opening remounts the form, so nothing typed (a key above all) survives a close.
-  const openForm = (endpoint: EndpointView | null) => setEditing((s) => ({ open: true, endpoint, session: s.session + 1 }));
+  const openForm = (endpoint: EndpointView | null, preset?: Partial<EndpointFormValues>) =>
+    setEditing((s) => ({ open: true, endpoint, session: s.session + 1, ...(preset ? { preset } : {}) }));
 
   return (
     <Card
@@ -35,11 +38,13 @@ export function EndpointsCard() {
       <Typography.Paragraph type="secondary" style={{ marginTop: -4 }}>
         {t.endpoints.description}
       </Typography.Paragraph>
+      <LocalServers onAddWithKey={(baseUrl) => openForm(null, { baseUrl })} />
       <EndpointsTable onEdit={openForm} />
       <EndpointForm
         key={editing.session}
         open={editing.open}
         endpoint={editing.endpoint}
+        {...(editing.preset ? { preset: editing.preset } : {})}
         onClose={() => setEditing((s) => ({ ...s, open: false }))}
       />
     </Card>

@@ -1,9 +1,11 @@
-import type { RunDetail } from '@contract';
-import { Card, Col, Flex, Progress, Row, Statistic, Tag, Tooltip, Typography } from 'antd';
-import { useT } from '../../i18n';
+import { RedoOutlined } from '@ant-design/icons';
+import type { RunDetail, RunEvent } from '@contract';
+import { Button, Card, Col, Flex, Progress, Row, Statistic, Tag, Tooltip, Typography } from 'antd';
+import { useT, type Messages } from '../../i18n';
+import { isLiveStatus, selectBusy, simulationsActions, useSimulationsStore } from '../../stores/simulations';
 import { palette } from '../../theme';
 import { endReasonColor } from '../dialogues/ChatBubbles';
-import { formatCost, formatCount, formatDuration, statusColor } from './format';
+import { formatCost, formatCount, formatDuration, formatTime, statusColor } from './format';
 import { RunControls } from './RunsTable';
 
 const barColors: Record<string, string> = {
@@ -39,6 +41,55 @@ function Figure({ title, value, suffix, testId, hint }: { title: string; value: 
       <div data-testid={testId}>
         <Statistic title={title} value={value} suffix={suffix} styles={{ content: { fontSize: 22, fontVariantNumeric: 'tabular-nums' } }} />
       </div>
+    </Tooltip>
+  );
+}
+
+function eventText(e: RunEvent, m: Messages): string {
+  const t = m.sim.event;
+  const role = (r: 'client' | 'counselor') => m.dlg[r];
+  switch (e.kind) {
+    case 'resumed':
+      return t.resumed(m.jobs.status[e.from], e.pid, e.host);
+    case 'taken_over':
+      return t.takenOver(e.pid, e.host, String(e.fromPid ?? '?'));
+    case 'model_changed':
+      return t.modelChanged(role(e.role), e.from, e.to);
+    case 'base_url_changed':
+      return t.baseUrlChanged(role(e.role), e.from, e.to);
+    case 'sessions_retried':
+      return t.sessionsRetried(e.sessions);
+  }
+}
+
+/** What the run was resumed, retried or switched to: its record stays honest about how it was made. */
+function RunHistory({ history }: { history: RunEvent[] }) {
+  const m = useT();
+  if (history.length === 0) return null;
+  return (
+    <Flex vertical gap={2} style={{ marginBottom: 16 }} data-testid="run-history">
+      <Typography.Text strong>{m.sim.history}</Typography.Text>
+      {history.map((e, i) => (
+        <Typography.Text key={i} type="secondary" style={{ fontSize: 12 }} data-kind={e.kind}>
+          {formatTime(e.at)} · {eventText(e, m)}
+        </Typography.Text>
+      ))}
+    </Flex>
+  );
+}
+
+/** Sends the sessions that ended in error back to work (a failed run's Resume does this too). */
+function RetryButton({ run }: { run: RunDetail }) {
+  const t = useT().sim;
+  const busy = useSimulationsStore(selectBusy)[run.id] ?? false;
+  const errored = run.dashboard.endReasons.error;
+  const status = run.dashboard.status;
+  if (errored === 0 || isLiveStatus(status) || status === 'failed' || status === 'cancelled') return null;
+  return (
+    <Tooltip title={t.retryHint(errored)}>
+      <Button icon={<RedoOutlined />} loading={busy} onClick={() => void simulationsActions.control(run.id, 'retry')} data-testid="run-retry">
+        {t.retry}
+      </Button>
     </Tooltip>
   );
 }
@@ -79,7 +130,12 @@ export function RunDashboardCard({ run }: { run: RunDetail }) {
           </Tag>
         </Flex>
       }
-      extra={<RunControls run={{ ...run, status: d.status }} size="middle" />}
+      extra={
+        <Flex gap={6}>
+          <RetryButton run={run} />
+          <RunControls run={{ ...run, status: d.status }} size="middle" />
+        </Flex>
+      }
     >
       <Flex align="center" gap={16} style={{ marginBottom: 20 }}>
         <Progress
@@ -93,10 +149,11 @@ export function RunDashboardCard({ run }: { run: RunDetail }) {
         />
       </Flex>
       {run.error && (
-        <Typography.Paragraph type="danger" style={{ marginTop: -8 }}>
+        <Typography.Paragraph type="danger" style={{ marginTop: -8 }} data-testid="run-error">
           {run.error}
         </Typography.Paragraph>
       )}
+      <RunHistory history={run.history} />
       <Row gutter={[24, 20]}>
         <Col span={4}>
           <Figure testId="dash-completed" title={t.dash.completed} value={s.completed} />

@@ -8,7 +8,7 @@ import { formatCost, formatTime, statusColor } from './format';
 
 export const endedOf = (r: RunSummary) => r.completed + r.failed + r.cancelled;
 
-/** Pause / resume / cancel for one run. */
+/** Pause / resume / cancel for one run (pause works wherever the run executes: the app or the CLI). */
 export function RunControls({ run, size = 'small' }: { run: RunSummary; size?: 'small' | 'middle' }) {
   const t = useT().sim;
   const busy = useSimulationsStore(selectBusy)[run.id] ?? false;
@@ -20,10 +20,13 @@ export function RunControls({ run, size = 'small' }: { run: RunSummary; size?: '
           {t.pause}
         </Button>
       )}
-      {(run.status === 'paused' || run.status === 'failed') && run.unfinished > 0 && (
-        <Button size={size} type="primary" ghost icon={<PlayCircleOutlined />} loading={busy} onClick={() => void simulationsActions.control(run.id, 'resume')} data-testid="run-resume">
-          {t.resume}
-        </Button>
+      {((run.status === 'paused' && run.unfinished > 0) || run.status === 'failed') && (
+        // A failed run's sessions that ended in error are retried too (docs/simulation.md, "Honest endings").
+        <Tooltip title={run.status === 'failed' ? t.resumeFailedHint : undefined}>
+          <Button size={size} type="primary" ghost icon={<PlayCircleOutlined />} loading={busy} onClick={() => void simulationsActions.control(run.id, 'resume')} data-testid="run-resume">
+            {t.resume}
+          </Button>
+        </Tooltip>
       )}
       {(live || run.status === 'paused' || run.status === 'failed') && run.unfinished > 0 && (
         <Popconfirm title={t.cancelConfirm} description={t.cancelDetail} okText={t.cancelOk} cancelText={t.keepRunning} okButtonProps={{ danger: true }} onConfirm={() => void simulationsActions.control(run.id, 'cancel')}>
