@@ -90,12 +90,14 @@ export function overlapEvaluation(dataset: Dataset, options: OverlapOptions): Ov
 
   const where = runsLabel(dataset.spec.runIds);
   if (scored.length < 2) {
-    const without = excluded.length;
+    const noCard = excluded.filter((e) => e.reason === 'no card').length;
+    const noWords = excluded.length - noCard;
+    const why = [noCard ? `${noCard} without a card` : '', noWords ? `${noWords} whose card has no words` : ''].filter(Boolean).join(', ');
     throw new DomainError(
       'validation',
-      scored.length === 0
+      scored.length === 0 && noWords === 0
         ? `None of the ${dataset.sessions.length} sessions of ${where} has a card (imported dialogues have none unless imported with their cards), so no overlap can be measured.`
-        : `Only one session of ${where} has a card (${without} without): the random group needs at least two sessions with cards.`,
+        : `Only ${scored.length === 0 ? 'no' : 'one'} session of ${where} can be scored (${why}): the random group needs at least two sessions with cards.`,
     );
   }
 
