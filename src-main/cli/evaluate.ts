@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { resolve } from 'node:path';
-import { endReasons, type EndReason } from '../contract/simulation';
+import { endReasons } from '../contract/simulation';
 import { DomainError } from '../common/errors';
 import { writeFileSafely } from '../common/safe-write';
 import { loadDataset, runsLabel, type Dataset, type DatasetSpec } from '../evaluation/dataset';
@@ -10,6 +10,7 @@ import { overlapScoresCsv } from '../evaluation/scores-csv';
 import { datasetStatistics, type DatasetStatistics, type RoleStatistics } from '../evaluation/statistics';
 import type { TTest } from '../evaluation/t-test';
 import { readStopwords } from '../evaluation/words';
+import { reasons } from './dialogues';
 import { table } from './io';
 import type { WithContext } from './main';
 
@@ -48,13 +49,7 @@ function specs(o: DatasetFlags): { a: DatasetSpec; b: DatasetSpec | null } {
   const a = [...(o.runs ? [o.runs] : []), ...(o.run ?? [])];
   if (a.length === 0) throw new DomainError('validation', 'Say which runs to evaluate: --runs 3 (or --runs 3,4); see them with: simpsy runs list');
   const b = [...(o.compare ? [o.compare] : []), ...(o.vsRun ?? [])];
-  let ends: EndReason[] | undefined;
-  if (o.endReason !== undefined) {
-    const list = o.endReason.split(',').map((s) => s.trim()).filter(Boolean);
-    const wrong = list.find((r) => !(endReasons as readonly string[]).includes(r));
-    if (wrong !== undefined || list.length === 0) throw new DomainError('validation', `--end-reason takes ${endReasons.join(', ')} (comma-separated), got '${o.endReason}'.`);
-    ends = list as EndReason[];
-  }
+  const ends = reasons(o.endReason);
   const minTurns = count('--min-turns', o.minTurns);
   const maxTurns = count('--max-turns', o.maxTurns);
   const filter = {

@@ -1,10 +1,10 @@
-import { performance } from 'node:perf_hooks';
 import { afterAll, bench, describe } from 'vitest';
 import type { Dataset } from '../../src-main/evaluation/dataset';
 import { overlapEvaluation } from '../../src-main/evaluation/overlap';
 import { tokeniserFor } from '../../src-main/evaluation/words';
 import { cardText } from '../../src-main/role-cards/card-text';
 import { syntheticCards } from '../role-cards/support';
+import { stopwatch } from './timing';
 
 // `npm run bench`. Issue 9: vocabulary overlap for 1,000 sessions of the fixture's size, both
 // groups; target under 2 s. Sessions like SimPsyDial's: a rendered card with a complaint of
@@ -34,13 +34,7 @@ const dataset: Dataset = {
 const clientTexts = dataset.sessions.map((s) => s.messages.filter((m) => m.role === 'client').map((m) => m.content).join('\n'));
 const zh = tokeniserFor('zh'); // the dictionary loads here, not in the timings
 
-const timings: Record<string, number[]> = {};
-const timed = (name: string, work: () => void) => () => {
-  const start = performance.now();
-  work();
-  (timings[name] ??= []).push(performance.now() - start);
-};
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+const { timed, median } = stopwatch();
 
 describe(`vocabulary overlap of ${N} sessions`, () => {
   bench(
@@ -63,7 +57,7 @@ describe(`vocabulary overlap of ${N} sessions`, () => {
 });
 
 afterAll(() => {
-  const [took, base] = [median(timings.overlap ?? []), median(timings.cut ?? [])];
+  const [took, base] = [median('overlap'), median('cut')];
   console.log(
     [
       '',
