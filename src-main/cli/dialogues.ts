@@ -17,7 +17,7 @@ function id(flag: string, raw: string | undefined): number | undefined {
   return Number(raw);
 }
 
-function reasons(raw: string | undefined): EndReason[] | undefined {
+export function reasons(raw: string | undefined): EndReason[] | undefined {
   if (raw === undefined) return undefined;
   const list = raw.split(',').map((s) => s.trim()).filter(Boolean);
   const bad = list.find((r) => !(endReasons as readonly string[]).includes(r));

@@ -8,6 +8,7 @@ import { cardsCommand } from './cards';
 import { dbCommand } from './db';
 import { dialoguesCommand } from './dialogues';
 import { endpointsCommand } from './endpoints';
+import { evaluateCommand } from './evaluate';
 import { endQuietlyOnClosedPipe } from './io';
 import { runsCommand } from './runs';
 import { simulateCommand } from './simulate';
@@ -45,6 +46,7 @@ cardsCommand(program, withContext);
 simulateCommand(program, withContext);
 runsCommand(program, withContext);
 dialoguesCommand(program, withContext);
+evaluateCommand(program, withContext);
 dbCommand(program, dbPath);
 
 function fail(message: string): void {
