@@ -1,8 +1,8 @@
-import type { HandlerPart } from '../ipc/handler-table';
-import { draftCard } from './drafting';
-import { getPrompt, setPrompt } from './prompt-store';
-import { renderCard } from './render';
-import { saveTranscript, listTranscripts } from './transcripts';
+import type { HandlerPart } from '../handler-table';
+import { draftCard } from '../../card-assist/drafting';
+import { getPrompt, setPrompt } from '../../card-assist/prompt-store';
+import { renderCard } from '../../card-assist/render';
+import { saveTranscript, listTranscripts } from '../../card-assist/transcripts';
 
 export type CardAssistChannel =
   | 'cards:render'

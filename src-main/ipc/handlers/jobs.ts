@@ -1,5 +1,5 @@
-import type { HandlerPart } from '../ipc/handler-table';
-import { RUN_JOB_KIND } from '../simulation/service';
+import type { HandlerPart } from '../handler-table';
+import { RUN_JOB_KIND } from '../../simulation/service';
 
 export const jobHandlers: HandlerPart<'jobs:list' | 'jobs:cancel'> = {
   'jobs:list': (filter, ctx) => ctx.jobs.list(filter),

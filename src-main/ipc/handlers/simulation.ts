@@ -1,4 +1,4 @@
-import type { HandlerPart } from '../ipc/handler-table';
+import type { HandlerPart } from '../handler-table';
 
 type SimulationChannel =
   | 'simulation:defaults'
