@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { dialogueExportFormats, dialogueListInput, endReasons, type DialogueExportFormat, type DialogueFilter, type EndReason } from '../contract/simulation';
 import { DomainError } from '../common/errors';
 import { printJson, table } from './io';
-import type { WithContext } from './main';
+import type { WithContext } from './context';
 
 // `simpsy dialogues …`: export sessions (paper JSONL, ShareGPT, OpenAI messages), import the
 // paper's released dialogues as a dataset, and list or search them.

@@ -4,7 +4,7 @@ import { DomainError } from '../common/errors';
 import { fieldIssues } from '../common/zod-issues';
 import type { RestartOptions } from '../simulation/restart';
 import { printJson, table } from './io';
-import type { WithContext } from './main';
+import type { WithContext } from './context';
 import { duration, report, runInForeground } from './simulate';
 
 // `simpsy runs …`: list, show, resume, retry, cancel and remove simulation runs (and imported datasets).

@@ -8,7 +8,7 @@ import { DomainError } from '../common/errors';
 import { fieldIssues } from '../common/zod-issues';
 import { parsePhraseList } from '../simulation/resources';
 import type { RestartOptions } from '../simulation/restart';
-import type { WithContext } from './main';
+import type { WithContext } from './context';
 import { bar } from './io';
 
 // `simpsy simulate`: create a run and execute it here, with a progress bar on stderr.
