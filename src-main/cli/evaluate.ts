@@ -12,7 +12,7 @@ import type { TTest } from '../evaluation/t-test';
 import { readStopwords } from '../evaluation/words';
 import { reasons } from './dialogues';
 import { table } from './io';
-import type { WithContext } from './main';
+import type { WithContext } from './context';
 
 // `simpsy eval stats|overlap`: the paper's §4 measures on a dataset (the ended sessions of
 // one or more runs), or two side by side (--compare). Output is a readable table; --json

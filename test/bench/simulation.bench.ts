@@ -53,7 +53,7 @@ describe(`simulate ${SESSIONS} sessions at concurrency ${CONCURRENCY}, ${LATENCY
     async () => {
       const fresh = freshContext();
       ctx = fresh.ctx;
-      const run = await ctx.simulation.create(ctx, {
+      const run = await ctx.simulation.create({
         client: { endpointId: fresh.endpointId },
         counselor: { endpointId: fresh.endpointId },
         concurrency: CONCURRENCY,
@@ -68,12 +68,12 @@ describe(`simulate ${SESSIONS} sessions at concurrency ${CONCURRENCY}, ${LATENCY
       loop.enable();
       const started = performance.now();
       const cpuBefore = process.cpuUsage();
-      const job = await ctx.simulation.execute(ctx, run.id);
+      const job = await ctx.simulation.execute(run.id);
       const wallMs = performance.now() - started;
       const cpu = process.cpuUsage(cpuBefore);
       loop.disable();
       if (job.status !== 'done') throw new Error(`the run ended ${job.status}: ${job.error}`);
-      const summary = ctx.simulation.summary(ctx, run.id);
+      const summary = ctx.simulation.summary(run.id);
       if (summary.completed !== SESSIONS) throw new Error(`${summary.completed} of ${SESSIONS} sessions completed`);
       const bare = await bareClient(server.url, summary.calls, CONCURRENCY);
       (invocations++ > 0 ? results : warmup).push({
