@@ -46,7 +46,9 @@ export function DuplicatesDrawer({ open, onClose, onOpenCard }: { open: boolean;
           <Typography.Text style={{ flexShrink: 0 }}>{td.threshold}</Typography.Text>
           <Slider min={0.5} max={1} step={0.05} value={threshold} onChange={setThreshold} style={{ flex: 1 }} tooltip={{ formatter: (v) => `${Math.round((v ?? 0) * 100)}%` }} />
           <Typography.Text style={{ width: 40, fontVariantNumeric: 'tabular-nums' }}>{Math.round(threshold * 100)}%</Typography.Text>
-          <Button loading={status === 'loading'} onClick={() => void roleCardsActions.loadDuplicates(threshold)} data-testid="duplicates-check">
+          {/* Never disabled while a search runs (its progress shows below): checking again, e.g. at
+              another threshold, replaces the search that runs after every change to the cards. */}
+          <Button onClick={() => void roleCardsActions.loadDuplicates(threshold)} data-testid="duplicates-check">
             {status === 'loading' ? td.checking : td.check}
           </Button>
         </Flex>
