@@ -68,7 +68,7 @@ describe('process boundaries', () => {
 
   it('lets the preload import only electron and the channel list', () => {
     const preload = sources('src-preload');
-    const bad = violations(preload, (s, f) => s !== 'electron' && s !== './build-api' && !s.endsWith('src-main/contract/channels'));
+    const bad = violations(preload, (s) => s !== 'electron' && s !== './build-api' && !s.endsWith('src-main/contract/channels'));
     expect(bad.map((v) => relative(root, v))).toEqual([]);
   });
 
