@@ -19,7 +19,9 @@ function TagPicker({ mode, onDone }: { mode: 'add' | 'remove'; onDone: () => voi
     if (ok) onDone();
   };
   return (
-    <Flex vertical gap={10} style={{ width: 300 }}>
+    // The button sits beside the field, not below it: the field's list of known tags opens
+    // below and would cover it.
+    <Flex gap={8} align="start" style={{ width: 360 }}>
       <Select<string[]>
         mode={mode === 'add' ? 'tags' : 'multiple'}
         autoFocus
@@ -28,14 +30,12 @@ function TagPicker({ mode, onDone }: { mode: 'add' | 'remove'; onDone: () => voi
         tokenSeparators={[',', '，', ';', '；']}
         placeholder={t.bulk.tagPlaceholder}
         options={tags.map((tag) => ({ value: tag.tag, label: `${tag.tag} (${tag.count})` }))}
-        style={{ width: '100%' }}
+        style={{ flex: 1, minWidth: 0 }}
         data-testid={`bulk-${mode}-tags-input`}
       />
-      <Flex justify="end">
-        <Button type="primary" size="small" loading={busy} disabled={value.length === 0} onClick={() => void apply()} data-testid={`bulk-${mode}-tags-apply`}>
-          {t.bulk.apply}
-        </Button>
-      </Flex>
+      <Button type="primary" loading={busy} disabled={value.length === 0} onClick={() => void apply()} data-testid={`bulk-${mode}-tags-apply`}>
+        {t.bulk.apply}
+      </Button>
     </Flex>
   );
 }
