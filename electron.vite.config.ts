@@ -3,8 +3,9 @@ import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
 import pkg from './package.json';
 
-// Three bundles plus the CLI. The main bundle has two entries: the Electron app and the
-// headless `simpsy` CLI, which share all domain code. Node dependencies stay external in
+// Three bundles plus the CLI. The main bundle has three entries: the Electron app, the
+// headless `simpsy` CLI, which share all domain code, and the worker thread both start for
+// CPU-heavy tasks (src-main/workers/README.md). Node dependencies stay external in
 // main (better-sqlite3 is native); the preload bundles everything because a sandboxed
 // preload may require nothing but 'electron'.
 export default defineConfig({
@@ -16,6 +17,7 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'src-main/electron/main.ts'),
           cli: resolve(__dirname, 'src-main/cli/main.ts'),
+          worker: resolve(__dirname, 'src-main/workers/worker.ts'),
         },
       },
     },

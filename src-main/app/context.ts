@@ -6,9 +6,12 @@ import { noSecretBox, type SecretBox } from '../endpoints/secret-box';
 import type { LeaseTiming } from '../jobs/lease';
 import { JobRunner } from '../jobs/runner';
 import { JobStore } from '../jobs/store';
+import { unresumableCardJobs } from '../role-cards/card-jobs';
 import { RoleCardRepository } from '../role-cards/repository';
 import { findResourcesDir } from '../simulation/resources';
 import { SimulationService } from '../simulation/service';
+import { WorkerPool } from '../workers/pool';
+import { appTasks, type AppTasks } from '../workers/tasks';
 import { AppEvents } from './events';
 import { noFileChooser, type FileChooser } from './file-chooser';
 import { SettingsStore } from './settings';
@@ -49,6 +52,9 @@ export interface AppContext {
   readonly simulation: SimulationService;
   /** Trial chats answering now (cards:chat), so cards:chatCancel can stop them. */
   readonly trialChats: TrialChats;
+  /** Worker threads for CPU-heavy work (duplicate search, reading large imports); see src-main/workers. */
+  readonly workers: WorkerPool<AppTasks>;
+  /** Stops the worker threads (their tasks reject), then closes the database. */
   close(): void;
 }
 
@@ -56,8 +62,9 @@ export function createAppContext(options: AppContextOptions): AppContext {
   const db = openDatabase(options.dbPath, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
   const secrets = options.secrets ?? noSecretBox;
   const events = new AppEvents();
-  const jobs = new JobStore(db, events, options.jobLease ? { lease: options.jobLease } : {});
+  const jobs = new JobStore(db, events, { unresumable: unresumableCardJobs, ...(options.jobLease ? { lease: options.jobLease } : {}) });
   jobs.recover();
+  const workers = new WorkerPool({ registry: appTasks });
   return {
     db,
     dbPath: options.dbPath,
@@ -75,6 +82,10 @@ export function createAppContext(options: AppContextOptions): AppContext {
     resourcesDir: options.resourcesDir ?? findResourcesDir(options.env ?? process.env),
     simulation: new SimulationService(db, events),
     trialChats: new TrialChats(events),
-    close: () => db.close(),
+    workers,
+    close: () => {
+      void workers.close();
+      db.close();
+    },
   };
 }

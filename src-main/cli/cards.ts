@@ -3,13 +3,12 @@ import { resolve } from 'node:path';
 import { cardFormats, splits, type CardFormat, type ImportReport, type Split } from '../contract/role-card';
 import { DomainError } from '../common/errors';
 import { cardText } from '../role-cards/card-text';
-import { findDuplicates } from '../role-cards/duplicates';
+import { importCardsJob, searchDuplicates } from '../role-cards/card-jobs';
 import { exportCards } from '../role-cards/export';
-import { importCards } from '../role-cards/import';
 import { indexAll } from '../role-cards/indexer';
 import { describeProblem } from '../role-cards/import-report';
 import { splitCards } from '../role-cards/split';
-import { printJson, table } from './io';
+import { printJson, table, withJobProgress } from './io';
 import type { WithContext } from './main';
 
 // `simpsy cards …`: import, export, list and split client role cards.
@@ -59,10 +58,15 @@ export function cardsCommand(program: Command, withContext: WithContext): void {
     .option('--split <split>', 'put every imported card in this split: pool or test')
     .option('--dry-run', 'check and report only; write nothing')
     .action((path: string, o: { format: string; split?: string; dryRun?: boolean }) =>
-      withContext((ctx) => {
+      withContext(async (ctx) => {
         const format = oneOf('--format', o.format, ['auto', ...cardFormats] as const)!;
         const split = oneOf<Split>('--split', o.split, splits);
-        printReport(importCards(ctx.cards, { path: resolve(path), format, ...(split ? { split } : {}), dryRun: o.dryRun ?? false }));
+        const input = { path: resolve(path), format, ...(split ? { split } : {}), dryRun: o.dryRun ?? false };
+        const report = await withJobProgress(ctx, o.dryRun ? 'checking' : 'reading', () => importCardsJob(ctx, input)).catch((error: unknown) => {
+          if (error instanceof DomainError && error.code === 'cancelled') throw new DomainError('cancelled', 'Cancelled; nothing was imported.');
+          throw error;
+        });
+        printReport(report);
         // A batch tool finishes the job: the search index is complete when the command returns.
         indexAll(ctx.cards);
       }),
@@ -135,10 +139,10 @@ export function cardsCommand(program: Command, withContext: WithContext): void {
     .option('--threshold <t>', 'similarity from 0.5 to 1 (character-trigram Jaccard)', '0.7')
     .option('--json', 'print the groups as JSON')
     .action((o: { threshold: string; json?: boolean }) =>
-      withContext((ctx) => {
+      withContext(async (ctx) => {
         const threshold = Number(o.threshold);
         if (!(threshold >= 0.5 && threshold <= 1)) throw new DomainError('validation', `--threshold must be a number from 0.5 to 1, got '${o.threshold}'.`);
-        const groups = findDuplicates(ctx.cards.complaints(), threshold);
+        const groups = await withJobProgress(ctx, 'comparing', () => searchDuplicates(ctx, { threshold }));
         if (o.json) return printJson(groups);
         if (groups.length === 0) return out('No duplicate complaints.');
         for (const g of groups) out(`${g.kind === 'exact' ? 'same' : 'similar'}: ${g.cardIds.map((id) => `#${id}`).join(' ')}${g.kind === 'near' ? ` (up to ${Math.max(...g.pairs.map((p) => p.similarity))})` : ''}`);

@@ -67,6 +67,8 @@ export function dialoguesCommand(program: Command, withContext: WithContext): vo
         const result = await ctx.simulation.importDialogues(ctx, { path: resolve(path), ...(o.title ? { title: o.title } : {}), ...(o.lang ? { language: o.lang as 'zh' | 'en' } : {}) });
         for (const p of result.problems) err(`skipped ${p.file}: ${p.message}`);
         out(`Imported ${result.sessions} dialogue${result.sessions === 1 ? '' : 's'} (${result.messages} messages) as run ${result.runId}${result.merged ? `; joined ${result.merged} consecutive same-role messages` : ''}.`);
+        // A batch tool finishes the job: the search index is complete when the command returns.
+        ctx.simulation.dialogues.search.catchUpAll();
       }),
     );
 

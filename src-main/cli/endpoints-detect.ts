@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { LocalModel, LocalServer } from '../contract/endpoint';
 import { DomainError } from '../common/errors';
 import { compareWithEndpoints, findLocalServers, portsFromEnv, PROBE_TIMEOUT_MS } from '../endpoints/detect';
+import { writeTransaction } from '../storage/transaction';
 import { printJson } from './io';
 import type { WithContext } from './main';
 
@@ -70,9 +71,9 @@ export function endpointsDetectCommand(endpoints: Command, withContext: WithCont
         const found = await findLocalServers({ ports, ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
         const picks = o.add === undefined ? [] : toAdd(compareWithEndpoints(found, ctx.endpoints.list()), o.add === true ? undefined : o.add);
         // All or none: a failure half-way adds nothing.
-        const added = ctx.db.transaction(() =>
+        const added = writeTransaction(ctx.db, () =>
           picks.map(({ server, model }) => ctx.endpoints.create({ name: model.suggestedName, baseUrl: server.baseUrl, model: model.id })),
-        )();
+        );
         // Compared after adding, so the new endpoints show as set up.
         const servers = compareWithEndpoints(found, ctx.endpoints.list());
 

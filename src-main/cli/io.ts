@@ -1,3 +1,4 @@
+import type { AppContext } from '../app/context';
 import { DomainError } from '../common/errors';
 
 /** Parses a numeric flag, naming the flag in the error so the user knows what to fix. */
@@ -33,5 +34,41 @@ export function endQuietlyOnClosedPipe(): void {
       if (error.code !== 'EPIPE') throw error;
       process.exit(0);
     });
+  }
+}
+
+export const bar = (done: number, total: number, width = 24): string => {
+  const filled = total > 0 ? Math.round((Math.min(done, total) / total) * width) : 0;
+  return `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
+};
+
+/**
+ * While `work` runs, draws the progress of the jobs it starts (a large import's check, a
+ * duplicate search in a worker thread) on stderr when that is a terminal, and makes Ctrl-C
+ * cancel them: the work then rejects with code 'cancelled' and nothing is written. Ctrl-C
+ * before any job started, or a second time, ends the command at once.
+ */
+export async function withJobProgress<T>(ctx: AppContext, label: string, work: () => Promise<T>): Promise<T> {
+  const tty = process.stderr.isTTY === true;
+  const jobs = new Set<number>();
+  let drawn = false;
+  const off = ctx.events.on('jobs:progress', (e) => {
+    jobs.add(e.jobId);
+    if (!tty || e.status !== 'running' || e.total === 0) return;
+    process.stderr.write(`\r\x1b[K${label} ${bar(e.done, e.total)} ${Math.floor((100 * Math.min(e.done, e.total)) / e.total)}%`);
+    drawn = true;
+  });
+  let signals = 0;
+  const onSignal = () => {
+    if (jobs.size === 0 || signals++ > 0) process.exit(130);
+    for (const id of jobs) ctx.runner.cancel(id);
+  };
+  process.on('SIGINT', onSignal);
+  try {
+    return await work();
+  } finally {
+    off();
+    process.off('SIGINT', onSignal);
+    if (drawn) process.stderr.write('\r\x1b[K');
   }
 }

@@ -60,7 +60,12 @@ program.parseAsync(process.argv).catch((error: unknown) => {
     process.exitCode = error.exitCode;
     return;
   }
-  if (error instanceof DomainError) return fail(error.message);
+  if (error instanceof DomainError) {
+    fail(error.message);
+    // Ctrl-C stopped the work: the shell's usual code for an interrupt.
+    if (error.code === 'cancelled') process.exitCode = 130;
+    return;
+  }
   // A failed write (disk full, file made read-only, damage found mid-way) names the file and the way out.
   const database = databaseFailure(error, dbPath(), 'use');
   fail(database?.message ?? (error instanceof Error ? error.message : String(error)));

@@ -9,6 +9,7 @@ import { fieldIssues } from '../common/zod-issues';
 import { parsePhraseList } from '../simulation/resources';
 import type { RestartOptions } from '../simulation/restart';
 import type { WithContext } from './main';
+import { bar } from './io';
 
 // `simpsy simulate`: create a run and execute it here, with a progress bar on stderr.
 // Ctrl-C pauses cleanly (calls in flight finish and are saved; a second Ctrl-C abandons
@@ -168,11 +169,6 @@ function startInput(ctx: AppContext, o: SimulateFlags): RunStartInput {
 
 // ---------------------------------------------------------------------------------------
 // Progress and the foreground execution, shared with `simpsy runs resume`.
-
-const bar = (done: number, total: number, width = 24) => {
-  const filled = total > 0 ? Math.round((done / total) * width) : 0;
-  return `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
-};
 
 export function duration(ms: number): string {
   const s = Math.round(ms / 1000);

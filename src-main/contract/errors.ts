@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'not_found'
   | 'conflict' // e.g. a name that is already taken
   | 'unavailable' // e.g. encryption is not available on this system
+  | 'cancelled' // the person stopped the work the request waited for
   | 'internal'; // a bug: the message is generic, details go to the log
 
 export interface FieldIssue {
@@ -26,6 +27,7 @@ export interface ErrorParams {
   cardEditedElsewhere: { id: number; at: string };
   endpointNameTaken: { name: string };
   jobRunningElsewhere: { id: number };
+  jobCancelled: { id: number };
   runRunning: { id: number };
   runRunningElsewhere: { id: number };
   runEnded: { id: number; status: 'done' | 'cancelled' };

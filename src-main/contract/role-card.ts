@@ -425,6 +425,13 @@ export interface SplitResult {
   dryRun: boolean;
 }
 
+/**
+ * The jobs of large card work, run in a worker thread: a duplicate search, the check of an
+ * import (a dry run) and an import. Their progress arrives on `jobs:progress` with this kind;
+ * `jobs:cancel` stops them. Small inputs are answered at once, without a job.
+ */
+export const cardJobKinds = { duplicates: 'cards.duplicates', check: 'cards.check', import: 'cards.import' } as const;
+
 export const cardDuplicatesInput = z.strictObject({
   /** Character-trigram Jaccard similarity from which two complaints count as near-duplicates. */
   threshold: z.number().min(0.5).max(1).default(0.7),

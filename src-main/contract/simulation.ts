@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { JobStatus } from './job';
 import { absolutePath, cardLanguages, splits, tagSchema, type CardLanguage } from './role-card';
+import { controlCharacterIn } from './text';
 
 // Simulation runs (paper §3.2–3.5, Algorithm 1) and the dialogues they produce.
 // A run simulates sessions between a client agent (Figure 7 + a role card) and a counselor
@@ -8,6 +9,9 @@ import { absolutePath, cardLanguages, splits, tagSchema, type CardLanguage } fro
 // opens with the client's fixed opener and ends on a counselor turn.
 
 const id = z.number().int().positive();
+/** Texts of dialogues (titles, openers, tags, queries) hold no control characters but tab and line breaks. */
+const plain = <T extends z.ZodType<string>>(schema: T) =>
+  schema.refine((text) => controlCharacterIn(text) === undefined, 'Remove the control characters: only tab and line breaks are allowed');
 
 export const agentRoles = ['client', 'counselor'] as const;
 export type AgentRole = (typeof agentRoles)[number];
@@ -90,7 +94,7 @@ export const rateLimitInput = z.strictObject({
 });
 
 export const runStartInput = z.strictObject({
-  title: z.string().trim().max(200).optional(),
+  title: plain(z.string().trim().max(200)).optional(),
   /** Templates, opener and termination list; cards chosen by split or tags are of this language. */
   language: z.enum(cardLanguages).optional(),
   cards: cardSelectionInput.optional(),
@@ -100,7 +104,7 @@ export const runStartInput = z.strictObject({
   /** T: the most counselor turns in a session (paper: 50). */
   maxTurns: z.number().int().min(1).max(1000).optional(),
   /** The client's first utterance (zh 你好, en Hello). */
-  opener: z.string().trim().min(1).max(2000).optional(),
+  opener: plain(z.string().trim().min(1).max(2000)).optional(),
   client: agentSettingsInput,
   counselor: agentSettingsInput,
   /** Replaces the default termination phrases of the language. */
@@ -330,8 +334,8 @@ export interface DialogueDetail extends DialogueSummary {
 export const dialogueSortKeys = ['newest', 'oldest', 'turns', 'cost'] as const;
 
 export const dialogueFilterShape = {
-  /** Text in any message; 3+ characters use the trigram index (Chinese works), shorter ones a scan. */
-  query: z.string().trim().max(200).optional(),
+  /** Words (split at whitespace), each in some message of the session, as `LIKE '%word%'` finds it; any length, Chinese works. */
+  query: plain(z.string().trim().max(200)).optional(),
   runIds: z.array(id).min(1).max(200).optional(),
   cardIds: z.array(id).min(1).max(1000).optional(),
   endReasons: z.array(z.enum(endReasons)).min(1).max(endReasons.length).optional(),
@@ -398,7 +402,7 @@ export interface DialogueExportResult {
 export const dialogueImportInput = z.strictObject({
   /** A folder of N.json files (the paper's `dialogue/`), one such file, or a JSONL export. */
   path: absolutePath,
-  title: z.string().trim().max(200).optional(),
+  title: plain(z.string().trim().max(200)).optional(),
   language: z.enum(cardLanguages).optional(),
 });
 export type DialogueImportInput = z.output<typeof dialogueImportInput>;

@@ -18,11 +18,13 @@ export function graphemeLength(text: string): number {
 }
 
 // C0 and C1 control characters other than tab, LF and CR. A NUL or an escape byte in a card
-// would be written out raw by every export and read back by nothing, so none is stored.
+// or a dialogue would be written out raw by every export and read back by nothing, so none is
+// stored. Nor is a lone surrogate (half of a UTF-16 pair, a JSON `\ud800`): it is no
+// character at all, and SQLite would silently store U+FFFD in its place.
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
-const control = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/u;
+const control = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ud800-\udfff]/u;
 
-/** "U+0000 at character 5", or undefined when the text holds no forbidden control character. */
+/** "U+0000 at character 5", or undefined when the text holds no forbidden character. */
 export function controlCharacterIn(text: string): string | undefined {
   const m = control.exec(text);
   if (!m) return undefined;

@@ -1,4 +1,5 @@
 import type { JobStatus, JobView } from '../contract/job';
+import { keyedError } from '../common/errors';
 import type { JobStore } from './store';
 
 /** Thrown by `checkpoint()` when the job was asked to stop; the runner records it as cancelled. */
@@ -52,6 +53,9 @@ export interface JobControl {
 }
 
 export type JobWork = (control: JobControl) => Promise<string | void>;
+
+/** What a request waiting for a job answers when the person cancelled the job. */
+export const jobCancelled = (id: number) => keyedError('cancelled', 'jobCancelled', { id }, `Job ${id} was cancelled.`);
 
 export interface RunOptions {
   /** Statuses the job may be started from (default: queued, paused, failed). A stale running job can always be taken over. */
@@ -142,6 +146,29 @@ export class JobRunner {
       this.running.delete(jobId);
       this.pausing.delete(jobId);
     }
+  }
+
+  /**
+   * Runs `work` as job `jobId` for a caller that waits for its value (a duplicate search, the
+   * check of a large import): meanwhile the job shows running, with progress and a cancel, like
+   * any job. Answers with the value; a failure rejects with the error as it was thrown (a
+   * DomainError keeps its key and issues), a cancel with the keyed `jobCancelled`.
+   */
+  async result<T>(jobId: number, work: (control: JobControl) => Promise<T>, summary: (value: T) => string): Promise<T> {
+    let outcome: { value: T } | { error: unknown } | undefined;
+    const job = await this.run(jobId, async (control) => {
+      try {
+        const value = await work(control);
+        outcome = { value };
+        return summary(value);
+      } catch (error) {
+        outcome = { error };
+        throw error;
+      }
+    });
+    if (job.status === 'done' && outcome && 'value' in outcome) return outcome.value;
+    if (job.status === 'cancelled') throw jobCancelled(jobId);
+    throw outcome && 'error' in outcome ? outcome.error : new Error(job.error ?? `Job ${jobId} ended ${job.status}`);
   }
 
   cancel(jobId: number): JobView {

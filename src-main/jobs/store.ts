@@ -54,6 +54,11 @@ export interface JobStoreOptions {
   /** This store's identity as a lease owner; a new random one by default. */
   owner?: LeaseOwner;
   probe?: ProcessProbe;
+  /**
+   * Kinds nobody can resume (their answer went to a request that no longer waits, as the
+   * duplicate search's): interrupted, they become cancelled rather than paused.
+   */
+  unresumable?: ReadonlySet<string>;
 }
 
 /** What the owner of a running job looks up at each checkpoint, in one read. */
@@ -77,6 +82,7 @@ export class JobStore {
   readonly lease: LeaseTiming;
   readonly owner: LeaseOwner;
   private readonly probe: ProcessProbe;
+  private readonly unresumable: ReadonlySet<string>;
 
   constructor(
     private readonly db: Db,
@@ -86,6 +92,7 @@ export class JobStore {
     this.lease = options.lease ?? DEFAULT_LEASE;
     this.owner = options.owner ?? newOwner();
     this.probe = options.probe ?? probeProcess;
+    this.unresumable = options.unresumable ?? new Set();
   }
 
   create(kind: string, title: string, params: unknown = {}, total = 0): JobView {
@@ -270,10 +277,21 @@ export class JobStore {
   }
 
   /**
+   * Forgets the finished jobs of a kind whose history says nothing (the duplicate search that
+   * runs after every change to the cards), older than job `latest`: only the latest is listed.
+   * Called after creating the latest, so no id is ever given out twice.
+   */
+  removeFinishedBefore(latest: JobView): number {
+    return this.db
+      .prepare(`DELETE FROM jobs WHERE kind = ? AND id < ? AND status IN ('done', 'failed', 'cancelled')`)
+      .run(latest.kind, latest.id).changes;
+  }
+
+  /**
    * Settles every running job whose lease is stale: interrupted by a crash, a kill or a
-   * restart. One that was cancelling becomes cancelled; any other becomes paused rather than
-   * restarting by itself, because resuming may spend money on paid endpoints and the user
-   * should decide. Jobs of live owners (the app while the CLI runs, or the reverse) are left
+   * restart. One that was cancelling, or of a kind nobody can resume, becomes cancelled; any
+   * other becomes paused rather than restarting by itself, because resuming may spend money on
+   * paid endpoints and the user should decide. Jobs of live owners (the app while the CLI runs, or the reverse) are left
    * alone. Returns the ids settled.
    */
   recover(): number[] {
@@ -291,6 +309,7 @@ export class JobStore {
   private settle(row: JobRow): JobRow {
     if (row.status !== 'running' || !isStale(row, Date.now(), this.lease, this.owner, this.probe)) return row;
     const cancelling = row.cancel_requested === 1;
+    const unresumable = !cancelling && this.unresumable.has(row.kind);
     const stamp = now();
     const last = row.heartbeat_at === null ? '' : ` (its last heartbeat: ${new Date(row.heartbeat_at).toISOString().slice(0, 19).replace('T', ' ')})`;
     // Only if nothing changed since the read: the owner may have renewed, or another process settled or claimed it.
@@ -302,8 +321,12 @@ export class JobStore {
       )
       .run({
         id: row.id,
-        to: cancelling ? 'cancelled' : 'paused',
-        message: cancelling ? `Cancelled: its process stopped while cancelling${last}` : `Interrupted: its process stopped${last}; resume to continue`,
+        to: cancelling || unresumable ? 'cancelled' : 'paused',
+        message: cancelling
+          ? `Cancelled: its process stopped while cancelling${last}`
+          : unresumable
+            ? `Interrupted: its process stopped${last}; run it again`
+            : `Interrupted: its process stopped${last}; resume to continue`,
         stamp,
         token: row.owner_token,
         heartbeat: row.heartbeat_at,

@@ -2,9 +2,8 @@ import type { CardBulkInput } from '../contract/role-card';
 import type { HandlerPart } from '../ipc/handler-table';
 import type { AppContext } from '../app/context';
 import { cardText } from './card-text';
-import { findDuplicates } from './duplicates';
+import { importCardsJob, searchDuplicates } from './card-jobs';
 import { exportCards } from './export';
-import { importCards } from './import';
 import { scheduleIndexing } from './indexer';
 import { splitCards } from './split';
 
@@ -50,12 +49,12 @@ export const cardHandlers: HandlerPart<CardChannel> = {
   'cards:tags': (_input, ctx) => ctx.cards.tags(),
   'cards:history': ({ id }, ctx) => ctx.cards.history(id),
   'cards:revert': ({ id, revisionId }, ctx) => ctx.cards.revert(id, revisionId),
-  'cards:import': (input, ctx) => {
-    const report = importCards(ctx.cards, input);
+  'cards:import': async (input, ctx) => {
+    const report = await importCardsJob(ctx, input);
     scheduleIndexing(ctx.cards);
     return report;
   },
   'cards:export': (input, ctx) => exportCards(ctx.cards, input, { protect: [ctx.dbPath] }),
   'cards:split': (input, ctx) => splitCards(ctx.cards, input),
-  'cards:duplicates': ({ threshold, split }, ctx) => findDuplicates(ctx.cards.complaints(split), threshold),
+  'cards:duplicates': (input, ctx) => searchDuplicates(ctx, input),
 };

@@ -13,9 +13,26 @@ export interface Place {
   record?: number;
 }
 
+/** Problems as plain data: the first MAX_REPORTED_PROBLEMS in reading order, and how many more. */
+export interface ProblemList {
+  list: ImportProblem[];
+  more: number;
+}
+
 export class Problems {
   readonly list: ImportProblem[] = [];
   more = 0;
+
+  static from(data: ProblemList): Problems {
+    const problems = new Problems();
+    problems.list.push(...data.list);
+    problems.more = data.more;
+    return problems;
+  }
+
+  data(): ProblemList {
+    return { list: this.sorted(), more: this.more };
+  }
 
   add(place: Place, reason: string, field?: string): void {
     if (this.list.length >= MAX_REPORTED_PROBLEMS) {

@@ -1,13 +1,14 @@
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { CardFormat, CardImportInput, ImportProblem, ImportReport, RoleCardFields } from '../contract/role-card';
+import { noTaskControl, type Task, type TaskControl } from '../workers/task';
 import { checkFields, complaintKey, contentHash } from './card';
 import { detectFormat, readTextFile, type ReadResult } from './formats/detect';
 import type { ReadCard } from './formats/fields';
 import { readCsv } from './formats/csv';
 import { readJson, readJsonLines } from './formats/json';
 import { readPaperFolder } from './formats/paper';
-import { MAX_REPORTED_PROBLEMS, Problems, type Place } from './import-report';
+import { MAX_REPORTED_PROBLEMS, Problems, type Place, type ProblemList } from './import-report';
 import type { CardKeys, RoleCardRepository } from './repository';
 
 // Import is all or nothing: the input is read and checked whole, every problem is reported
@@ -17,33 +18,51 @@ import type { CardKeys, RoleCardRepository } from './repository';
 
 const PREVIEW = 20;
 export const DEFER_INDEX_FROM = 500;
+/** Cards checked between two progress reports and cancel checks. */
+const PROGRESS_STEP = 256;
 
 interface Checked {
   place: Place;
   card: RoleCardFields;
   times: { createdAt?: string; updatedAt?: string };
-  keys?: CardKeys;
+  keys: CardKeys;
 }
 
+/**
+ * What reading and checking an input found: all of the import that needs no database, as
+ * plain data, so it can be worked out in a worker thread and handed to the thread that owns
+ * the database.
+ */
+export interface ReadInput {
+  format: CardFormat | null;
+  encoding: string | null;
+  found: number;
+  problems: ProblemList;
+  warnings: ProblemList;
+  /** Empty when there are problems: the input is refused. */
+  cards: Checked[];
+}
+
+/** The whole import in this thread: read and check, then write. */
 export function importCards(repo: RoleCardRepository, input: CardImportInput): ImportReport {
+  return writeImport(repo, input, readInput(input));
+}
+
+/**
+ * Reads an input and checks every card: the file's size, bytes and encoding, its format, each
+ * record against the model, and each card's identity keys. Pure CPU and file reads; the
+ * import's heavy half (a worker task for large inputs, see import-job.ts).
+ */
+export function readInput(input: CardImportInput, control: TaskControl = noTaskControl): ReadInput {
   const problems = new Problems();
   const warnings = new Problems();
-  const report = (format: CardFormat | null, encoding: string | null, found = 0): ImportReport => ({
-    path: input.path,
+  const result = (format: CardFormat | null, encoding: string | null, found = 0, cards: Checked[] = []): ReadInput => ({
     format,
     encoding,
-    dryRun: input.dryRun,
-    refused: true,
     found,
-    imported: 0,
-    importable: 0,
-    ids: [],
-    problems: problems.sorted(),
-    moreProblems: problems.more,
-    duplicates: [],
-    duplicateCount: 0,
-    warnings: warnings.sorted(),
-    preview: [],
+    problems: problems.data(),
+    warnings: warnings.data(),
+    cards: problems.count > 0 ? [] : cards,
   });
 
   const file = basename(input.path);
@@ -52,7 +71,7 @@ export function importCards(repo: RoleCardRepository, input: CardImportInput): I
     isFolder = statSync(input.path).isDirectory();
   } catch {
     problems.add({ file: input.path }, 'Nothing is at this path; check the spelling');
-    return report(null, null);
+    return result(null, null);
   }
   let read: ReadResult | undefined;
   const readFile = (format: CardFormat) =>
@@ -66,7 +85,7 @@ export function importCards(repo: RoleCardRepository, input: CardImportInput): I
     });
     if (typeof detected !== 'string') {
       problems.add({ file }, read && !read.ok ? read.reason : detected.error);
-      return report(null, null);
+      return result(null, null);
     }
     format = detected;
     // The sniffing read allowed GB18030; a JSON file must be UTF-8, so read it again strictly.
@@ -75,11 +94,11 @@ export function importCards(repo: RoleCardRepository, input: CardImportInput): I
 
   if (format === 'paper' && !isFolder) {
     problems.add({ file }, 'The paper format is a folder: give the folder that holds raw_role_card/ and user_profiles/');
-    return report(format, null);
+    return result(format, null);
   }
   if (format !== 'paper' && isFolder) {
     problems.add({ file }, `This is a folder; a ${format.toUpperCase()} import needs a file (or use --format paper for a paper-format folder)`);
-    return report(format, null);
+    return result(format, null);
   }
 
   let cards: ReadCard[];
@@ -89,19 +108,54 @@ export function importCards(repo: RoleCardRepository, input: CardImportInput): I
     const text = readFile(format);
     if (!text.ok) {
       problems.add({ file }, text.reason);
-      return report(format, null);
+      return result(format, null);
     }
     encoding = text.encoding;
+    control.checkpoint();
     cards = format === 'csv' ? readCsv(text.text, file, problems) : format === 'json' ? readJson(text.text, file, problems) : readJsonLines(text.text, file, problems);
   }
 
-  const checked = cards.flatMap((c) => check(c, input, problems));
+  const checked: Checked[] = [];
+  cards.forEach((card, i) => {
+    if (i % PROGRESS_STEP === 0) {
+      control.checkpoint();
+      control.progress(i, cards.length);
+    }
+    checked.push(...check(card, input, problems));
+  });
+  control.progress(cards.length, cards.length);
   if (cards.length === 0 && problems.count === 0) problems.add({ file }, 'No cards found in the input');
-  if (problems.count > 0) return report(format, encoding, cards.length);
+  return result(format, encoding, cards.length, checked);
+}
 
-  const { fresh, duplicates } = sortOutDuplicates(repo, checked, warnings);
+/**
+ * The import's database half: refuses an input with problems, sorts out cards already stored
+ * (or repeated in the input), and writes the rest in one transaction (none in a dry run).
+ */
+export function writeImport(repo: RoleCardRepository, input: CardImportInput, read: ReadInput): ImportReport {
+  const refused: ImportReport = {
+    path: input.path,
+    format: read.format,
+    encoding: read.encoding,
+    dryRun: input.dryRun,
+    refused: true,
+    found: read.found,
+    imported: 0,
+    importable: 0,
+    ids: [],
+    problems: read.problems.list,
+    moreProblems: read.problems.more,
+    duplicates: [],
+    duplicateCount: 0,
+    warnings: read.warnings.list,
+    preview: [],
+  };
+  if (read.problems.list.length + read.problems.more > 0) return refused;
+
+  const warnings = Problems.from(read.warnings);
+  const { fresh, duplicates } = sortOutDuplicates(repo, read.cards, warnings);
   const result: ImportReport = {
-    ...report(format, encoding, cards.length),
+    ...refused,
     refused: false,
     importable: fresh.length,
     duplicates: duplicates.slice(0, MAX_REPORTED_PROBLEMS),
@@ -116,6 +170,9 @@ export function importCards(repo: RoleCardRepository, input: CardImportInput): I
   return { ...result, imported: ids.length, ids };
 }
 
+/** The worker task: read and check, off the thread that answers the window. */
+export const readInputTask: Task<CardImportInput, ReadInput> = (input, control) => readInput(input, control);
+
 /** Validates one card read from the input against the model; problems name the file's field. */
 function check(read: ReadCard, input: CardImportInput, problems: Problems): Checked[] {
   const candidate = input.split ? { ...read.candidate, split: input.split } : read.candidate;
@@ -125,7 +182,7 @@ function check(read: ReadCard, input: CardImportInput, problems: Problems): Chec
     const times: Checked['times'] = {};
     if (read.createdAt) times.createdAt = read.createdAt;
     if (read.updatedAt) times.updatedAt = read.updatedAt;
-    return [{ place: read.place, card: result.card, times }];
+    return [{ place: read.place, card: result.card, times, keys: { contentHash: contentHash(result.card), complaintKey: complaintKey(result.card.chiefComplaint) } }];
   }
   for (const issue of result.issues) {
     const already = [...read.reported].some((p) => issue.path === p || issue.path.startsWith(`${p}.`) || p.startsWith(`${issue.path}.`));
@@ -150,9 +207,7 @@ function sortOutDuplicates(repo: RoleCardRepository, cards: Checked[], warnings:
   const seen = new Map<string, Place>();
   const complaints = new Map<string, Place>();
   for (const c of cards) {
-    const hash = contentHash(c.card);
-    const key = complaintKey(c.card.chiefComplaint);
-    c.keys = { contentHash: hash, complaintKey: key };
+    const { contentHash: hash, complaintKey: key } = c.keys;
     const stored = repo.idsWithContent(hash);
     const earlier = seen.get(hash);
     if (stored.length > 0) {

@@ -15,40 +15,30 @@ import type {
 import { keyedError, notFound } from '../common/errors';
 import type { Db } from '../storage/database';
 import { writeTransaction } from '../storage/transaction';
+import { DialogueSearchIndex, searchMatch } from './search-index';
 
 // The dialogue browser's domain side: every session across runs, filtered and searched,
-// paged for a virtualised list; tags, stars, deletion. Text search: words of 3+ characters
-// go through the FTS5 trigram index over message texts (substring search, so Chinese needs
-// no segmenter); 1–2 character words, which a trigram index cannot look up, are matched with
-// LIKE. A page's ids and the total come from one query; the rows for those ids from another.
+// paged for a virtualised list; tags, stars, deletion. Text search returns exactly the
+// sessions in which every word occurs in some message as `LIKE '%word%'` finds it (ASCII
+// letters folded): through the session index (search-index.ts), or with LIKE for the
+// sessions not indexed yet. A page's ids come from one query, the total (when the page is
+// full) from a count, and the rows for those ids from a third.
 
 export interface DialogueQuery {
-  where: string;
+  /** Conditions on the session `s` other than text, and their parameters. */
+  conditions: string[];
   params: unknown[];
-  /** Words, for the snippet. */
+  /** Words of the text search, each to occur in some message of the session. */
   words: string[];
 }
 
 const likePattern = (word: string) => `%${word.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-const ftsPhrase = (word: string) => `"${word.replace(/"/g, '""')}"`;
+const PENDING = 'SELECT session_id FROM sim_session_search_pending';
 
 export function buildDialogueQuery(filter: DialogueFilter): DialogueQuery {
   const conditions: string[] = [];
   const params: unknown[] = [];
-  const words = (filter.query ?? '').split(/\s+/u).filter(Boolean);
-  const indexed = words.filter((w) => [...w].length >= 3);
-  const short = words.filter((w) => [...w].length < 3);
-  if (indexed.length > 0) {
-    // Each word may be in a different message of the session.
-    for (const w of indexed) {
-      conditions.push(`s.id IN (SELECT m.session_id FROM sim_messages m WHERE m.id IN (SELECT rowid FROM sim_message_fts WHERE sim_message_fts MATCH ?))`);
-      params.push(ftsPhrase(w));
-    }
-  }
-  for (const w of short) {
-    conditions.push(`EXISTS (SELECT 1 FROM sim_messages m WHERE m.session_id = s.id AND m.content LIKE ? ESCAPE '\\')`);
-    params.push(likePattern(w));
-  }
+  const words = [...new Set((filter.query ?? '').split(/\s+/u).filter(Boolean))];
   const list = (column: string, values: readonly (string | number)[] | undefined) => {
     if (!values || values.length === 0) return;
     conditions.push(`${column} IN (${values.map(() => '?').join(', ')})`);
@@ -81,14 +71,38 @@ export function buildDialogueQuery(filter: DialogueFilter): DialogueQuery {
     conditions.push('s.run_id IN (SELECT id FROM sim_runs WHERE kind = ?)');
     params.push(filter.kind);
   }
-  return { where: conditions.length ? `WHERE ${conditions.join(' AND ')}` : '', params, words };
+  return { conditions, params, words };
+}
+
+/**
+ * The matching sessions as one SELECT of `id`, `turns` and `cost` (a UNION ALL when searching
+ * text). Sessions in the index come from it in id order, so a page of the newest stops after
+ * the page rather than after every match; sessions not indexed yet are scanned. `bare` leaves
+ * out the join with sim_sessions where nothing needs it (counting, or paging by id, with no
+ * other filter).
+ */
+export function matchingSessions(q: DialogueQuery, bare: boolean): { sql: string; params: unknown[] } {
+  const where = (first: string[]) => [...first, ...q.conditions].join(' AND ');
+  const columns = 's.id AS id, s.turns AS turns, s.cost AS cost';
+  if (q.words.length === 0) return { sql: `SELECT ${columns} FROM sim_sessions s${q.conditions.length ? ` WHERE ${where([])}` : ''}`, params: q.params };
+  const fromIndex = [`f.sim_session_search MATCH ?`, `f.rowid NOT IN (${PENDING})`];
+  const alone = bare && q.conditions.length === 0;
+  const indexed = alone
+    ? `SELECT f.rowid AS id, NULL AS turns, NULL AS cost FROM sim_session_search f WHERE ${fromIndex.join(' AND ')}`
+    : `SELECT f.rowid AS id, s.turns AS turns, s.cost AS cost FROM sim_session_search f JOIN sim_sessions s ON s.id = f.rowid WHERE ${where(fromIndex)}`;
+  const scans = q.words.map(() => `EXISTS (SELECT 1 FROM sim_messages m WHERE m.session_id = s.id AND m.content LIKE ? ESCAPE '\\')`);
+  const pending = `SELECT ${columns} FROM sim_sessions s WHERE ${where([`s.id IN (${PENDING})`, ...scans])}`;
+  return {
+    sql: `${indexed} UNION ALL ${pending}`,
+    params: [searchMatch(q.words), ...(alone ? [] : q.params), ...q.words.map(likePattern), ...q.params],
+  };
 }
 
 const orderBy: Record<DialogueListInput['sort'], string> = {
-  newest: 's.id DESC',
-  oldest: 's.id ASC',
-  turns: 's.turns DESC, s.id DESC',
-  cost: 's.cost DESC, s.id DESC',
+  newest: 'id DESC',
+  oldest: 'id ASC',
+  turns: 'turns DESC, id DESC',
+  cost: 'cost DESC, id DESC',
 };
 
 interface SummaryRow {
@@ -114,24 +128,34 @@ interface SummaryRow {
 const PREVIEW = 120;
 
 export class DialogueRepository {
-  constructor(private readonly db: Db) {}
+  readonly search: DialogueSearchIndex;
+
+  constructor(private readonly db: Db) {
+    this.search = new DialogueSearchIndex(db);
+  }
 
   list(input: DialogueListInput): DialoguePage {
     const q = buildDialogueQuery(input);
-    const page = this.db
-      .prepare(`SELECT s.id, count(*) OVER () AS total FROM sim_sessions s ${q.where} ORDER BY ${orderBy[input.sort]} LIMIT ? OFFSET ?`)
-      .all(...q.params, input.limit, input.offset) as { id: number; total: number }[];
-    const total =
-      page[0]?.total ??
-      (input.offset === 0 ? 0 : (this.db.prepare(`SELECT count(*) AS n FROM sim_sessions s ${q.where}`).get(...q.params) as { n: number }).n);
-    const items = this.summaries(page.map((p) => p.id), q.words);
-    return { total, offset: input.offset, items };
+    const byId = input.sort === 'newest' || input.sort === 'oldest';
+    const page = matchingSessions(q, byId);
+    // By id the page stops early and a count follows if needed; any other order sorts every
+    // match anyway, and counts them in the same pass.
+    const rows = this.db
+      .prepare(`${byId ? page.sql : `SELECT id, count(*) OVER () AS total FROM (${page.sql})`} ORDER BY ${orderBy[input.sort]} LIMIT ? OFFSET ?`)
+      .all(...page.params, input.limit, input.offset) as { id: number; total?: number }[];
+    const ids = rows.map((r) => r.id);
+    let total = rows[0]?.total ?? input.offset + ids.length;
+    if (byId ? ids.length === input.limit || (ids.length === 0 && input.offset > 0) : ids.length === 0 && input.offset > 0) {
+      const all = matchingSessions(q, true);
+      total = (this.db.prepare(`SELECT count(*) AS n FROM (${all.sql})`).get(...all.params) as { n: number }).n;
+    }
+    return { total, offset: input.offset, items: this.summaries(ids, q.words) };
   }
 
   /** Ids matching a filter, oldest first (exports). */
   ids(filter: DialogueFilter): number[] {
-    const q = buildDialogueQuery(filter);
-    return (this.db.prepare(`SELECT s.id FROM sim_sessions s ${q.where} ORDER BY s.id`).all(...q.params) as { id: number }[]).map((r) => r.id);
+    const all = matchingSessions(buildDialogueQuery(filter), true);
+    return (this.db.prepare(`${all.sql} ORDER BY id`).all(...all.params) as { id: number }[]).map((r) => r.id);
   }
 
   summaries(ids: number[], words: string[] = []): DialogueSummary[] {
@@ -187,7 +211,7 @@ export class DialogueRepository {
     const out = new Map<number, string>();
     for (const r of rows) {
       if (out.has(r.id)) continue;
-      const at = r.content.toLowerCase().indexOf(word.toLowerCase());
+      const at = asciiLower(r.content).indexOf(asciiLower(word));
       const start = Math.max(0, at - 30);
       const end = Math.min(r.content.length, at + word.length + 60);
       out.set(
@@ -291,6 +315,9 @@ export class DialogueRepository {
     return map;
   }
 }
+
+/** Lower case as SQLite's lower() and LIKE fold it: ASCII letters only, lengths unchanged. */
+const asciiLower = (text: string) => text.replace(/[A-Z]+/g, (s) => s.toLowerCase());
 
 function shorten(text: string, max: number): string {
   const chars = [...text];

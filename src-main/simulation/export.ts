@@ -10,7 +10,8 @@ import type { DialogueRepository } from './dialogues';
 import { counselorTemplate } from './resources';
 
 // Exports, one session a line (ShareGPT: a JSON array, as LLaMA-Factory's released file):
-//  - paper:    {"id","runId","cardId","endReason","messages":[{"role":"client"|"counselor","content"}]}
+//  - paper:    {"id","runId","cardId","externalId","endReason","messages":[{"role":"client"|"counselor","content"}]};
+//              externalId is where an imported session came from (`12`, `data.jsonl:4 (id 7)`), null for simulated ones
 //  - sharegpt: [{"messages":[{"role":"system"|"user"|"assistant","content"}]}], system = the
 //              counselor prompt of the session's run, user = client, assistant = counselor
 //              (sharegpt/first_record.json; register it in dataset_info.json with
@@ -21,6 +22,9 @@ import { counselorTemplate } from './resources';
 // Sessions are read and written in slices with a turn of the event loop between them. The file
 // is written through common/safe-write.ts: it appears whole or not at all, an existing file is
 // replaced only with `overwrite`, a SQLite file never; when nothing matches, nothing is written.
+// A slice's messages come from one query, and each record is assembled from JSON-encoded
+// strings (the system prompt of a run encoded once), so an export costs little more than
+// writing the file.
 
 const SLICE = 200;
 
@@ -28,9 +32,8 @@ interface SessionMeta {
   id: number;
   run_id: number;
   card_id: number | null;
+  external_id: string | null;
   end_reason: EndReason | null;
-  config: string;
-  language: CardLanguage;
 }
 
 export async function exportDialogues(
@@ -42,20 +45,23 @@ export async function exportDialogues(
 ): Promise<DialogueExportResult> {
   const ids = input.ids ?? repo.ids({ status: 'ended', ...(input.filter ?? {}) });
   if (ids.length === 0) throw new DomainError('not_found', 'No dialogues match: nothing was written.');
-  const systemPrompts = new Map<number, string>();
+  const systemMessages = new Map<number, string>();
+  const runOf = db.prepare('SELECT config, language FROM sim_runs WHERE id = ?');
+  /** The run's system message, JSON-encoded once (its snapshot is read once, not per session). */
   const systemOf = (meta: SessionMeta): string => {
-    let prompt = systemPrompts.get(meta.run_id);
-    if (prompt === undefined) {
+    let message = systemMessages.get(meta.run_id);
+    if (message === undefined) {
+      const run = runOf.get(meta.run_id) as { config: string; language: CardLanguage };
       let config: Partial<RunSnapshot> = {};
       try {
-        config = JSON.parse(meta.config) as Partial<RunSnapshot>;
+        config = JSON.parse(run.config) as Partial<RunSnapshot>;
       } catch {
         // an unreadable snapshot falls back to the default prompt
       }
-      prompt = config.counselor?.template ?? counselorTemplate(resourcesDir, meta.language);
-      systemPrompts.set(meta.run_id, prompt);
+      message = JSON.stringify({ role: 'system', content: config.counselor?.template ?? counselorTemplate(resourcesDir, run.language) });
+      systemMessages.set(meta.run_id, message);
     }
-    return prompt;
+    return message;
   };
 
   try {
@@ -68,14 +74,19 @@ export async function exportDialogues(
   try {
     if (input.format === 'sharegpt') file.write('[');
     const metaOf = db.prepare(
-      `SELECT s.id, s.run_id, s.card_id, s.end_reason, r.config, r.language FROM sim_sessions s JOIN sim_runs r ON r.id = s.run_id
-       WHERE s.id IN (SELECT value FROM json_each(?)) ORDER BY s.id`,
+      'SELECT id, run_id, card_id, external_id, end_reason FROM sim_sessions WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id',
     );
+    // Rows as arrays: 130,000 messages read as objects cost more than writing them.
+    const messagesIn = db
+      .prepare('SELECT session_id, role, content FROM sim_messages WHERE session_id IN (SELECT value FROM json_each(?)) ORDER BY session_id, idx')
+      .raw();
     for (let i = 0; i < ids.length; i += SLICE) {
-      const metas = metaOf.all(JSON.stringify(ids.slice(i, i + SLICE))) as SessionMeta[];
+      const slice = JSON.stringify(ids.slice(i, i + SLICE));
+      const metas = metaOf.all(slice) as SessionMeta[];
+      const messagesOf = bySession(messagesIn.all(slice) as MessageRow[]);
       const lines: string[] = [];
       for (const meta of metas) {
-        const messages = repo.messages(meta.id);
+        const messages = messagesOf.get(meta.id) ?? [];
         const line = format(input.format, meta, messages, systemOf);
         if (line === null) continue;
         lines.push(input.format === 'sharegpt' ? `${count === 0 && lines.length === 0 ? '' : ','}\n  ${line}` : `${line}\n`);
@@ -97,6 +108,17 @@ export async function exportDialogues(
   return { path: input.path, format: input.format, count, lines: count };
 }
 
+type MessageRow = [sessionId: number, role: AgentRole, content: string];
+
+function bySession(rows: MessageRow[]): Map<number, { role: AgentRole; content: string }[]> {
+  const out = new Map<number, { role: AgentRole; content: string }[]>();
+  for (const [id, role, content] of rows) (out.get(id) ?? out.set(id, []).get(id)!).push({ role, content });
+  return out;
+}
+
+const trainingRole = { client: '"user"', counselor: '"assistant"' } as const;
+
+/** One record, assembled from JSON-encoded parts (equal to JSON.stringify of the record). */
 function format(
   kind: DialogueExportFormat,
   meta: SessionMeta,
@@ -105,13 +127,11 @@ function format(
 ): string | null {
   if (messages.length === 0) return null;
   if (kind === 'paper') {
-    return JSON.stringify({ id: meta.id, runId: meta.run_id, cardId: meta.card_id, endReason: meta.end_reason, messages });
+    return JSON.stringify({ id: meta.id, runId: meta.run_id, cardId: meta.card_id, externalId: meta.external_id, endReason: meta.end_reason, messages });
   }
-  const trained = messages.at(-1)!.role === 'client' ? messages.slice(0, -1) : messages;
-  if (trained.length === 0) return null;
-  const chat = [
-    { role: 'system', content: systemOf(meta) },
-    ...trained.map((m) => ({ role: m.role === 'client' ? 'user' : 'assistant', content: m.content })),
-  ];
-  return JSON.stringify({ messages: chat });
+  const trained = messages.at(-1)!.role === 'client' ? messages.length - 1 : messages.length;
+  if (trained === 0) return null;
+  let line = `{"messages":[${systemOf(meta)}`;
+  for (let i = 0; i < trained; i++) line += `,{"role":${trainingRole[messages[i]!.role]},"content":${JSON.stringify(messages[i]!.content)}}`;
+  return `${line}]}`;
 }

@@ -35,7 +35,11 @@ export const simulationHandlers: HandlerPart<SimulationChannel> = {
   'simulation:runs': (_input, ctx) => ctx.simulation.runs(ctx).reverse(),
   'simulation:run': ({ id }, ctx) => ctx.simulation.detail(ctx, id),
   'simulation:dashboard': ({ id }, ctx) => ctx.simulation.dashboard(ctx, id),
-  'dialogues:list': (input, ctx) => ctx.simulation.dialogues.list(input),
+  'dialogues:list': (input, ctx) => {
+    // Picks up an index catch-up an earlier process left unfinished.
+    ctx.simulation.dialogues.search.schedule();
+    return ctx.simulation.dialogues.list(input);
+  },
   'dialogues:get': ({ id }, ctx) => ctx.simulation.dialogues.get(id),
   'dialogues:tag': ({ ids, add, remove }, ctx) => ({ affected: ctx.simulation.dialogues.tag(ids, add, remove) }),
   'dialogues:star': ({ ids, starred }, ctx) => ({ affected: ctx.simulation.dialogues.star(ids, starred) }),

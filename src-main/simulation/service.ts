@@ -46,6 +46,9 @@ export class SimulationService {
     this.store = new SimulationStore(db);
     this.batcher = new TokenBatcher(events);
     this.dialogues = new DialogueRepository(db);
+    // A session joins the search index when it ends; until then searches scan it.
+    events.on('simulation:session', (e) => e.status === 'ended' && this.dialogues.search.schedule());
+    events.on('simulation:turn', (e) => e.ended !== null && this.dialogues.search.schedule());
   }
 
   defaults(ctx: AppContext, language: CardLanguage): TemplateDefaults {
@@ -185,8 +188,10 @@ export class SimulationService {
     return exportDialogues(ctx.db, this.dialogues, ctx.resourcesDir, input, [ctx.dbPath]);
   }
 
-  importDialogues(ctx: AppContext, input: DialogueImportInput): Promise<DialogueImportResult> {
-    return importDialogues(ctx.db, this.store, ctx.resourcesDir, ctx.version, input);
+  async importDialogues(ctx: AppContext, input: DialogueImportInput): Promise<DialogueImportResult> {
+    const result = await importDialogues(ctx.db, this.store, ctx.resourcesDir, ctx.version, input);
+    this.dialogues.search.schedule();
+    return result;
   }
 
   /**

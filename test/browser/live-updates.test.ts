@@ -126,17 +126,18 @@ describe('the app stays current while the CLI writes (headless Chromium, real ha
 
     // With unsaved edits (an emptied field autosave cannot save), a change elsewhere never
     // replaces them: the editor says the card changed elsewhere, and the person chooses.
-    const occupation = page.getByTestId('input-occupation');
-    const savedOccupation = await occupation.inputValue();
-    await occupation.fill('');
+    // (The complaint: every other element may be left empty, as real cards do.)
+    const complaint = page.getByTestId('input-chiefComplaint');
+    const savedComplaint = await complaint.inputValue();
+    await complaint.fill('');
     await page.locator('[data-testid="save-status"][data-status="invalid"]').waitFor();
     await cli('cards', 'split', '--test', '6', '--seed', '1');
     await page.getByTestId('editor-conflict').waitFor();
-    expect(await occupation.inputValue()).toBe('');
+    expect(await complaint.inputValue()).toBe('');
     await page.locator('.ant-segmented-item-selected [data-testid="card-split-pool"]').waitFor();
     await page.getByTestId('conflict-theirs').click();
     await page.locator('.ant-segmented-item-selected [data-testid="card-split-test"]').waitFor();
-    expect(await occupation.inputValue()).toBe(savedOccupation);
+    expect(await complaint.inputValue()).toBe(savedComplaint);
 
     expect(loads).toBe(1);
     await page.close();

@@ -833,4 +833,47 @@ describe('role-card pool at 10,000 cards', () => {
     await app.screenshot('role-cards-list-10k-zh');
     expect(pageErrors).toEqual([]);
   });
+
+  it('finds duplicates among the 10,000 in the background, with progress, answering searches meanwhile, and stops on request', async () => {
+    await app.search('');
+    await app.byTestId('cards-duplicates').click();
+    const progress = app.byTestId('duplicates-progress');
+    await app.byTestId('duplicates-check').click();
+    await progress.waitFor({ timeout: 30_000 });
+    await app.screenshot('role-cards-duplicates-progress-zh');
+    await app.byTestId('duplicates-stop').click();
+    await progress.waitFor({ state: 'detached' });
+    const [stopped] = bridge.ctx.jobs.list({ kind: 'cards.duplicates' });
+    expect(stopped).toMatchObject({ status: 'cancelled' });
+
+    // Again, to the end: the list answers a search while the worker thread compares.
+    await app.byTestId('duplicates-check').click();
+    await progress.waitFor({ timeout: 30_000 });
+    await page.keyboard.press('Escape');
+    const [searching] = bridge.ctx.jobs.list({ kind: 'cards.duplicates', status: 'running' });
+    await app.search('第 4242 号');
+    await app.waitForRowCount(1);
+    expect(bridge.ctx.jobs.get(searching!.id).status).toBe('running');
+    for (let i = 0; i < 600 && bridge.ctx.jobs.get(searching!.id).status === 'running'; i++) await new Promise((r) => setTimeout(r, 200));
+    expect(bridge.ctx.jobs.list({ kind: 'cards.duplicates' })).toEqual([expect.objectContaining({ id: searching!.id, status: 'done' })]);
+    expect(pageErrors).toEqual([]);
+  }, 180_000);
+
+  it('checks a large file with a progress bar, and a stop writes nothing', async () => {
+    await app.search('');
+    bridge.filePicks.push(join(dir, 'pool.jsonl'));
+    await app.byTestId('cards-import').click();
+    await app.byTestId('import-format-jsonl').click();
+    await app.byTestId('import-choose-file').click();
+    const progress = app.byTestId('import-progress');
+    await progress.waitFor({ timeout: 60_000 });
+    await app.screenshot('role-cards-import-progress-zh');
+    await app.byTestId('import-stop').click();
+    await app.byTestId('import-stopped').waitFor();
+    expect(bridge.ctx.jobs.list({ kind: 'cards.check' })).toEqual([expect.objectContaining({ status: 'cancelled' })]);
+    expect(bridge.ctx.cards.count()).toBe(N);
+    await page.keyboard.press('Escape');
+    await app.byTestId('import-dialog-body').waitFor({ state: 'detached' });
+    expect(pageErrors).toEqual([]);
+  }, 180_000);
 });

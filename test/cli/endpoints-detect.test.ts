@@ -66,7 +66,7 @@ describe('simpsy endpoints detect', () => {
     // An embedding model only when named.
     const embed = await simpsy(['--db', db, 'endpoints', 'detect', '--ports', ports(), '--add', 'nomic-embed-text:latest']);
     expect(embed.stdout).toContain(`Added endpoint 'ollama-nomic-embed-text:latest' (nomic-embed-text:latest at ${url}).`);
-  });
+  }, 90_000); // six CLI processes
 
   it('prints JSON with each model marked', async () => {
     const db = tempDbPath();

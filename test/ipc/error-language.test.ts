@@ -76,6 +76,7 @@ describe('errors from main in the user\'s language', () => {
       cardEditedElsewhere: { id: 3, at: '2025-01-01T00:00:00Z' },
       endpointNameTaken: { name: 'x' },
       jobRunningElsewhere: { id: 3 },
+      jobCancelled: { id: 3 },
       runRunning: { id: 3 },
       runRunningElsewhere: { id: 3 },
       runEnded: { id: 3, status: 'done' },

@@ -263,6 +263,8 @@ const malformed: Record<RequestChannel, [string, unknown][]> = {
     ['too many attempts', { client: { endpointId: 1 }, counselor: { endpointId: 1 }, refinement: { maxAttempts: 99 } }],
     ['rpm as text', { client: { endpointId: 1 }, counselor: { endpointId: 1 }, rateLimits: [{ endpointId: 1, rpm: '60' }] }],
     ['a timeout too short', { client: { endpointId: 1 }, counselor: { endpointId: 1 }, timeoutMs: 5 }],
+    ['a title with a NUL', { client: { endpointId: 1 }, counselor: { endpointId: 1 }, title: 'run\u0000' }],
+    ['an opener with a control character', { client: { endpointId: 1 }, counselor: { endpointId: 1 }, opener: '你好\u001b[31m' }],
   ],
   'simulation:pause': [...shared, ['no id', {}], ['id as text', { id: '1' }]],
   'simulation:resume': [...shared, ['no id', {}], ['a negative id', { id: -1 }]],
@@ -283,6 +285,8 @@ const malformed: Record<RequestChannel, [string, unknown][]> = {
     ['a huge query', { query: huge }],
     ['run ids as text', { runIds: '1' }],
     ['starred as text', { starred: 'yes' }],
+    ['a query with a NUL', { query: '焦虑\u0000' }],
+    ['a tag with a control character', { tags: ['a\u0007'] }],
   ],
   'dialogues:get': [...shared, ['no id', {}], ['id as text', { id: '1' }]],
   'dialogues:tag': [
@@ -291,6 +295,8 @@ const malformed: Record<RequestChannel, [string, unknown][]> = {
     ['nothing to add or remove', { ids: [1] }],
     ['a tag with a semicolon', { ids: [1], add: ['a;b'] }],
     ['ids as text', { ids: ['1'], add: ['a'] }],
+    ['a tag with a NUL', { ids: [1], add: ['好\u0000样本'] }],
+    ['a tag to remove with a lone surrogate', { ids: [1], remove: ['\ud800'] }],
   ],
   'dialogues:star': [...shared, ['no starred', { ids: [1] }], ['starred as text', { ids: [1], starred: 'yes' }], ['empty ids', { ids: [], starred: true }]],
   'dialogues:remove': [...shared, ['empty ids', { ids: [] }], ['ids as numbers in text', { ids: ['1'] }]],
@@ -311,6 +317,7 @@ const malformed: Record<RequestChannel, [string, unknown][]> = {
     ['a relative path', { path: 'dialogue' }],
     ['a path with NUL', { path: '/tmp/a\u0000b' }],
     ['an unknown language', { path: '/tmp/dialogue', language: 'fr' }],
+    ['a title with a C1 control character', { path: '/tmp/dialogue', title: 'data\u0085set' }],
   ],
 };
 

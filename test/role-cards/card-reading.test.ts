@@ -97,6 +97,9 @@ describe('control characters', () => {
     expect(controlCharacterIn('焦虑\u0000')).toBe('U+0000 at character 3');
     expect(controlCharacterIn('x\u001b[31m')).toBe('U+001B at character 2');
     expect(controlCharacterIn('x\u0085')).toBe('U+0085 at character 2');
+    // Half of a UTF-16 pair is no character; a whole pair (an emoji) is one.
+    expect(controlCharacterIn('心\ud800理')).toBe('U+D800 at character 2');
+    expect(controlCharacterIn('心理😀')).toBeUndefined();
   });
 
   it('are refused in every text of a card, naming the field', () => {

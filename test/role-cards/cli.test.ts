@@ -219,7 +219,7 @@ describe('simpsy cards', () => {
     expect(result).toMatchObject({ code: 1, stdout: '' });
     expect(result.stderr.split('\n')).toHaveLength(2);
     expect(result.stderr).toMatch(
-      /^simpsy: wide\.csv line 1: 10,000 unknown columns: 'column1' \(column 1\), 'column2' \(column 2\), 'column3' \(column 3\), 'column4' \(column 4\), 'column5' \(column 5\) … and 9,995 more\. Missing column\(s\): gender, age, .*rename or remove the others\. Nothing was imported\.\n$/,
+      /^simpsy: wide\.csv line 1: 10,000 unknown columns: 'column1' \(column 1\), 'column2' \(column 2\), 'column3' \(column 3\), 'column4' \(column 4\), 'column5' \(column 5\) … and 9,995 more\. Missing column\(s\): chief_complaint\. The header row .*rename or remove the others\. Nothing was imported\.\n$/,
     );
   });
 

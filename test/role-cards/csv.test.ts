@@ -141,11 +141,12 @@ describe('CSV import', () => {
   });
 
   it('says everything wrong with a header in one problem: unknown, doubled and missing columns', () => {
-    const header = zhHeader.replace('职业', '工作单位').replace('标签', '性别').concat(',备注,note');
+    // Only the complaint is required (a card is what its author wrote); a renamed 主诉 is missing.
+    const header = zhHeader.replace('主诉', '工作单位').replace('标签', '性别').concat(',备注,note');
     const { report, text } = run(`${header}\r\n${zhRow()},a,b\r\n`);
     expect(report.problems).toHaveLength(1);
     expect(text).toMatch(
-      /^cards\.csv line 1: 3 unknown columns: '工作单位' \(column 4\), '备注' \(column 15\), 'note' \(column 16\)\. Column '性别' \(columns 1 and 14\) appears twice\. Missing column\(s\): occupation\. The header row/,
+      /^cards\.csv line 1: 3 unknown columns: '工作单位' \(column 13\), '备注' \(column 15\), 'note' \(column 16\)\. Column '性别' \(columns 1 and 14\) appears twice\. Missing column\(s\): chief_complaint\. The header row/,
     );
   });
 

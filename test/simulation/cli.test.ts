@@ -1,11 +1,12 @@
 import Database from 'better-sqlite3';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_REFINEMENT, refine } from '../../src-main/simulation/refinement';
 import { counselorTemplate, defaultTerminationPhrases, findResourcesDir } from '../../src-main/simulation/resources';
 import { terminationMatcher } from '../../src-main/simulation/termination';
+import { corpus, corpusJsonl } from '../bench/dialogue-corpus';
 import { startLlmServer, type LlmServer } from '../llm-server/server';
 import type { ResponderContext } from '../llm-server/types';
 import { simpsy, startSimpsy } from '../support/cli';
@@ -155,6 +156,55 @@ describe('simpsy simulate', () => {
     expect(list).toMatchObject([{ kind: 'import', status: 'done' }]);
     const search = JSON.parse((await simpsy(['--db', db, 'dialogues', 'list', '--query', '彩礼', '--json'])).stdout) as { total: number };
     expect(search.total).toBe(1);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ externalId: '0' });
+  });
+
+  it('dialogues import refuses a file that is not UTF-8, or a text holding a control character, naming where, and writes nothing', async () => {
+    const db = tempDbPath();
+    const dir = tempDir();
+    writeFileSync(join(dir, 'latin1.json'), Buffer.concat([Buffer.from('[{"role": "client", "content": "caf'), Buffer.from([0xe9]), Buffer.from('"}]')]));
+    const notUtf8 = await simpsy(['--db', db, 'dialogues', 'import', join(dir, 'latin1.json')]);
+    expect(notUtf8).toMatchObject({ code: 1, stdout: '' });
+    expect(notUtf8.stderr).toMatch(/^simpsy: Nothing was imported from .*latin1\.json: latin1\.json: The file is not valid UTF-8 \(line 1, byte 36\)/);
+    writeFileSync(join(dir, 'nul.jsonl'), `${JSON.stringify({ messages: [{ role: 'user', content: '你好' }] })}\n${JSON.stringify({ messages: [{ role: 'user', content: '你\u0000好' }] })}\n`);
+    const control = await simpsy(['--db', db, 'dialogues', 'import', join(dir, 'nul.jsonl')]);
+    expect(control).toMatchObject({ code: 1, stdout: '' });
+    expect(control.stderr).toMatch(/nul\.jsonl line 2, field messages\[0\]\.content: holds the control character U\+0000 at character 2/);
+    expect(control.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(JSON.parse((await simpsy(['--db', db, 'runs', 'list', '--json'])).stdout)).toEqual([]);
+  });
+
+  it('a SIGKILL mid-import leaves nothing, never a part of a dataset that lists as done', async () => {
+    const db = tempDbPath();
+    expect(await simpsy(['--db', db, 'runs', 'list'])).toMatchObject({ code: 0 });
+    const file = join(tempDir(), 'sessions.jsonl');
+    const N = 6000;
+    writeFileSync(file, corpusJsonl(corpus(N, 5)));
+    const wal = `${db}-wal`;
+    const walSize = () => (existsSync(wal) ? statSync(wal).size : 0);
+    let killedBeforeCommit = 0;
+    // Killed once the transaction has written some pages, and once it has written many.
+    for (const threshold of [64 * 1024, 4 * 1024 * 1024]) {
+      const cli = startSimpsy(['--db', db, 'dialogues', 'import', file]);
+      let exited = false;
+      void cli.exited.then(() => (exited = true));
+      while (!exited && walSize() < threshold) await sleep(2);
+      cli.child.kill('SIGKILL');
+      await cli.exited;
+      if (!cli.output.stdout.includes('Imported')) killedBeforeCommit++;
+      const raw = new Database(db, { readonly: true });
+      expect(raw.pragma('integrity_check', { simple: true })).toBe('ok');
+      raw.close();
+      // Whatever is there is whole: every dataset holds all N sessions and all their messages.
+      const runs = JSON.parse((await simpsy(['--db', db, 'runs', 'list', '--json'])).stdout) as { id: number; sessions: number; status: string }[];
+      for (const run of runs) {
+        expect(run).toMatchObject({ sessions: N, status: 'done' });
+        expect(count(db, `SELECT count(*) AS n FROM sim_sessions WHERE run_id = ${run.id}`)).toBe(N);
+      }
+      expect(count(db, 'SELECT count(*) AS n FROM sim_sessions')).toBe(runs.length * N);
+    }
+    expect(killedBeforeCommit).toBeGreaterThan(0);
+    expect(count(db, 'SELECT count(*) AS n FROM sim_runs')).toBeLessThan(2);
   });
 });
 

@@ -1,7 +1,9 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dialogueListInput } from '../../src-main/contract/simulation';
+import { buildDialogueQuery, matchingSessions } from '../../src-main/simulation/dialogues';
+import { encodeGb18030 } from '../role-cards/support';
 import { tempDir } from '../support/temp';
 import { harness, paperFixtures, play, sessionsOf, simulate, type Harness } from './support';
 
@@ -35,9 +37,11 @@ describe('dialogue browser', () => {
     expect(list(h, { sort: 'oldest' }).items.map((i) => i.id)).toEqual(s.ids);
   });
 
-  it('finds Chinese text through the trigram index (3+ characters) and by scanning (1–2)', async () => {
+  it('finds Chinese text of any length through the session index', async () => {
     const s = await seeded();
     h = s.h;
+    h.ctx.simulation.dialogues.search.catchUpAll();
+    expect(h.ctx.simulation.dialogues.search.pendingCount()).toBe(0);
     expect(list(h, { query: '焦虑症状' }).items.map((i) => i.id)).toEqual([s.ids[1]]);
     expect(list(h, { query: '焦虑症状' }).items[0]!.snippet).toBe('我的【焦虑症状】越来越明显了。');
     expect(list(h, { query: '失眠' }).items.map((i) => i.id)).toEqual([s.ids[0]]);
@@ -47,8 +51,13 @@ describe('dialogue browser', () => {
     expect(list(h, { query: '你好 再见' }).total).toBe(3);
     expect(list(h, { query: '不存在的词' }).total).toBe(0);
     expect(list(h, { query: '100%' }).total).toBe(0); // LIKE wildcards are literal
-    const plan = h.ctx.db.prepare(`EXPLAIN QUERY PLAN SELECT rowid FROM sim_message_fts WHERE sim_message_fts MATCH '"焦虑症"'`).all() as { detail: string }[];
-    expect(plan.map((p) => p.detail).join(' ')).toMatch(/VIRTUAL TABLE INDEX/);
+    // The newest page comes from the index in id order: no sort of every match.
+    for (const filter of [{ query: '失眠' }, { query: '失眠', endReasons: ['phrase' as const] }]) {
+      const q = matchingSessions(buildDialogueQuery(filter), true);
+      const plan = (h.ctx.db.prepare(`EXPLAIN QUERY PLAN ${q.sql} ORDER BY id DESC LIMIT 50`).all(...q.params) as { detail: string }[]).map((p) => p.detail).join('\n');
+      expect(plan).toMatch(/SCAN f VIRTUAL TABLE INDEX/);
+      expect(plan).not.toMatch(/TEMP B-TREE/);
+    }
   });
 
   it('filters by run, card, end reason, turns, tags and star; tags, stars and deletes', async () => {
@@ -76,7 +85,8 @@ describe('dialogue browser', () => {
     expect(h.ctx.db.prepare('SELECT count(*) AS n FROM sim_messages WHERE session_id = ?').get(s.ids[0])).toEqual({ n: 0 });
     expect(h.ctx.simulation.summary(h.ctx, s.runId).sessions).toBe(2);
     expect(h.ctx.db.pragma('integrity_check', { simple: true })).toBe('ok');
-    expect(h.ctx.db.prepare(`INSERT INTO sim_message_fts (sim_message_fts) VALUES ('integrity-check')`).run().changes).toBeGreaterThanOrEqual(0);
+    expect(h.ctx.db.prepare(`INSERT INTO sim_session_search (sim_session_search) VALUES ('integrity-check')`).run().changes).toBeGreaterThanOrEqual(0);
+    expect(h.ctx.db.prepare('SELECT count(*) AS n FROM sim_session_search_pending WHERE session_id = ?').get(s.ids[0])).toEqual({ n: 0 });
   });
 
   it('opens one dialogue with its card text and rejected attempts', async () => {
@@ -101,8 +111,8 @@ describe('exports', () => {
     expect(result).toMatchObject({ path, count: 3 });
     const lines = readFileSync(path, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
     expect(lines).toHaveLength(3);
-    expect(Object.keys(lines[0])).toEqual(['id', 'runId', 'cardId', 'endReason', 'messages']);
-    expect(lines[0]).toMatchObject({ id: s.ids[0], runId: s.runId, cardId: h.cardIds[0], endReason: 'phrase' });
+    expect(Object.keys(lines[0])).toEqual(['id', 'runId', 'cardId', 'externalId', 'endReason', 'messages']);
+    expect(lines[0]).toMatchObject({ id: s.ids[0], runId: s.runId, cardId: h.cardIds[0], externalId: null, endReason: 'phrase' });
     expect(lines[0].messages).toEqual([
       { role: 'client', content: '你好' },
       { role: 'counselor', content: '嗯？' },
@@ -203,5 +213,56 @@ describe('imports', () => {
       { role: 'counselor', content: '好的' },
     ]);
     await expect(h.ctx.simulation.importDialogues(h.ctx, { path: join(dir, 'missing') })).rejects.toThrow(/Nothing at/);
+    });
+
+  it('refuse a file that is not UTF-8, naming the file, line and byte; nothing is written', async () => {
+    h = await harness();
+    const dir = join(tempDir(), 'dialogue');
+    mkdirSync(dir);
+    const good = JSON.stringify([{ role: 'client', content: '你好' }, { role: 'counselor', content: '你好，想聊些什么？' }], null, 2);
+    writeFileSync(join(dir, '0.json'), good);
+    // Line 3 holds a byte that starts a UTF-8 sequence but is not followed by one (0xE4 0x28).
+    writeFileSync(join(dir, '1.json'), Buffer.concat([Buffer.from('[\n  {"role": "client",\n   "content": "'), Buffer.from([0xe4, 0x28]), Buffer.from('"}\n]')]));
+    writeFileSync(join(dir, '2.json'), encodeGb18030(good));
+    const attempt = h.ctx.simulation.importDialogues(h.ctx, { path: dir });
+    await expect(attempt).rejects.toThrow(/Nothing was imported from .*dialogue: 1\.json: The file is not valid UTF-8 \(line 3, byte 39\).*; 2\.json: The file is not UTF-8; it looks like GB18030\/GBK \(.*line 4, byte \d+\)/);
+    expect(h.ctx.simulation.runs(h.ctx)).toEqual([]);
+    expect(h.ctx.db.prepare('SELECT count(*) AS n FROM sim_messages').get()).toEqual({ n: 0 });
+  });
+
+  it('refuse a control character in any text, naming the file, line or record, and field; nothing is written', async () => {
+    h = await harness();
+    const dir = tempDir();
+    const msg = (role: string, content: string) => ({ role, content });
+    const cases: [string, string, string, RegExp][] = [
+      ['a NUL in a JSONL line', 'a.jsonl', [JSON.stringify({ messages: [msg('client', '你好'), msg('counselor', '好')] }), JSON.stringify({ messages: [msg('client', '你好'), msg('counselor', '嗯\u0000嗯')] })].join('\n'), /a\.jsonl line 2, field messages\[1\]\.content: holds the control character U\+0000 at character 2/],
+      ['an escape sequence in a released dialogue file', '7.json', JSON.stringify([msg('client', '你好'), msg('counselor', '好'), msg('client', '\u001b[31m红色')]), /7\.json, field \[2\]\.content: holds the control character U\+001B at character 1/],
+      ['a C1 character in a ShareGPT record', 'sharegpt.json', JSON.stringify([{ messages: [msg('user', '你好'), msg('assistant', '好')] }, { messages: [msg('system', '提示'), msg('user', '下一行\u0085')] }]), /sharegpt\.json record 2, field messages\[1\]\.content: holds the control character U\+0085 at character 4/],
+      ['a lone surrogate', 'b.jsonl', JSON.stringify({ messages: [msg('client', 'ab\ud800')] }), /b\.jsonl line 1, field messages\[0\]\.content: holds the control character U\+D800 at character 3/],
+      ['DEL in an id', 'c.jsonl', JSON.stringify({ id: 'x\u007f', messages: [msg('client', '你好')] }), /c\.jsonl line 1, field id: holds the control character U\+007F/],
+    ];
+    for (const [what, name, content, message] of cases) {
+      writeFileSync(join(dir, name), content);
+      await expect(h.ctx.simulation.importDialogues(h.ctx, { path: join(dir, name) }), what).rejects.toThrow(message);
+    }
+    await expect(h.ctx.simulation.importDialogues(h.ctx, { path: join(dir, '7.json'), title: '数据\u0000集' })).rejects.toThrow(/The title holds the control character U\+0000/);
+    expect(h.ctx.simulation.runs(h.ctx)).toEqual([]);
+    // Tab and line breaks are text.
+    writeFileSync(join(dir, 'ok.jsonl'), JSON.stringify({ messages: [msg('client', '第一行\n第二行\r\n\t缩进'), msg('counselor', '好')] }));
+    expect(await h.ctx.simulation.importDialogues(h.ctx, { path: join(dir, 'ok.jsonl') })).toMatchObject({ sessions: 1, problems: [] });
+  });
+
+  it('export where each imported session came from (externalId), so it can be traced to its file', async () => {
+    h = await harness();
+    const dir = join(tempDir(), 'dialogue');
+    mkdirSync(dir);
+    for (const n of [3, 12]) writeFileSync(join(dir, `${n}.json`), JSON.stringify([{ role: 'client', content: `第${n}号` }, { role: 'counselor', content: '好的' }]));
+    writeFileSync(join(dir, '5.json'), ''); // empty: skipped and reported, not a reason to refuse
+    const result = await h.ctx.simulation.importDialogues(h.ctx, { path: dir });
+    expect(result.problems).toEqual([{ file: '5.json', message: 'the file is empty' }]);
+    const path = join(tempDir(), 'out.jsonl');
+    await h.ctx.simulation.exportDialogues(h.ctx, { path, format: 'paper', filter: { runIds: [result.runId] } });
+    const lines = readFileSync(path, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as { externalId: string; messages: { content: string }[] });
+    expect(lines.map((l) => [l.externalId, l.messages[0]!.content])).toEqual([['3', '第3号'], ['12', '第12号']]);
   });
 });

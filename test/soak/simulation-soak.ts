@@ -101,7 +101,7 @@ async function main(): Promise<void> {
     if (calls.n !== rows.length - sessions.length) problems.push(`${calls.n} accepted calls for ${rows.length - sessions.length} turns`);
     const integrity = ctx.db.pragma('integrity_check', { simple: true });
     if (integrity !== 'ok') problems.push(`integrity_check: ${integrity}`);
-    ctx.db.prepare(`INSERT INTO sim_message_fts (sim_message_fts) VALUES ('integrity-check')`).run();
+    ctx.db.prepare(`INSERT INTO sim_session_search (sim_session_search) VALUES ('integrity-check')`).run();
 
     const injectedTotal = Object.values(injected).reduce((a, b) => a + b, 0);
     console.log(

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src-main/storage/database';
 import { migrate, SchemaError } from '../../src-main/storage/migrate';
 import { migrations } from '../../src-main/storage/migrations';
+import { DialogueRepository } from '../../src-main/simulation/dialogues';
 import { tempDbPath } from '../support/temp';
 
 describe('migrations', () => {
@@ -103,7 +104,7 @@ describe('migrations', () => {
       const raw = new Database(file);
       migrate(raw, migrations.filter((m) => m.version < 6));
       raw.prepare("INSERT INTO jobs (kind, status, owner_pid, created_at, updated_at) VALUES ('simulation', 'running', 4242, 'x', 'x')").run();
-      expect(migrate(raw)).toEqual([6]);
+      expect(migrate(raw, migrations.filter((m) => m.version <= 6))).toEqual([6]);
       expect(raw.prepare('SELECT status, owner_pid, owner_token, owner_host, heartbeat_at, pause_requested FROM jobs').get()).toEqual({
         status: 'running',
         owner_pid: 4242,
@@ -129,6 +130,49 @@ describe('migrations', () => {
       expect(plan.map((p) => p.detail).join(' ')).toMatch(/USING INDEX sim_run_events_by_run/);
       db.prepare('DELETE FROM sim_runs WHERE id = 1').run();
       expect(db.prepare('SELECT count(*) AS n FROM sim_run_events').get()).toEqual({ n: 0 });
+      db.close();
+    });
+  });
+
+  describe('008 dialogue search', () => {
+    it('replaces the trigram index on a database with dialogues, which searches find before and after the catch-up', () => {
+      const file = tempDbPath();
+      const old = new Database(file);
+      migrate(old, migrations.filter((m) => m.version < 8));
+      old.exec(`
+        INSERT INTO sim_runs (id, kind, language, app_version, created_at, updated_at) VALUES (1, 'import', 'zh', 'old', 'x', 'x');
+        INSERT INTO sim_sessions (id, run_id, seq, status, end_reason, created_at, updated_at) VALUES (1, 1, 1, 'ended', 'imported', 'x', 'x'), (2, 1, 2, 'ended', 'imported', 'x', 'x');
+        INSERT INTO sim_messages (session_id, idx, role, content, created_at) VALUES
+          (1, 0, 'client', '你好', 'x'), (1, 1, 'counselor', '最近睡得怎么样？', 'x'), (1, 2, 'client', '总是失眠', 'x'),
+          (2, 0, 'client', '你好', 'x'), (2, 1, 'counselor', '想聊点什么？', 'x');
+      `);
+      old.close();
+
+      const db = openDatabase(file);
+      expect(db.prepare(`SELECT name FROM sqlite_master WHERE name LIKE 'sim_message_fts%'`).all()).toEqual([]);
+      expect(db.prepare('SELECT session_id FROM sim_session_search_pending ORDER BY 1').all()).toEqual([{ session_id: 1 }, { session_id: 2 }]);
+      const dialogues = new DialogueRepository(db);
+      expect(dialogues.ids({ query: '失眠' })).toEqual([1]);
+      expect(dialogues.search.catchUpAll()).toBe(2);
+      expect(dialogues.ids({ query: '失眠' })).toEqual([1]);
+      expect(dialogues.ids({ query: '眠' })).toEqual([1]);
+      expect(dialogues.ids({ query: '你好' })).toEqual([1, 2]);
+      const plan = db.prepare(`EXPLAIN QUERY PLAN SELECT rowid FROM sim_session_search WHERE sim_session_search MATCH '"失眠"'`).all() as { detail: string }[];
+      expect(plan.map((p) => p.detail).join(' ')).toMatch(/VIRTUAL TABLE INDEX/);
+
+      // Triggers keep the listing in step whoever writes: a new message, an edit, a deletion.
+      db.prepare(`INSERT INTO sim_messages (session_id, idx, role, content, created_at) VALUES (2, 2, 'client', '我很焦虑', 'x')`).run();
+      expect(db.prepare('SELECT session_id FROM sim_session_search_pending').all()).toEqual([{ session_id: 2 }]);
+      expect(dialogues.ids({ query: '焦虑' })).toEqual([2]);
+      dialogues.search.catchUpAll();
+      db.prepare(`UPDATE sim_messages SET content = '睡得很好' WHERE session_id = 1 AND idx = 2`).run();
+      expect(dialogues.ids({ query: '失眠' })).toEqual([]);
+      dialogues.search.catchUpAll();
+      expect(dialogues.ids({ query: '失眠' })).toEqual([]);
+      expect(dialogues.ids({ query: '睡得很' })).toEqual([1]);
+      db.prepare('DELETE FROM sim_sessions WHERE id = 1').run();
+      expect(db.prepare('SELECT count(*) AS n FROM sim_session_search_pending').get()).toEqual({ n: 0 });
+      expect(db.prepare(`SELECT rowid FROM sim_session_search WHERE sim_session_search MATCH '"你好"'`).all()).toEqual([{ rowid: 2 }]);
       db.close();
     });
   });

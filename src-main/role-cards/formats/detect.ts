@@ -1,3 +1,4 @@
+import { Buffer, isUtf8 } from 'node:buffer';
 import { readFileSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { TextDecoder } from 'node:util';
@@ -34,7 +35,6 @@ export function readTextFile(path: string, options: { allowGb18030: boolean; wha
   return decodeText(bytes, options);
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const gb18030 = new TextDecoder('gb18030', { fatal: true });
 
 export function decodeText(bytes: Uint8Array, options: { allowGb18030: boolean; what: string }): ReadResult {
@@ -42,18 +42,18 @@ export function decodeText(bytes: Uint8Array, options: { allowGb18030: boolean; 
   const refusal = binaryKind(bytes);
   if (refusal) return { ok: false, reason: refusal };
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
-    const text = tryDecode(utf8, bytes.subarray(3));
+    const text = decodeUtf8(bytes.subarray(3));
     if (text !== undefined) return { ok: true, text, encoding: 'utf-8-bom' };
     return { ok: false, reason: invalidUtf8(bytes, 'The file starts with a UTF-8 mark but') };
   }
-  const text = tryDecode(utf8, bytes);
+  const text = decodeUtf8(bytes);
   if (text !== undefined) return { ok: true, text, encoding: 'utf-8' };
   const chinese = tryDecode(gb18030, bytes);
   if (chinese !== undefined && options.allowGb18030) return { ok: true, text: chinese, encoding: 'gb18030' };
   if (chinese !== undefined) {
     return {
       ok: false,
-      reason: `The file is not UTF-8; it looks like GB18030/GBK (as Chinese Windows and Excel save). A ${options.what} file must be UTF-8: save it again as UTF-8`,
+      reason: `The file is not UTF-8; it looks like GB18030/GBK (as Chinese Windows and Excel save; the first such byte is at ${firstInvalidPlace(bytes)}). A ${options.what} file must be UTF-8: save it again as UTF-8`,
     };
   }
   return {
@@ -62,6 +62,11 @@ export function decodeText(bytes: Uint8Array, options: { allowGb18030: boolean; 
       options.allowGb18030 ? ' and is not GB18030/GBK either: save it as UTF-8' : ': save it as UTF-8',
     ),
   };
+}
+
+/** Strict UTF-8: validated first (simdutf, far faster than a fatal TextDecoder on large files), then decoded. */
+function decodeUtf8(bytes: Uint8Array): string | undefined {
+  return isUtf8(bytes) ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8') : undefined;
 }
 
 function tryDecode(decoder: TextDecoder, bytes: Uint8Array): string | undefined {
@@ -74,10 +79,15 @@ function tryDecode(decoder: TextDecoder, bytes: Uint8Array): string | undefined 
 
 /** Names the line of the first byte that is not UTF-8, so the user can find it. */
 function invalidUtf8(bytes: Uint8Array, subject: string): string {
+  return `${subject} is not valid UTF-8 (${firstInvalidPlace(bytes)})`;
+}
+
+/** "line 3, byte 120": where the first byte that is not UTF-8 is (the byte counted from 1). */
+function firstInvalidPlace(bytes: Uint8Array): string {
   const at = firstInvalidUtf8(bytes);
   let line = 1;
   for (let i = 0; i < at; i++) if (bytes[i] === 0x0a) line++;
-  return `${subject} is not valid UTF-8 (line ${line}, byte ${at + 1})`;
+  return `line ${line}, byte ${at + 1}`;
 }
 
 function firstInvalidUtf8(b: Uint8Array): number {

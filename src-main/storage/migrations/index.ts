@@ -6,7 +6,17 @@ import { m004CardAssist } from './004_card_assist';
 import { m005CardsAsWritten } from './005_cards_as_written';
 import { m006JobLeases } from './006_job_leases';
 import { m007ChangeCounters } from './007_change_counters';
+import { m008DialogueSearch } from './008_dialogue_search';
 
 // Forward-only: append new migrations, never edit or reorder shipped ones.
 // A test checks the versions are 1..n with no gaps.
-export const migrations: readonly Migration[] = [m001Foundation, m002RoleCards, m003Simulation, m004CardAssist, m005CardsAsWritten, m006JobLeases, m007ChangeCounters];
+export const migrations: readonly Migration[] = [
+  m001Foundation,
+  m002RoleCards,
+  m003Simulation,
+  m004CardAssist,
+  m005CardsAsWritten,
+  m006JobLeases,
+  m007ChangeCounters,
+  m008DialogueSearch,
+];

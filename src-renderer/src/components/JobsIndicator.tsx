@@ -13,7 +13,7 @@ function JobRow({ job }: { job: JobView }) {
     <div style={{ padding: '10px 0', borderBottom: `1px solid ${palette.border}` }} data-testid="job-row">
       <Flex justify="space-between" align="center" gap={8}>
         <Typography.Text strong ellipsis style={{ maxWidth: 220 }}>
-          {job.title}
+          {t.jobs.kinds[job.kind]?.(job.title) ?? job.title}
         </Typography.Text>
         <Tag color={statusColor[job.status]}>{t.jobs.status[job.status]}</Tag>
       </Flex>

@@ -18,6 +18,7 @@ const apiErrorsEn: ApiErrorSentences = {
   cardEditedElsewhere: ({ id, at }) => `Role card ${id} was saved elsewhere (${at}) after you opened it. Reload it and make your change again.`,
   endpointNameTaken: ({ name }) => `An endpoint named '${name}' already exists; choose another name.`,
   jobRunningElsewhere: ({ id }) => `Task ${id} is running in another SimPsy Studio process (a terminal running simpsy); pause it there.`,
+  jobCancelled: ({ id }) => `Task ${id} was cancelled.`,
   runRunning: ({ id }) => `Run ${id} is running; pause or cancel it before deleting it.`,
   runRunningElsewhere: ({ id }) => `Run ${id} is already running in another process (a terminal running simpsy); pause it there, or wait.`,
   runEnded: ({ id, status }) => `Run ${id} is ${status === 'done' ? 'finished' : 'cancelled'}; there is nothing to resume.`,

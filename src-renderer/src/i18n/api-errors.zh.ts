@@ -18,6 +18,7 @@ const apiErrorsZh: ApiErrorSentences = {
   cardEditedElsewhere: ({ id, at }) => `角色卡 ${id} 在你打开之后已在别处保存（${at}）。请重新载入，再做一次修改。`,
   endpointNameTaken: ({ name }) => `已有名为“${name}”的模型接口，请换一个名称。`,
   jobRunningElsewhere: ({ id }) => `后台任务 ${id} 正在另一个 SimPsy Studio 进程（运行 simpsy 的终端）中运行，请在那里暂停。`,
+  jobCancelled: ({ id }) => `后台任务 ${id} 已取消。`,
   runRunning: ({ id }) => `模拟批次 ${id} 正在运行，请先暂停或取消，再删除。`,
   runRunningElsewhere: ({ id }) => `模拟批次 ${id} 已在另一个进程（运行 simpsy 的终端）中运行，请在那里暂停，或等待其结束。`,
   runEnded: ({ id, status }) => `模拟批次 ${id} 已${status === 'done' ? '完成' : '取消'}，没有可继续的内容。`,

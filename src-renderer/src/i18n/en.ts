@@ -257,6 +257,12 @@ const en = {
     running: (n: number) => (n === 1 ? '1 task running' : `${n} tasks running`),
     empty: 'Long tasks such as simulations and evaluations run here in the background, and keep going while you work elsewhere in the app.',
     cancel: 'Cancel',
+    /** Titles of jobs whose stored title is only their subject (a file name). */
+    kinds: {
+      'cards.duplicates': () => 'Finding duplicate complaints',
+      'cards.check': (file: string) => `Checking ${file}`,
+      'cards.import': (file: string) => `Importing ${file}`,
+    } as Record<string, (subject: string) => string>,
     status: {
       queued: 'Queued',
       running: 'Running',
@@ -351,6 +357,8 @@ const en = {
       threshold: 'Similarity threshold',
       check: 'Check again',
       checking: 'Checking…',
+      comparing: (pct: number) => `Comparing the complaints… ${pct}%`,
+      stop: 'Stop',
       none: 'No duplicate or near-duplicate complaints.',
       groups: (n: number) => (n === 1 ? '1 group' : `${n} groups`),
       group: (kind: 'exact' | 'near', n: number) => `${kind === 'exact' ? 'Same complaint' : 'Similar complaints'} · ${n} cards`,
@@ -402,6 +410,9 @@ const en = {
       chooseFolder: 'Choose a folder…',
       chooseFile: 'Choose a file…',
       checking: 'Checking the cards…',
+      reading: (done: number, total: number) => `Checking the cards… ${done.toLocaleString('en')} of ${total.toLocaleString('en')}`,
+      stop: 'Stop',
+      stopped: 'Stopped. Nothing was imported.',
       source: 'Source',
       detected: (format: string, encoding: string | null) => (encoding ? `${format}, ${encoding}` : format),
       found: 'Found',

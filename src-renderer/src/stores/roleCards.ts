@@ -19,11 +19,13 @@ import type {
   SplitResult,
   Trait,
 } from '@contract';
+import { cardJobKinds } from '@contract';
 import { create } from 'zustand';
 import { currentMessages } from '../i18n';
 import { call, compact } from '../lib/call';
 import { apiErrorText } from '../lib/error-text';
 import { exportAsking } from '../lib/export-target';
+import { callWithProgress, cancelJob, type JobProgress } from '../lib/job-progress';
 import { notifyError, notifySuccess } from '../lib/feedback';
 
 // The pool of role cards: the filter and sort the counselor chose, the pages of the list
@@ -98,7 +100,16 @@ export interface RoleCardsState {
    * 10,000 cards, so an edited complaint only marks them stale; they are read again when
    * the list comes back into view.
    */
-  duplicates: { status: 'idle' | 'loading' | 'ready'; stale: boolean; groups: DuplicateGroup[]; flags: Record<number, DuplicateFlag> };
+  duplicates: {
+    status: 'idle' | 'loading' | 'ready';
+    stale: boolean;
+    groups: DuplicateGroup[];
+    flags: Record<number, DuplicateFlag>;
+    /** A large pool is searched as a job: how far it is, while it runs. */
+    progress: JobProgress | null;
+  };
+  /** The job reading and checking a large import, while it runs. */
+  importProgress: JobProgress | null;
 }
 
 const noSelection: Selection = { mode: 'ids', ids: new Set() };
@@ -116,7 +127,8 @@ export const useRoleCardsStore = create<RoleCardsState>()(() => ({
   activeIndex: 0,
   scrollTop: 0,
   tags: [],
-  duplicates: { status: 'idle', stale: false, groups: [], flags: {} },
+  duplicates: { status: 'idle', stale: false, groups: [], flags: {}, progress: null },
+  importProgress: null,
 }));
 
 const get = () => useRoleCardsStore.getState();
@@ -183,6 +195,8 @@ async function loadCounts(): Promise<void> {
 }
 
 let duplicatesTimer: ReturnType<typeof setTimeout> | undefined;
+/** Bumped by each duplicate search: the answer of one superseded by a newer one is dropped. */
+let duplicatesSearch = 0;
 
 // ── Actions ────────────────────────────────────────────────────────────────────
 export const roleCardsActions = {
@@ -374,10 +388,19 @@ export const roleCardsActions = {
   },
 
   async loadDuplicates(threshold = 0.7): Promise<void> {
+    // A newer search (another threshold, a change to the cards) replaces one still running.
+    const search = ++duplicatesSearch;
+    void cancelJob(get().duplicates.progress);
     set((s) => ({ duplicates: { ...s.duplicates, status: 'loading' } }));
-    const result = await call(() => window.api.cards.duplicates({ threshold }));
+    const result = await callWithProgress(
+      cardJobKinds.duplicates,
+      (progress) => search === duplicatesSearch && set((s) => ({ duplicates: { ...s.duplicates, progress } })),
+      () => window.api.cards.duplicates({ threshold }),
+    );
+    if (search !== duplicatesSearch) return;
     if (!result.ok) {
-      set((s) => ({ duplicates: { ...s.duplicates, status: 'idle' } }));
+      // Stopped or failed: the flags of the last search stay.
+      set((s) => ({ duplicates: { ...s.duplicates, status: s.duplicates.groups.length > 0 ? 'ready' : 'idle' } }));
       return;
     }
     const flags: Record<number, DuplicateFlag> = {};
@@ -390,17 +413,29 @@ export const roleCardsActions = {
         flags[id] = { kind: group.kind, others: group.cardIds.filter((other) => other !== id), similarity: best };
       }
     }
-    set({ duplicates: { status: 'ready', stale: false, groups: result.value, flags } });
+    set({ duplicates: { status: 'ready', stale: false, groups: result.value, flags, progress: null } });
+  },
+
+  /** Stops the duplicate search running as a job. */
+  async stopDuplicates(): Promise<void> {
+    await cancelJob(get().duplicates.progress);
   },
 
   // ── Import, export, split ──
+  /** A large input is read and checked as a job, whose progress shows as `importProgress`; a stop answers with code 'cancelled'. */
   async importCards(input: CardImportInput): Promise<Result<ImportReport>> {
-    const result = await call(() => window.api.cards.import(compact({ ...input })));
+    const kind = input.dryRun ? cardJobKinds.check : cardJobKinds.import;
+    const result = await callWithProgress(kind, (importProgress) => set({ importProgress }), () => window.api.cards.import(compact({ ...input })));
     if (result.ok && !result.value.dryRun && result.value.imported > 0) {
       notifySuccess(currentMessages().cards.importer.imported(result.value.imported));
       roleCardsActions.changed();
     }
     return result;
+  },
+
+  /** Stops the check (or the reading before an import) of a large input; nothing is written. */
+  async stopImport(): Promise<void> {
+    await cancelJob(get().importProgress);
   },
 
   /** Null when the target exists and the person chose to keep it. */

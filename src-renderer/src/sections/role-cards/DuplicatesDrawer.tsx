@@ -1,7 +1,8 @@
 import type { RoleCardView } from '@contract';
-import { Button, Drawer, Empty, Flex, Slider, Spin, Tag, Typography } from 'antd';
+import { Button, Drawer, Empty, Flex, Progress, Slider, Spin, Tag, Typography } from 'antd';
 import { useEffect, useEffectEvent, useState } from 'react';
 import { useT } from '../../i18n';
+import { percent } from '../../lib/job-progress';
 import { roleCardsActions, useRoleCardsStore } from '../../stores/roleCards';
 import { palette } from '../../theme';
 import { profileLine } from './format';
@@ -10,7 +11,7 @@ import { profileLine } from './format';
 export function DuplicatesDrawer({ open, onClose, onOpenCard }: { open: boolean; onClose: () => void; onOpenCard: (id: number) => void }) {
   const t = useT().cards;
   const td = t.dup;
-  const { status, groups } = useRoleCardsStore((s) => s.duplicates);
+  const { status, groups, progress } = useRoleCardsStore((s) => s.duplicates);
   const [threshold, setThreshold] = useState(0.7);
   const [cards, setCards] = useState<Record<number, RoleCardView>>({});
 
@@ -43,11 +44,25 @@ export function DuplicatesDrawer({ open, onClose, onOpenCard }: { open: boolean;
           <Typography.Text style={{ flexShrink: 0 }}>{td.threshold}</Typography.Text>
           <Slider min={0.5} max={1} step={0.05} value={threshold} onChange={setThreshold} style={{ flex: 1 }} tooltip={{ formatter: (v) => `${Math.round((v ?? 0) * 100)}%` }} />
           <Typography.Text style={{ width: 40, fontVariantNumeric: 'tabular-nums' }}>{Math.round(threshold * 100)}%</Typography.Text>
-          <Button loading={status === 'loading'} onClick={() => void roleCardsActions.loadDuplicates(threshold)}>
+          <Button loading={status === 'loading'} onClick={() => void roleCardsActions.loadDuplicates(threshold)} data-testid="duplicates-check">
             {status === 'loading' ? td.checking : td.check}
           </Button>
         </Flex>
-        {status === 'loading' && groups.length === 0 ? (
+        {status === 'loading' && progress && (
+          // A large pool is searched in the background: how far it is, and a way to stop it.
+          <Flex align="center" gap={12} data-testid="duplicates-progress" data-percent={percent(progress)}>
+            <Flex vertical style={{ flex: 1 }}>
+              <Typography.Text type="secondary" style={{ fontSize: 13 }}>
+                {td.comparing(percent(progress))}
+              </Typography.Text>
+              <Progress percent={percent(progress)} size="small" showInfo={false} />
+            </Flex>
+            <Button size="small" onClick={() => void roleCardsActions.stopDuplicates()} data-testid="duplicates-stop">
+              {td.stop}
+            </Button>
+          </Flex>
+        )}
+        {status === 'loading' && groups.length === 0 && !progress ? (
           <Spin />
         ) : groups.length === 0 ? (
           <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={td.none} />

@@ -1,9 +1,10 @@
 import { CheckCircleFilled, FileOutlined, FolderOpenOutlined } from '@ant-design/icons';
 import type { CardFormat, ImportProblem, ImportReport, Split } from '@contract';
-import { Alert, Button, Collapse, Flex, Modal, Result, Segmented, Select, Spin, Table, Typography, type TableColumnsType } from 'antd';
+import { Alert, Button, Collapse, Flex, Modal, Progress, Result, Segmented, Select, Spin, Table, Typography, type TableColumnsType } from 'antd';
 import { useEffect, useEffectEvent, useRef, useState } from 'react';
 import { useT, type Messages } from '../../i18n';
-import { errorText, roleCardsActions } from '../../stores/roleCards';
+import { percent } from '../../lib/job-progress';
+import { errorText, roleCardsActions, useRoleCardsStore } from '../../stores/roleCards';
 import { palette } from '../../theme';
 import { calmInfo, profileLine } from './format';
 
@@ -60,15 +61,23 @@ export function ImportDialog({ open, start, onClose }: { open: boolean; start: I
   const [phase, setPhase] = useState<Phase>('choose');
   const [report, setReport] = useState<ImportReport | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [stopped, setStopped] = useState(false);
+  const progress = useRoleCardsStore((s) => s.importProgress);
   const started = useRef(false);
 
   const check = async (p: string, f: FormatChoice, s: Split | 'keep') => {
     setPhase('checking');
     setError(null);
+    setStopped(false);
     const result = await roleCardsActions.importCards({ path: p, format: f, dryRun: true, ...(s === 'keep' ? {} : { split: s }) });
     if (result.ok) {
       setReport(result.value);
       setPhase('preview');
+    } else if (result.error.code === 'cancelled') {
+      setReport(null);
+      setPath(null);
+      setStopped(true);
+      setPhase('choose');
     } else {
       setReport(null);
       setError(errorText(result.error));
@@ -90,6 +99,7 @@ export function ImportDialog({ open, start, onClose }: { open: boolean; start: I
       setPath(null);
       setReport(null);
       setError(null);
+      setStopped(false);
       setPhase('choose');
     }
     if (open && start && !started.current) {
@@ -105,12 +115,14 @@ export function ImportDialog({ open, start, onClose }: { open: boolean; start: I
   const confirm = async () => {
     if (!path) return;
     setPhase('importing');
+    setStopped(false);
     const result = await roleCardsActions.importCards({ path, format, dryRun: false, ...(split === 'keep' ? {} : { split }) });
     if (result.ok && !result.value.refused) {
       setReport(result.value);
       setPhase('done');
     } else {
       if (result.ok) setReport(result.value);
+      else if (result.error.code === 'cancelled') setStopped(true);
       else setError(errorText(result.error));
       setPhase('preview');
     }
@@ -120,8 +132,27 @@ export function ImportDialog({ open, start, onClose }: { open: boolean; start: I
     setPath(null);
     setReport(null);
     setError(null);
+    setStopped(false);
     setPhase('choose');
   };
+
+  // Closing the dialog stops a check (or an import's reading) still running: nobody waits for it.
+  const close = () => {
+    void roleCardsActions.stopImport();
+    onClose();
+  };
+
+  const reading = (phase === 'checking' || phase === 'importing') && progress && (
+    <Flex align="center" gap={12} data-testid="import-progress" data-percent={percent(progress)}>
+      <Flex vertical style={{ flex: 1 }}>
+        <Typography.Text type="secondary">{ti.reading(progress.done, progress.total)}</Typography.Text>
+        <Progress percent={percent(progress)} size="small" showInfo={false} />
+      </Flex>
+      <Button onClick={() => void roleCardsActions.stopImport()} data-testid="import-stop">
+        {ti.stop}
+      </Button>
+    </Flex>
+  );
 
   const changeOption = (f: FormatChoice, s: Split | 'keep') => {
     setFormat(f);
@@ -139,7 +170,7 @@ export function ImportDialog({ open, start, onClose }: { open: boolean; start: I
       </Button>
     ) : (
       <Flex justify="end" gap={8}>
-        <Button onClick={onClose}>{ti.cancel}</Button>
+        <Button onClick={close}>{ti.cancel}</Button>
         {path && (
           <Button onClick={reset} disabled={phase === 'checking' || phase === 'importing'} data-testid="import-another">
             {ti.another}
@@ -156,7 +187,7 @@ export function ImportDialog({ open, start, onClose }: { open: boolean; start: I
   return (
     <Modal
       open={open}
-      onCancel={onClose}
+      onCancel={close}
       title={ti.title}
       width={820}
       footer={footer}
@@ -229,13 +260,16 @@ export function ImportDialog({ open, start, onClose }: { open: boolean; start: I
             )}
 
             {error && <Alert type="error" showIcon title={error} style={{ whiteSpace: 'pre-wrap' }} data-testid="import-error" />}
+            {stopped && <Alert type="info" showIcon title={ti.stopped} style={calmInfo} data-testid="import-stopped" />}
 
-            {phase === 'checking' && (
-              <Flex align="center" gap={12} style={{ padding: '24px 0' }}>
-                <Spin />
-                <Typography.Text type="secondary">{ti.checking}</Typography.Text>
-              </Flex>
-            )}
+            {phase === 'checking' &&
+              (reading || (
+                <Flex align="center" gap={12} style={{ padding: '24px 0' }}>
+                  <Spin />
+                  <Typography.Text type="secondary">{ti.checking}</Typography.Text>
+                </Flex>
+              ))}
+            {phase === 'importing' && reading}
 
             {(phase === 'preview' || phase === 'importing') && report && (
               <Flex vertical gap={14} data-testid="import-preview">

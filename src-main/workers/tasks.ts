@@ -1,0 +1,16 @@
+import { duplicatesTask } from '../role-cards/duplicates';
+import { readInputTask } from '../role-cards/import';
+import type { TaskRegistry } from './task';
+
+// The app's worker tasks, by name. A new capability adds its line here (evaluation:
+// tokenising sessions, bootstraps; the arena: rating bootstraps); the task itself lives with
+// its capability. Every worker thread loads all of these modules when it starts, so keep
+// their imports cheap: a task needing a large resource (a tokeniser's dictionary) loads it at
+// its first run and keeps it for the thread's next tasks.
+
+export const appTasks = {
+  'cards.duplicates': duplicatesTask,
+  'cards.readInput': readInputTask,
+} satisfies TaskRegistry;
+
+export type AppTasks = typeof appTasks;
