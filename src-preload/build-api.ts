@@ -8,8 +8,10 @@ import { apiPath, eventChannels, requestChannels, type EventChannel, type Reques
 export type Invoke = (channel: RequestChannel, payload: unknown) => Promise<unknown>;
 export type Subscribe = (channel: EventChannel, listener: (payload: unknown) => void) => () => void;
 
-export function buildApi(invoke: Invoke, subscribe: Subscribe): Record<string, Record<string, Function>> {
-  const api: Record<string, Record<string, Function>> = {};
+type ApiFunction = (...args: never[]) => unknown;
+
+export function buildApi(invoke: Invoke, subscribe: Subscribe): Record<string, Record<string, ApiFunction>> {
+  const api: Record<string, Record<string, ApiFunction>> = {};
   for (const channel of requestChannels) {
     const [ns, name] = apiPath(channel);
     (api[ns] ??= {})[name] = (input?: unknown) => invoke(channel, input === undefined ? {} : input);

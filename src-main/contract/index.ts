@@ -189,6 +189,8 @@ export type EventPayload<E extends EventChannel> = EventPayloads[E];
 
 type Namespace = (RequestChannel | EventChannel) extends `${infer N}:${string}` ? N : never;
 type Requests<N extends string> = {
+  // `{} extends Input`: every field of the input is optional, so the argument may be left out.
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
   [C in RequestChannel as C extends `${N}:${infer V}` ? V : never]: {} extends ChannelInput<C>
     ? (input?: ChannelInput<C>) => Promise<Result<ChannelResult<C>>>
     : (input: ChannelInput<C>) => Promise<Result<ChannelResult<C>>>;

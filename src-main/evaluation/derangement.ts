@@ -1,5 +1,5 @@
 import { DomainError } from '../common/errors';
-import { randomFrom } from '../role-cards/split';
+import { randomFrom } from '../common/random';
 
 // The random group's pairing (paper §4.1, "random-mapping control group"): each session is
 // scored against the card of another session of the same dataset. pairing[i] = j means

@@ -1,9 +1,9 @@
-import type BetterSqlite3 from 'better-sqlite3';
 import type { JobStatus, JobView } from '../contract/job';
 import { DomainError, keyedError, notFound } from '../common/errors';
 import { now } from '../common/time';
 import type { AppEvents } from '../app/events';
 import type { Db } from '../storage/database';
+import { prepared } from '../storage/statements';
 import { writeTransaction } from '../storage/transaction';
 import { DEFAULT_LEASE, describeOwner, isStale, newOwner, probeProcess, type LeaseOwner, type LeaseRow, type LeaseTiming, type ProcessProbe } from './lease';
 import { canMove, hasEnded } from './status';
@@ -97,11 +97,10 @@ export class JobStore {
 
   create(kind: string, title: string, params: unknown = {}, total = 0): JobView {
     const stamp = now();
-    const info = this.db
-      .prepare(
-        `INSERT INTO jobs (kind, title, status, params, total, created_at, updated_at) VALUES (?, ?, 'queued', ?, ?, ?, ?)`,
-      )
-      .run(kind, title, JSON.stringify(params), total, stamp, stamp);
+    const info = prepared(
+      this.db,
+      `INSERT INTO jobs (kind, title, status, params, total, created_at, updated_at) VALUES (?, ?, 'queued', ?, ?, ?, ?)`,
+    ).run(kind, title, JSON.stringify(params), total, stamp, stamp);
     const id = Number(info.lastInsertRowid);
     this.events.emit('jobs:changed', { jobId: id });
     return this.get(id);
@@ -121,12 +120,11 @@ export class JobStore {
   }
 
   list(filter: { kind?: string; status?: JobStatus; limit?: number } = {}): JobView[] {
-    const rows = this.db
-      .prepare(
-        `SELECT * FROM jobs WHERE (@kind IS NULL OR kind = @kind) AND (@status IS NULL OR status = @status)
-         ORDER BY id DESC LIMIT @limit`,
-      )
-      .all({ kind: filter.kind ?? null, status: filter.status ?? null, limit: filter.limit ?? 200 }) as JobRow[];
+    const rows = prepared(
+      this.db,
+      `SELECT * FROM jobs WHERE (@kind IS NULL OR kind = @kind) AND (@status IS NULL OR status = @status)
+       ORDER BY id DESC LIMIT @limit`,
+    ).all({ kind: filter.kind ?? null, status: filter.status ?? null, limit: filter.limit ?? 200 }) as JobRow[];
     return rows.map((r) => toView(this.settle(r))).filter((j) => !filter.status || j.status === filter.status);
   }
 
@@ -149,14 +147,13 @@ export class JobStore {
           throw new DomainError('conflict', `${label} is ${row.status}; it cannot be started.`);
         }
         const stamp = new Date(at).toISOString();
-        this.db
-          .prepare(
-            `UPDATE jobs SET status = 'running', owner_token = @token, owner_pid = @pid, owner_host = @host, heartbeat_at = @at,
-               cancel_requested = 0, pause_requested = 0, error = NULL, finished_at = NULL,
-               started_at = COALESCE(started_at, @stamp), updated_at = @stamp
-             WHERE id = @id`,
-          )
-          .run({ id, ...this.owner, at, stamp });
+        prepared(
+          this.db,
+          `UPDATE jobs SET status = 'running', owner_token = @token, owner_pid = @pid, owner_host = @host, heartbeat_at = @at,
+             cancel_requested = 0, pause_requested = 0, error = NULL, finished_at = NULL,
+             started_at = COALESCE(started_at, @stamp), updated_at = @stamp
+           WHERE id = @id`,
+        ).run({ id, ...this.owner, at, stamp });
         return row;
       });
     const job = this.get(id);
@@ -167,18 +164,14 @@ export class JobStore {
   /** Renews this owner's lease; false when the job is no longer this owner's (taken over, settled). */
   heartbeat(id: number): boolean {
     return (
-      this.db
-        .prepare(`UPDATE jobs SET heartbeat_at = ? WHERE id = ? AND owner_token = ? AND status = 'running'`)
+      prepared(this.db, `UPDATE jobs SET heartbeat_at = ? WHERE id = ? AND owner_token = ? AND status = 'running'`)
         .run(Date.now(), id, this.owner.token).changes === 1
     );
   }
 
-  /** Prepared once: the owner of a running simulation reads it at every checkpoint and every group commit. */
-  private signalsQuery: BetterSqlite3.Statement | null = null;
-
   signals(id: number): JobSignals {
-    this.signalsQuery ??= this.db.prepare('SELECT status, owner_token, cancel_requested, pause_requested FROM jobs WHERE id = ?');
-    const row = this.signalsQuery.get(id) as
+    // The owner of a running simulation reads this at every checkpoint and every group commit.
+    const row = prepared(this.db, 'SELECT status, owner_token, cancel_requested, pause_requested FROM jobs WHERE id = ?').get(id) as
       | Pick<JobRow, 'status' | 'owner_token' | 'cancel_requested' | 'pause_requested'>
       | undefined;
     return {
@@ -194,16 +187,15 @@ export class JobStore {
    */
   finish(id: number, to: Exclude<JobStatus, 'running' | 'queued'>, detail: { message?: string | null; error?: string | null } = {}): JobView | null {
     const stamp = now();
-    const changed = this.db
-      .prepare(
-        `UPDATE jobs SET status = @to, updated_at = @stamp, owner_token = NULL, heartbeat_at = NULL,
-           message = CASE WHEN @hasMessage THEN @message ELSE message END,
-           error = CASE WHEN @hasError THEN @error ELSE error END,
-           finished_at = CASE WHEN @ended THEN @stamp ELSE NULL END,
-           cancel_requested = 0, pause_requested = 0
-         WHERE id = @id AND status = 'running' AND owner_token = @token`,
-      )
-      .run({ id, to, stamp, token: this.owner.token, ended: hasEnded(to) ? 1 : 0, ...detailParams(detail) }).changes;
+    const changed = prepared(
+      this.db,
+      `UPDATE jobs SET status = @to, updated_at = @stamp, owner_token = NULL, heartbeat_at = NULL,
+         message = CASE WHEN @hasMessage THEN @message ELSE message END,
+         error = CASE WHEN @hasError THEN @error ELSE error END,
+         finished_at = CASE WHEN @ended THEN @stamp ELSE NULL END,
+         cancel_requested = 0, pause_requested = 0
+       WHERE id = @id AND status = 'running' AND owner_token = @token`,
+    ).run({ id, to, stamp, token: this.owner.token, ended: hasEnded(to) ? 1 : 0, ...detailParams(detail) }).changes;
     if (changed === 0) return null;
     const job = this.get(id);
     this.announce(job);
@@ -222,16 +214,15 @@ export class JobStore {
       throw new DomainError('conflict', `Job ${id} is ${from} and cannot become ${to}.`);
     }
     const stamp = now();
-    const changed = this.db
-      .prepare(
-        `UPDATE jobs SET status = @to, updated_at = @stamp,
-           message = CASE WHEN @hasMessage THEN @message ELSE message END,
-           error = CASE WHEN @hasError THEN @error ELSE error END,
-           finished_at = CASE WHEN @ended THEN @stamp ELSE NULL END,
-           cancel_requested = 0, pause_requested = 0
-         WHERE id = @id AND status = @from`,
-      )
-      .run({ id, to, from, stamp, ended: hasEnded(to) ? 1 : 0, ...detailParams(detail) }).changes;
+    const changed = prepared(
+      this.db,
+      `UPDATE jobs SET status = @to, updated_at = @stamp,
+         message = CASE WHEN @hasMessage THEN @message ELSE message END,
+         error = CASE WHEN @hasError THEN @error ELSE error END,
+         finished_at = CASE WHEN @ended THEN @stamp ELSE NULL END,
+         cancel_requested = 0, pause_requested = 0
+       WHERE id = @id AND status = @from`,
+    ).run({ id, to, from, stamp, ended: hasEnded(to) ? 1 : 0, ...detailParams(detail) }).changes;
     // Another process moved it between the read and the write (claimed it, say).
     if (changed === 0) throw new DomainError('conflict', `Job ${id} changed meanwhile (it is now ${this.get(id).status}); try again.`);
     const job = this.get(id);
@@ -240,14 +231,13 @@ export class JobStore {
   }
 
   progress(id: number, done: number, total: number, message?: string): void {
-    this.db
-      .prepare(`UPDATE jobs SET done = ?, total = ?, message = COALESCE(?, message), updated_at = ? WHERE id = ? AND owner_token = ?`)
+    prepared(this.db, `UPDATE jobs SET done = ?, total = ?, message = COALESCE(?, message), updated_at = ? WHERE id = ? AND owner_token = ?`)
       .run(done, total, message ?? null, now(), id, this.owner.token);
     this.emitProgress(this.get(id));
   }
 
   setRemoteId(id: number, remoteId: string): void {
-    this.db.prepare('UPDATE jobs SET remote_id = ?, updated_at = ? WHERE id = ?').run(remoteId, now(), id);
+    prepared(this.db, 'UPDATE jobs SET remote_id = ?, updated_at = ? WHERE id = ?').run(remoteId, now(), id);
   }
 
   /**
@@ -295,7 +285,7 @@ export class JobStore {
    * alone. Returns the ids settled.
    */
   recover(): number[] {
-    const running = this.db.prepare(`SELECT * FROM jobs WHERE status = 'running'`).all() as JobRow[];
+    const running = prepared(this.db, `SELECT * FROM jobs WHERE status = 'running'`).all() as JobRow[];
     return running.filter((r) => this.settle(r).status !== 'running').map((r) => r.id);
   }
 
@@ -313,32 +303,30 @@ export class JobStore {
     const stamp = now();
     const last = row.heartbeat_at === null ? '' : ` (its last heartbeat: ${new Date(row.heartbeat_at).toISOString().slice(0, 19).replace('T', ' ')})`;
     // Only if nothing changed since the read: the owner may have renewed, or another process settled or claimed it.
-    const changed = this.db
-      .prepare(
-        `UPDATE jobs SET status = @to, message = @message, owner_token = NULL, heartbeat_at = NULL, pause_requested = 0,
-           cancel_requested = 0, finished_at = CASE WHEN @to = 'cancelled' THEN @stamp ELSE NULL END, updated_at = @stamp
-         WHERE id = @id AND status = 'running' AND owner_token IS @token AND heartbeat_at IS @heartbeat`,
-      )
-      .run({
-        id: row.id,
-        to: cancelling || unresumable ? 'cancelled' : 'paused',
-        message: cancelling
-          ? `Cancelled: its process stopped while cancelling${last}`
-          : unresumable
-            ? `Interrupted: its process stopped${last}; run it again`
-            : `Interrupted: its process stopped${last}; resume to continue`,
-        stamp,
-        token: row.owner_token,
-        heartbeat: row.heartbeat_at,
-      }).changes;
+    const changed = prepared(
+      this.db,
+      `UPDATE jobs SET status = @to, message = @message, owner_token = NULL, heartbeat_at = NULL, pause_requested = 0,
+         cancel_requested = 0, finished_at = CASE WHEN @to = 'cancelled' THEN @stamp ELSE NULL END, updated_at = @stamp
+       WHERE id = @id AND status = 'running' AND owner_token IS @token AND heartbeat_at IS @heartbeat`,
+    ).run({
+      id: row.id,
+      to: cancelling || unresumable ? 'cancelled' : 'paused',
+      message: cancelling
+        ? `Cancelled: its process stopped while cancelling${last}`
+        : unresumable
+          ? `Interrupted: its process stopped${last}; run it again`
+          : `Interrupted: its process stopped${last}; resume to continue`,
+      stamp,
+      token: row.owner_token,
+      heartbeat: row.heartbeat_at,
+    }).changes;
     const fresh = this.row(row.id);
     if (changed === 1) this.announce(toView(fresh));
     return fresh;
   }
 
   private flag(id: number, column: 'cancel_requested' | 'pause_requested', message: string | null): JobView {
-    this.db
-      .prepare(`UPDATE jobs SET ${column} = 1, message = COALESCE(?, message), updated_at = ? WHERE id = ? AND status = 'running'`)
+    prepared(this.db, `UPDATE jobs SET ${column} = 1, message = COALESCE(?, message), updated_at = ? WHERE id = ? AND status = 'running'`)
       .run(message, now(), id);
     const job = this.get(id);
     this.announce(job);
@@ -362,7 +350,7 @@ export class JobStore {
   }
 
   private row(id: number): JobRow {
-    const row = this.db.prepare('SELECT * FROM jobs WHERE id = ?').get(id) as JobRow | undefined;
+    const row = prepared(this.db, 'SELECT * FROM jobs WHERE id = ?').get(id) as JobRow | undefined;
     if (!row) throw notFound('job', id);
     return row;
   }

@@ -15,14 +15,12 @@ import {
 } from '../contract/role-card';
 import { DomainError, keyedError, notFound } from '../common/errors';
 import { now } from '../common/time';
-import type BetterSqlite3 from 'better-sqlite3';
 import type { Db } from '../storage/database';
+import { prepared } from '../storage/statements';
 import { writeTransaction } from '../storage/transaction';
 import { checkFields, complaintKey, contentHash, fieldsOf, genderKey } from './card';
 import { buildCardQuery, orderBy } from './query';
 import { profileSql005 } from '../storage/migrations/005_cards_as_written';
-
-type Statement = BetterSqlite3.Statement<unknown[], unknown>;
 
 // Role cards in SQLite: create, read, edit with history, revert, bulk actions, and the
 // filtered, sorted, paged list the pool view scrolls through. Every change that alters a
@@ -150,7 +148,7 @@ export class RoleCardRepository {
   constructor(private readonly db: Db) {}
 
   get(id: number): RoleCardView {
-    const row = this.statement('get', 'SELECT * FROM role_cards WHERE id = ?').get(id) as CardRow | undefined;
+    const row = prepared(this.db, 'SELECT * FROM role_cards WHERE id = ?').get(id) as CardRow | undefined;
     if (!row) throw notFound('roleCard', id);
     return toView(row, this.tagsOf(id));
   }
@@ -178,7 +176,7 @@ export class RoleCardRepository {
     return writeTransaction(this.db, () => {
       const ids = cards.map((c) => this.insertRow(c.card, c.times, c.keys));
       const list = JSON.stringify(ids);
-      if (options.deferIndex) this.statement('pend', 'INSERT INTO role_card_fts_pending (card_id) SELECT value FROM json_each(?)').run(list);
+      if (options.deferIndex) prepared(this.db, 'INSERT INTO role_card_fts_pending (card_id) SELECT value FROM json_each(?)').run(list);
       else this.index(list);
       return ids;
     });
@@ -187,13 +185,13 @@ export class RoleCardRepository {
   /** Adds up to `max` pending cards to the search index, in one transaction; returns how many. */
   indexPending(max = 500): number {
     return writeTransaction(this.db, () => {
-      const ids = (this.statement('pending', 'SELECT card_id FROM role_card_fts_pending ORDER BY card_id LIMIT ?').all(max) as { card_id: number }[]).map(
+      const ids = (prepared(this.db, 'SELECT card_id FROM role_card_fts_pending ORDER BY card_id LIMIT ?').all(max) as { card_id: number }[]).map(
         (r) => r.card_id,
       );
       if (ids.length === 0) return 0;
       const list = JSON.stringify(ids);
       this.index(list);
-      this.statement('unpend', 'DELETE FROM role_card_fts_pending WHERE card_id IN (SELECT value FROM json_each(?))').run(list);
+      prepared(this.db, 'DELETE FROM role_card_fts_pending WHERE card_id IN (SELECT value FROM json_each(?))').run(list);
       return ids.length;
     });
   }
@@ -203,13 +201,13 @@ export class RoleCardRepository {
   }
 
   pendingCount(): number {
-    return (this.statement('pendingCount', 'SELECT count(*) AS n FROM role_card_fts_pending').get() as { n: number }).n;
+    return (prepared(this.db, 'SELECT count(*) AS n FROM role_card_fts_pending').get() as { n: number }).n;
   }
 
   /** Adds the listed cards (a JSON array of ids) to the search index in one statement. */
   private index(ids: string): void {
-    this.statement(
-      'index',
+    prepared(
+      this.db,
       `INSERT INTO role_card_fts (rowid, complaint, profile)
        SELECT id, chief_complaint, ${searchableProfile} FROM role_cards WHERE id IN (SELECT value FROM json_each(?))`,
     ).run(ids);
@@ -219,24 +217,24 @@ export class RoleCardRepository {
     const values = columnsOf(card, keys);
     const stamp = now();
     const created = times.createdAt ?? stamp;
-    const info = this.statement(
-      'insert',
+    const info = prepared(
+      this.db,
       `INSERT INTO role_cards (${cardColumns.join(', ')}, created_at, updated_at) VALUES (${cardColumns.map(() => '?').join(', ')}, ?, ?)`,
     ).run(...cardColumns.map((c) => values[c]), created, times.updatedAt ?? (times.createdAt ? created : stamp));
     const id = Number(info.lastInsertRowid);
-    const addTag = this.statement('addTag', 'INSERT OR IGNORE INTO role_card_tags (card_id, tag) VALUES (?, ?)');
+    const addTag = prepared(this.db, 'INSERT OR IGNORE INTO role_card_tags (card_id, tag) VALUES (?, ?)');
     for (const tag of card.tags) addTag.run(id, tag);
     return id;
   }
 
   /** Ids of cards whose content (the nine elements and language) equals this hash. */
   idsWithContent(hash: string): number[] {
-    return (this.statement('byContent', 'SELECT id FROM role_cards WHERE content_hash = ? ORDER BY id').all(hash) as { id: number }[]).map((r) => r.id);
+    return (prepared(this.db, 'SELECT id FROM role_cards WHERE content_hash = ? ORDER BY id').all(hash) as { id: number }[]).map((r) => r.id);
   }
 
   /** Ids of cards telling the same complaint (spacing and punctuation ignored). */
   idsWithComplaint(key: string): number[] {
-    return (this.statement('byComplaint', 'SELECT id FROM role_cards WHERE complaint_key = ? ORDER BY id').all(key) as { id: number }[]).map((r) => r.id);
+    return (prepared(this.db, 'SELECT id FROM role_cards WHERE complaint_key = ? ORDER BY id').all(key) as { id: number }[]).map((r) => r.id);
   }
 
   update(input: CardUpdateInput): RoleCardView {
@@ -269,21 +267,21 @@ export class RoleCardRepository {
     const previous = fieldsOf(before);
     const next = fieldsOf(after);
     if (JSON.stringify(previous) === JSON.stringify(next)) return false;
-    this.statement('revision', 'INSERT INTO role_card_revisions (card_id, snapshot, reason, created_at) VALUES (?, ?, ?, ?)').run(
+    prepared(this.db, 'INSERT INTO role_card_revisions (card_id, snapshot, reason, created_at) VALUES (?, ?, ?, ?)').run(
       id,
       JSON.stringify(previous),
       reason,
       now(),
     );
     const values = columnsOf(next);
-    this.statement('update', `UPDATE role_cards SET ${cardColumns.map((c) => `${c} = ?`).join(', ')}, updated_at = ? WHERE id = ?`).run(
+    prepared(this.db, `UPDATE role_cards SET ${cardColumns.map((c) => `${c} = ?`).join(', ')}, updated_at = ? WHERE id = ?`).run(
       ...cardColumns.map((c) => values[c]),
       now(),
       id,
     );
     if (JSON.stringify(previous.tags) !== JSON.stringify(next.tags)) {
-      this.statement('clearTags', 'DELETE FROM role_card_tags WHERE card_id = ?').run(id);
-      const addTag = this.statement('addTag', 'INSERT OR IGNORE INTO role_card_tags (card_id, tag) VALUES (?, ?)');
+      prepared(this.db, 'DELETE FROM role_card_tags WHERE card_id = ?').run(id);
+      const addTag = prepared(this.db, 'INSERT OR IGNORE INTO role_card_tags (card_id, tag) VALUES (?, ?)');
       for (const tag of next.tags) addTag.run(id, tag);
     }
     return true;
@@ -389,7 +387,7 @@ export class RoleCardRepository {
 
   /** Full cards by id, in the order given; unknown ids are an error naming them. */
   byIds(ids: number[]): RoleCardView[] {
-    const exists = this.statement('exists', 'SELECT 1 FROM role_cards WHERE id = ?');
+    const exists = prepared(this.db, 'SELECT 1 FROM role_cards WHERE id = ?');
     const missing = ids.filter((id) => exists.get(id) === undefined);
     if (missing.length > 0) throw notFound('roleCard', `${missing.slice(0, 5).join(', ')}${missing.length > 5 ? '…' : ''}`);
     return ids.map((id) => this.get(id));
@@ -450,7 +448,7 @@ export class RoleCardRepository {
   }
 
   private tagsOf(id: number): string[] {
-    const rows = this.statement('tagsOf', 'SELECT tag FROM role_card_tags WHERE card_id = ?').all(id) as { tag: string }[];
+    const rows = prepared(this.db, 'SELECT tag FROM role_card_tags WHERE card_id = ?').all(id) as { tag: string }[];
     return sortTags(rows.map((r) => r.tag));
   }
 
@@ -466,12 +464,5 @@ export class RoleCardRepository {
     for (const r of rows) (map.get(r.card_id) ?? map.set(r.card_id, []).get(r.card_id)!).push(r.tag);
     for (const [id, tags] of map) map.set(id, sortTags(tags));
     return map;
-  }
-
-  private readonly statements = new Map<string, Statement>();
-  private statement(key: string, sql: string): Statement {
-    let s = this.statements.get(key);
-    if (!s) this.statements.set(key, (s = this.db.prepare(sql)));
-    return s;
   }
 }

@@ -2,6 +2,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { CardLanguage } from '../contract/role-card';
 import type { AgentSettingsInput, AgentSnapshot, CardSelectionInput, RunSnapshot, RunStartInput, TemplateDefaults } from '../contract/simulation';
 import { DomainError } from '../common/errors';
+import { seededSample } from '../common/random';
 import { now } from '../common/time';
 import { DEFAULT_TIMEOUT_MS } from '../llm/client';
 import { cardText } from '../role-cards/card-text';
@@ -83,17 +84,6 @@ function agentSnapshot(ctx: RunConfigDeps, role: 'client' | 'counselor', a: Agen
   };
 }
 
-/** A small seeded generator (mulberry32): the same seed picks the same sample. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function selectCardIds(ctx: Pick<SimulationDeps, 'cards'>, selection: CardSelectionInput, language: CardLanguage): number[] {
   let ids: number[];
   if (selection.ids) {
@@ -102,13 +92,7 @@ export function selectCardIds(ctx: Pick<SimulationDeps, 'cards'>, selection: Car
     ids = ctx.cards.ids({ language, ...(selection.split ? { split: selection.split } : {}), ...(selection.tags?.length ? { tags: selection.tags } : {}) });
   }
   if (selection.sample !== undefined && selection.sample < ids.length) {
-    const random = seeded(selection.seed ?? 0);
-    const pool = [...ids];
-    for (let i = 0; i < selection.sample; i++) {
-      const j = i + Math.floor(random() * (pool.length - i));
-      [pool[i], pool[j]] = [pool[j]!, pool[i]!];
-    }
-    ids = pool.slice(0, selection.sample).sort((a, b) => a - b);
+    ids = seededSample(ids, selection.sample, selection.seed ?? 0).sort((a, b) => a - b);
   }
   if (selection.limit !== undefined) ids = ids.slice(0, selection.limit);
   if (ids.length === 0) {

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { CardLanguage } from '../contract/role-card';
 import type { AgentRole, DialogueExportFormat, DialogueExportInput, DialogueExportResult, EndReason, RunSnapshot } from '../contract/simulation';
-import { DomainError, keyedError } from '../common/errors';
+import { DomainError } from '../common/errors';
 import { SafeFile, writeFailure } from '../common/safe-write';
 import type { Db } from '../storage/database';
 import type { DialogueRepository } from './dialogues';

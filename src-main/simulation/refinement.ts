@@ -24,6 +24,7 @@ export type Verdict = { ok: true; text: string } | { ok: false; reason: Rejectio
 export { graphemeLength };
 
 /** Line breaks of any kind: LF, CR, vertical tab, form feed, NEL, line and paragraph separators. */
+// eslint-disable-next-line no-control-regex -- VT and FF are line breaks to look for
 const lineBreak = /[\n\r\u000b\u000c\u0085\u2028\u2029]/;
 
 // Enumerated items. A marker counts where an item starts: at the start of the reply or after

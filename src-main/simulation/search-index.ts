@@ -1,5 +1,5 @@
-import type BetterSqlite3 from 'better-sqlite3';
 import type { Db } from '../storage/database';
+import { prepared } from '../storage/statements';
 import { writeTransaction } from '../storage/transaction';
 
 // The dialogue search index (sim_session_search, migration 008). The reference is the scan
@@ -108,34 +108,26 @@ export function searchMatch(words: readonly string[]): string {
     .join(' AND ');
 }
 
-type Statement = BetterSqlite3.Statement<unknown[], unknown>;
-
 export class DialogueSearchIndex {
-  private readonly statements = new Map<string, Statement>();
   private scheduled = false;
 
   constructor(private readonly db: Db) {}
 
-  private s(sql: string): Statement {
-    let st = this.statements.get(sql);
-    if (!st) this.statements.set(sql, (st = this.db.prepare(sql)));
-    return st;
-  }
-
   /** Indexes up to `max` pending sessions that are not running, in one transaction; returns how many. */
   catchUp(max = 500): number {
     return writeTransaction(this.db, () => {
-      const pending = this.s(
+      const pending = prepared(
+        this.db,
         `SELECT p.session_id AS id FROM sim_session_search_pending p LEFT JOIN sim_sessions s ON s.id = p.session_id
          WHERE s.status IS NOT 'running' ORDER BY p.session_id LIMIT ?`,
       ).all(max) as { id: number }[];
       if (pending.length === 0) return 0;
       const ids = JSON.stringify(pending.map((p) => p.id));
-      const rows = this.s('SELECT session_id, content FROM sim_messages WHERE session_id IN (SELECT value FROM json_each(?)) ORDER BY session_id, idx')
+      const rows = prepared(this.db, 'SELECT session_id, content FROM sim_messages WHERE session_id IN (SELECT value FROM json_each(?)) ORDER BY session_id, idx')
         .raw()
         .all(ids) as [number, string][];
-      const remove = this.s('DELETE FROM sim_session_search WHERE rowid = ?');
-      const insert = this.s('INSERT INTO sim_session_search (rowid, chars, pairs) VALUES (?, ?, ?)');
+      const remove = prepared(this.db, 'DELETE FROM sim_session_search WHERE rowid = ?');
+      const insert = prepared(this.db, 'INSERT INTO sim_session_search (rowid, chars, pairs) VALUES (?, ?, ?)');
       let at = 0;
       for (const { id } of pending) {
         const messages: string[] = [];
@@ -147,13 +139,13 @@ export class DialogueSearchIndex {
           insert.run(id, terms.chars, terms.pairs);
         }
       }
-      this.s('DELETE FROM sim_session_search_pending WHERE session_id IN (SELECT value FROM json_each(?))').run(ids);
+      prepared(this.db, 'DELETE FROM sim_session_search_pending WHERE session_id IN (SELECT value FROM json_each(?))').run(ids);
       return pending.length;
     });
   }
 
   pendingCount(): number {
-    return (this.s('SELECT count(*) AS n FROM sim_session_search_pending').get() as { n: number }).n;
+    return (prepared(this.db, 'SELECT count(*) AS n FROM sim_session_search_pending').get() as { n: number }).n;
   }
 
   /** Indexes everything pending that is not running, now (the CLI, before it exits). */

@@ -1,9 +1,9 @@
-import type BetterSqlite3 from 'better-sqlite3';
 import type { CardLanguage } from '../contract/role-card';
 import type { AgentRole, EndReason, RejectionReason, RunEvent, RunKind, RunSnapshot, SessionStatus } from '../contract/simulation';
 import { notFound } from '../common/errors';
 import { now } from '../common/time';
 import type { Db } from '../storage/database';
+import { prepared } from '../storage/statements';
 import { writeTransaction } from '../storage/transaction';
 import type { Usage } from '../llm/usage';
 import type { Turn } from './views';
@@ -21,9 +21,7 @@ import type { Turn } from './views';
 // completed turn is still on disk before the next call for that session starts.
 // A run executing here has a write guard (its job's lease, checked once per run per commit):
 // when another process has taken the run over, this one's late writes are refused whole.
-// Statements are prepared once.
-
-type Statement = BetterSqlite3.Statement<unknown[], unknown>;
+// Statements are prepared once (storage/statements.ts).
 
 export interface RunRow {
   id: number;
@@ -88,7 +86,6 @@ interface QueuedWrite {
 }
 
 export class SimulationStore {
-  private readonly statements = new Map<string, Statement>();
   private queued: QueuedWrite[] = [];
   private scheduled: NodeJS.Immediate | null = null;
   private readonly guards = new Map<number, () => void>();
@@ -150,23 +147,19 @@ export class SimulationStore {
     batch.forEach((item, i) => (results[i]!.ok ? item.resolve(results[i]!.value) : item.reject(results[i]!.value)));
   }
 
-  private s(sql: string): Statement {
-    let st = this.statements.get(sql);
-    if (!st) this.statements.set(sql, (st = this.db.prepare(sql)));
-    return st;
-  }
-
   // ---- runs
 
   createRun(run: { kind: RunKind; title: string; language: CardLanguage; config: RunSnapshot | Record<string, unknown>; appVersion: string; jobId: number | null }, sessions: NewSession[]): number {
     return writeTransaction(this.db, () => {
       const stamp = now();
-      const info = this.s(
+      const info = prepared(
+        this.db,
         `INSERT INTO sim_runs (job_id, kind, title, language, config, app_version, session_count, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(run.jobId, run.kind, run.title, run.language, JSON.stringify(run.config), run.appVersion, sessions.length, stamp, stamp);
       const runId = Number(info.lastInsertRowid);
-      const insert = this.s(
+      const insert = prepared(
+        this.db,
         `INSERT INTO sim_sessions (run_id, seq, card_id, repetition, card_text, external_id, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       );
@@ -176,17 +169,17 @@ export class SimulationStore {
   }
 
   attachJob(runId: number, jobId: number): void {
-    this.s('UPDATE sim_runs SET job_id = ?, updated_at = ? WHERE id = ?').run(jobId, now(), runId);
+    prepared(this.db, 'UPDATE sim_runs SET job_id = ?, updated_at = ? WHERE id = ?').run(jobId, now(), runId);
   }
 
   run(runId: number): RunRow {
-    const row = this.s('SELECT * FROM sim_runs WHERE id = ?').get(runId) as RunRow | undefined;
+    const row = prepared(this.db, 'SELECT * FROM sim_runs WHERE id = ?').get(runId) as RunRow | undefined;
     if (!row) throw notFound('run', runId);
     return row;
   }
 
   runs(): RunRow[] {
-    return this.s('SELECT * FROM sim_runs ORDER BY id').all() as RunRow[];
+    return prepared(this.db, 'SELECT * FROM sim_runs ORDER BY id').all() as RunRow[];
   }
 
   snapshot(runId: number): RunSnapshot {
@@ -194,41 +187,41 @@ export class SimulationStore {
   }
 
   updateSnapshot(runId: number, snapshot: RunSnapshot): void {
-    this.s('UPDATE sim_runs SET config = ?, updated_at = ? WHERE id = ?').run(JSON.stringify(snapshot), now(), runId);
+    prepared(this.db, 'UPDATE sim_runs SET config = ?, updated_at = ? WHERE id = ?').run(JSON.stringify(snapshot), now(), runId);
   }
 
   /** Appends to the run's history (see RunEvent). */
   addEvent(runId: number, event: DistributiveOmit<RunEvent, 'at'>): void {
     const { kind, ...detail } = event;
-    this.s('INSERT INTO sim_run_events (run_id, kind, detail, created_at) VALUES (?, ?, ?, ?)').run(runId, kind, JSON.stringify(detail), now());
+    prepared(this.db, 'INSERT INTO sim_run_events (run_id, kind, detail, created_at) VALUES (?, ?, ?, ?)').run(runId, kind, JSON.stringify(detail), now());
   }
 
   /** The run's history, oldest first. */
   events(runId: number): RunEvent[] {
-    const rows = this.s('SELECT kind, detail, created_at FROM sim_run_events WHERE run_id = ? ORDER BY id').all(runId) as { kind: RunEvent['kind']; detail: string; created_at: string }[];
+    const rows = prepared(this.db, 'SELECT kind, detail, created_at FROM sim_run_events WHERE run_id = ? ORDER BY id').all(runId) as { kind: RunEvent['kind']; detail: string; created_at: string }[];
     return rows.map((r) => ({ at: r.created_at, kind: r.kind, ...(JSON.parse(r.detail) as object) }) as RunEvent);
   }
 
   removeRun(runId: number): void {
-    if (this.s('DELETE FROM sim_runs WHERE id = ?').run(runId).changes === 0) throw notFound('run', runId);
+    if (prepared(this.db, 'DELETE FROM sim_runs WHERE id = ?').run(runId).changes === 0) throw notFound('run', runId);
   }
 
   /** Execution (re)starts: sessions a dead process left running are free again; pace counts from now. */
   beginExecution(runId: number): void {
     writeTransaction(this.db, () => {
       const stamp = now();
-      this.s(`UPDATE sim_sessions SET status = 'pending', updated_at = ? WHERE run_id = ? AND status = 'running'`).run(stamp, runId);
-      this.s('UPDATE sim_runs SET resumed_at = ?, updated_at = ? WHERE id = ?').run(stamp, stamp, runId);
+      prepared(this.db, `UPDATE sim_sessions SET status = 'pending', updated_at = ? WHERE run_id = ? AND status = 'running'`).run(stamp, runId);
+      prepared(this.db, 'UPDATE sim_runs SET resumed_at = ?, updated_at = ? WHERE id = ?').run(stamp, stamp, runId);
     });
   }
 
   /** Execution stopped (paused, failed): sessions not ended are no longer running. */
   releaseRunning(runId: number): void {
-    this.s(`UPDATE sim_sessions SET status = 'pending', updated_at = ? WHERE run_id = ? AND status = 'running'`).run(now(), runId);
+    prepared(this.db, `UPDATE sim_sessions SET status = 'pending', updated_at = ? WHERE run_id = ? AND status = 'running'`).run(now(), runId);
   }
 
   unfinishedSessionIds(runId: number): number[] {
-    return (this.s(`SELECT id FROM sim_sessions WHERE run_id = ? AND status != 'ended' ORDER BY seq`).all(runId) as { id: number }[]).map((r) => r.id);
+    return (prepared(this.db, `SELECT id FROM sim_sessions WHERE run_id = ? AND status != 'ended' ORDER BY seq`).all(runId) as { id: number }[]).map((r) => r.id);
   }
 
   /**
@@ -236,7 +229,8 @@ export class SimulationStore {
    * continue from the last one; their calls, usage and recorded errors stay counted.
    */
   reopenErrored(runId: number): number {
-    return this.s(
+    return prepared(
+      this.db,
       `UPDATE sim_sessions SET status = 'pending', end_reason = NULL, error = NULL, error_kind = NULL, finished_at = NULL, updated_at = ?
        WHERE run_id = ? AND end_reason = 'error'`,
     ).run(now(), runId).changes;
@@ -247,7 +241,8 @@ export class SimulationStore {
     return writeTransaction(this.db, () => {
       const ids = this.unfinishedSessionIds(runId);
       const stamp = now();
-      this.s(
+      prepared(
+        this.db,
         `UPDATE sim_sessions SET status = 'ended', end_reason = 'cancelled', finished_at = ?, updated_at = ?
          WHERE run_id = ? AND status != 'ended'`,
       ).run(stamp, stamp, runId);
@@ -258,12 +253,12 @@ export class SimulationStore {
   // ---- sessions
 
   loadSession(sessionId: number): SessionState {
-    const row = this.s('SELECT id, run_id, status, card_text FROM sim_sessions WHERE id = ?').get(sessionId) as
+    const row = prepared(this.db, 'SELECT id, run_id, status, card_text FROM sim_sessions WHERE id = ?').get(sessionId) as
       | { id: number; run_id: number; status: SessionStatus; card_text: string | null }
       | undefined;
     if (!row) throw notFound('session', sessionId);
-    const turns = this.s('SELECT role, content FROM sim_messages WHERE session_id = ? ORDER BY idx').all(sessionId) as Turn[];
-    const rejected = this.s('SELECT count(*) AS n FROM sim_calls WHERE session_id = ? AND idx = ? AND accepted = 0').get(sessionId, turns.length) as { n: number };
+    const turns = prepared(this.db, 'SELECT role, content FROM sim_messages WHERE session_id = ? ORDER BY idx').all(sessionId) as Turn[];
+    const rejected = prepared(this.db, 'SELECT count(*) AS n FROM sim_calls WHERE session_id = ? AND idx = ? AND accepted = 0').get(sessionId, turns.length) as { n: number };
     return { id: row.id, runId: row.run_id, status: row.status, cardText: row.card_text, turns, rejectedForNext: rejected.n };
   }
 
@@ -271,15 +266,15 @@ export class SimulationStore {
   startSession(runId: number, sessionId: number, opener: string): Promise<boolean> {
     return this.enqueue(runId, () => {
       const stamp = now();
-      this.s(`UPDATE sim_sessions SET status = 'running', started_at = COALESCE(started_at, ?), updated_at = ? WHERE id = ? AND status != 'ended'`).run(
+      prepared(this.db, `UPDATE sim_sessions SET status = 'running', started_at = COALESCE(started_at, ?), updated_at = ? WHERE id = ? AND status != 'ended'`).run(
         stamp,
         stamp,
         sessionId,
       );
-      const has = this.s('SELECT 1 FROM sim_messages WHERE session_id = ? AND idx = 0').get(sessionId);
+      const has = prepared(this.db, 'SELECT 1 FROM sim_messages WHERE session_id = ? AND idx = 0').get(sessionId);
       if (has) return false;
-      this.s(`INSERT INTO sim_messages (session_id, idx, role, content, call_id, created_at) VALUES (?, 0, 'client', ?, NULL, ?)`).run(sessionId, opener, stamp);
-      this.s('UPDATE sim_sessions SET message_count = 1 WHERE id = ?').run(sessionId);
+      prepared(this.db, `INSERT INTO sim_messages (session_id, idx, role, content, call_id, created_at) VALUES (?, 0, 'client', ?, NULL, ?)`).run(sessionId, opener, stamp);
+      prepared(this.db, 'UPDATE sim_sessions SET message_count = 1 WHERE id = ?').run(sessionId);
       return true;
     });
   }
@@ -297,7 +292,8 @@ export class SimulationStore {
     rejection: { reason: RejectionReason; detail: string; content: string } | null,
     stamp: string,
   ): number {
-    const info = this.s(
+    const info = prepared(
+      this.db,
       `INSERT INTO sim_calls (run_id, session_id, idx, role, attempt, retries, accepted, rejection, rejection_detail, content, model, finish_reason,
          prompt_tokens, completion_tokens, cached_tokens, cost, latency_ms, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -309,11 +305,13 @@ export class SimulationStore {
     // One update of the session row per call: an accepted reply also moves its message count and turns.
     const messages = rejection ? null : idx + 1;
     const turns = !rejection && role === 'counselor' ? 1 : 0;
-    this.s(
+    prepared(
+      this.db,
       `UPDATE sim_sessions SET calls = calls + 1, prompt_tokens = prompt_tokens + ?, completion_tokens = completion_tokens + ?,
          cached_tokens = cached_tokens + ?, cost = cost + ?, message_count = COALESCE(?, message_count), turns = turns + ?, updated_at = ? WHERE id = ?`,
     ).run(u.promptTokens ?? 0, u.completionTokens ?? 0, u.cachedTokens ?? 0, call.cost, messages, turns, stamp, sessionId);
-    this.s(
+    prepared(
+      this.db,
       `UPDATE sim_runs SET calls = calls + 1, rejected = rejected + ?, prompt_tokens = prompt_tokens + ?, completion_tokens = completion_tokens + ?,
          cached_tokens = cached_tokens + ?, cost = cost + ?, updated_at = ? WHERE id = ?`,
     ).run(rejection ? 1 : 0, u.promptTokens ?? 0, u.completionTokens ?? 0, u.cachedTokens ?? 0, call.cost, stamp, runId);
@@ -321,7 +319,8 @@ export class SimulationStore {
   }
 
   private end(sessionId: number, end: SessionEnd, stamp: string): void {
-    this.s(
+    prepared(
+      this.db,
       `UPDATE sim_sessions SET status = 'ended', end_reason = ?, end_phrase = ?, error = ?, error_kind = ?, finished_at = ?, updated_at = ? WHERE id = ?`,
     ).run(end.reason, end.phrase ?? null, end.error ?? null, end.errorKind ?? null, stamp, stamp, sessionId);
   }
@@ -331,7 +330,7 @@ export class SimulationStore {
     return this.enqueue(t.runId, () => {
       const stamp = now();
       const callId = this.insertCall(t.runId, t.sessionId, t.idx, t.role, t.call, null, stamp);
-      this.s('INSERT INTO sim_messages (session_id, idx, role, content, call_id, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(
+      prepared(this.db, 'INSERT INTO sim_messages (session_id, idx, role, content, call_id, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(
         t.sessionId, t.idx, t.role, t.content, callId, stamp,
       );
       if (t.end) this.end(t.sessionId, t.end, stamp);
@@ -350,10 +349,10 @@ export class SimulationStore {
   saveError(e: { runId: number; sessionId: number | null; idx: number | null; role: AgentRole | null; kind: string; status: number | null; message: string }): Promise<void> {
     return this.enqueue(e.runId, () => {
       const stamp = now();
-      this.s('INSERT INTO sim_errors (run_id, session_id, idx, role, kind, status, message, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+      prepared(this.db, 'INSERT INTO sim_errors (run_id, session_id, idx, role, kind, status, message, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
         e.runId, e.sessionId, e.idx, e.role, e.kind, e.status, e.message, stamp,
       );
-      this.s('UPDATE sim_runs SET errors = errors + 1, updated_at = ? WHERE id = ?').run(stamp, e.runId);
+      prepared(this.db, 'UPDATE sim_runs SET errors = errors + 1, updated_at = ? WHERE id = ?').run(stamp, e.runId);
     });
   }
 
@@ -364,22 +363,24 @@ export class SimulationStore {
   // ---- figures
 
   sessionCounts(runId: number): { status: SessionStatus; end_reason: EndReason | null; n: number; turns: number }[] {
-    return this.s(
+    return prepared(
+      this.db,
       `SELECT status, end_reason, count(*) AS n, sum(turns) AS turns FROM sim_sessions WHERE run_id = ? GROUP BY status, end_reason`,
     ).all(runId) as { status: SessionStatus; end_reason: EndReason | null; n: number; turns: number }[];
   }
 
   endedSince(runId: number, since: string): number {
-    return (this.s(`SELECT count(*) AS n FROM sim_sessions WHERE run_id = ? AND finished_at >= ?`).get(runId, since) as { n: number }).n;
+    return (prepared(this.db, `SELECT count(*) AS n FROM sim_sessions WHERE run_id = ? AND finished_at >= ?`).get(runId, since) as { n: number }).n;
   }
 
   callsSince(runId: number, since: string): number {
-    return (this.s('SELECT count(*) AS n FROM sim_calls WHERE run_id = ? AND created_at >= ?').get(runId, since) as { n: number }).n;
+    return (prepared(this.db, 'SELECT count(*) AS n FROM sim_calls WHERE run_id = ? AND created_at >= ?').get(runId, since) as { n: number }).n;
   }
 
   /** Sessions that ended in error, and the commonest kind and message among them. */
   sessionErrors(runId: number): { sessions: number; commonest: { kind: string; message: string; sessions: number } | null } {
-    const rows = this.s(
+    const rows = prepared(
+      this.db,
       `SELECT COALESCE(error_kind, 'error') AS kind, COALESCE(error, '') AS message, count(*) AS n FROM sim_sessions
        WHERE run_id = ? AND end_reason = 'error' GROUP BY 1, 2 ORDER BY n DESC, kind`,
     ).all(runId) as { kind: string; message: string; n: number }[];
@@ -393,7 +394,7 @@ export class SimulationStore {
   }
 
   errorsByKind(runId: number): Record<string, number> {
-    const rows = this.s('SELECT kind, count(*) AS n FROM sim_errors WHERE run_id = ? GROUP BY kind ORDER BY kind').all(runId) as { kind: string; n: number }[];
+    const rows = prepared(this.db, 'SELECT kind, count(*) AS n FROM sim_errors WHERE run_id = ? GROUP BY kind ORDER BY kind').all(runId) as { kind: string; n: number }[];
     return Object.fromEntries(rows.map((r) => [r.kind, r.n]));
   }
 }

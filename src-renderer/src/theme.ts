@@ -3,7 +3,7 @@ import type { ThemeConfig } from 'antd';
 // The one place the look is defined: a soft teal on warm greys, muted status colours and
 // roomy spacing, so long reading and annotation sessions stay calm on the eyes.
 
-import type { Locale } from '@contract';
+import type { JobStatus, Locale } from '@contract';
 
 // Chinese text wants a CJK font first (full-width “” and ，), English text a Latin one first
 // (CJK fonts draw ’ and “ full-width). System UI fonts lead on macOS and Windows, where
@@ -13,6 +13,16 @@ const cjk = '"PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "WenQuanYi Mi
 export const fontFamilies: Record<Locale, string> = {
   zh: `-apple-system, BlinkMacSystemFont, "Segoe UI", ${cjk}, ${latin}, sans-serif`,
   en: `-apple-system, BlinkMacSystemFont, "Segoe UI", ${latin}, ${cjk}, sans-serif`,
+};
+
+/** The tag colour of a job's or a run's status (antd Tag presets), the same wherever one is shown. */
+export const statusColor: Record<JobStatus, string> = {
+  queued: 'default',
+  running: 'processing',
+  paused: 'warning',
+  done: 'success',
+  failed: 'error',
+  cancelled: 'default',
 };
 
 export const palette = {

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { randomFrom as random } from '../../src-main/role-cards/split';
+import { randomFrom as random } from '../../src-main/common/random';
 
 // Synthetic counseling sessions shaped like the paper's released `dialogue/N.json` files: they
 // open with the client's 你好, alternate client and counselor, and end on a counselor turn.

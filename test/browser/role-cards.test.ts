@@ -9,7 +9,7 @@ import type { JobView } from '../../src-main/contract/job';
 import { importCards } from '../../src-main/role-cards/import';
 import { startLlmServer, type LlmServer } from '../llm-server/server';
 import { startBridge, type Bridge } from '../support/bridge';
-import { launchBrowser } from '../support/browser';
+import { collectPageErrors, launchBrowser } from '../support/browser';
 import { screenshotDir } from './app-page';
 import { RoleCardsPage, type Dom, type NewCard } from './role-cards-page';
 
@@ -129,12 +129,7 @@ describe('role-card studio (headless Chromium, real handlers over the bridge)', 
     await context.addInitScript({ content: bridge.initScript });
     page = await context.newPage();
     page.setDefaultTimeout(10_000);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !/'frame-ancestors' is ignored when delivered via a <meta>/.test(message.text())) {
-        pageErrors.push(message.text());
-      }
-    });
+    collectPageErrors(page, pageErrors);
     app = new RoleCardsPage(page);
     await page.goto(bridge.url);
   }, 30_000);
@@ -685,7 +680,7 @@ describe('cards written as people write them, in the studio', () => {
     await context.addInitScript({ content: bridge.initScript });
     page = await context.newPage();
     page.setDefaultTimeout(10_000);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    collectPageErrors(page, pageErrors);
     app = new RoleCardsPage(page);
     await page.goto(bridge.url);
   }, 30_000);
@@ -796,7 +791,7 @@ describe('role-card pool at 10,000 cards', () => {
     await context.addInitScript({ content: bridge.initScript });
     page = await context.newPage();
     page.setDefaultTimeout(10_000);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    collectPageErrors(page, pageErrors);
     app = new RoleCardsPage(page);
     await page.goto(bridge.url);
   }, 60_000);

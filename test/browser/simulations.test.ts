@@ -7,7 +7,7 @@ import { createAppContext } from '../../src-main/app/context';
 import { startLlmServer, type LlmServer } from '../llm-server/server';
 import type { ResponderContext } from '../llm-server/types';
 import { startBridge, type Bridge } from '../support/bridge';
-import { launchBrowser } from '../support/browser';
+import { collectPageErrors, launchBrowser } from '../support/browser';
 import { AppPage } from './app-page';
 
 // The Simulations and Dialogues sections in headless Chromium over the real handlers: start a
@@ -105,10 +105,7 @@ describe('simulations and dialogues (headless Chromium, real handlers over the b
     await context.addInitScript({ content: bridge.initScript });
     page = await context.newPage();
     page.setDefaultTimeout(10_000);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !/'frame-ancestors' is ignored when delivered via a <meta>/.test(message.text())) pageErrors.push(message.text());
-    });
+    collectPageErrors(page, pageErrors);
     app = new AppPage(page);
     await page.goto(bridge.url);
   });

@@ -5,7 +5,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLlmServer, type LlmServer } from '../llm-server/server';
 import { startBridge, type Bridge } from '../support/bridge';
-import { launchBrowser } from '../support/browser';
+import { collectPageErrors, launchBrowser } from '../support/browser';
 import { deadPort } from '../support/ports';
 import { AppPage, sections, type Section } from './app-page';
 
@@ -67,14 +67,7 @@ describe('renderer smoke (headless Chromium, real handlers over the bridge)', ()
     page = await context.newPage();
     page.setDefaultTimeout(10_000);
     // Uncaught errors and CSP violations (reported as console errors) fail the test at the end.
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (message) => {
-      // The shared CSP (header and meta tag are kept identical) includes frame-ancestors,
-      // which Chromium can only honour from the header and notes as ignored in the meta tag.
-      if (message.type() === 'error' && !/'frame-ancestors' is ignored when delivered via a <meta>/.test(message.text())) {
-        pageErrors.push(message.text());
-      }
-    });
+    collectPageErrors(page, pageErrors);
     page.on('response', (response) => {
       if (response.status() >= 400) pageErrors.push(`${response.status()} ${response.url()}`);
     });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticCards } from '../role-cards/support';
 import { simpsy } from '../support/cli';
-import { tempDbPath, tempDir } from '../support/temp';
+import { tempDbPath } from '../support/temp';
 
 // What the built `simpsy` prints at the edges: a reader that stops early, and empty lists.
 

@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAppContext, type AppContext } from '../../src-main/app/context';
+import { createAppContext } from '../../src-main/app/context';
 import { testConnection } from '../../src-main/endpoints/test-connection';
 import { resolveApiKey } from '../../src-main/llm/client';
 import { noSecretBox } from '../../src-main/endpoints/secret-box';

@@ -20,6 +20,8 @@ group('two-tailed p of the t distribution', () => {
 
   // Reference: mpmath 1.3.0 at 50 digits, betainc(df/2, 1/2, 0, df/(df+t²), regularized=True),
   // printed to 20 significant digits (scipy 1.17.1's 2*t.sf agrees to ~1e-14).
+  // The literals keep the digits as printed; each rounds to the nearest double, which is what is compared.
+  /* eslint-disable no-loss-of-precision */
   const references: [t: number, df: number, p: number][] = [
     [1.0, 1, 0.5],
     [0.5, 1, 0.70483276469913345165],
@@ -38,6 +40,7 @@ group('two-tailed p of the t distribution', () => {
     [3.3, 1.2, 0.15314803541064855189],
     [100000.0, 2, 9.9999999985000000002e-11],
   ];
+  /* eslint-enable no-loss-of-precision */
   it.each(references)('t = %s, df = %s → p = %s (mpmath)', (t, df, p) => {
     close(tTwoTailedP(t, df), p);
     close(tTwoTailedP(-t, df), p);

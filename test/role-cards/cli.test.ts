@@ -93,7 +93,7 @@ describe('simpsy cards', () => {
     const result = await simpsy(['--db', tempDbPath(), 'cards', 'import', path]);
     expect(result.code).toBe(1);
     const lines = result.stderr.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^  bad\.jsonl line 1 \(age\): Age contains a control character \(U\+0000 at character 4\)/);
+    expect(lines[0]).toMatch(/^ {2}bad\.jsonl line 1 \(age\): Age contains a control character \(U\+0000 at character 4\)/);
     expect(lines.at(-1)).toMatch(/^simpsy: \d+ problems in .*bad\.jsonl \(listed above\)\. Nothing was imported\.$/);
     expect(lines.some((l) => l.startsWith('  bad.jsonl line 2: Not valid JSON'))).toBe(true);
   });

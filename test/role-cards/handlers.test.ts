@@ -2,6 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAppContext, type AppContext } from '../../src-main/app/context';
+import type { RequestChannel } from '../../src-main/contract/channels';
+import type { ChannelResult } from '../../src-main/contract';
 import { createDispatch, type Dispatch } from '../../src-main/ipc/dispatch';
 import { createHandlerTable } from '../../src-main/ipc/handlers';
 import { makeCard, paperFixtures } from './support';
@@ -17,10 +19,10 @@ beforeEach(() => {
 });
 afterEach(() => ctx.close());
 
-const value = async <T = any>(channel: string, payload: unknown): Promise<T> => {
+const value = async <C extends RequestChannel>(channel: C, payload: unknown): Promise<ChannelResult<C>> => {
   const result = await call(channel, payload);
   if (!result.ok) throw new Error(`${channel}: ${result.error.message}`);
-  return result.value as T;
+  return result.value as ChannelResult<C>;
 };
 
 describe('role-card channels', () => {
@@ -28,12 +30,12 @@ describe('role-card channels', () => {
     const created = await value('cards:create', { ...makeCard(), tags: ['b', 'a', 'a'] });
     expect(created).toMatchObject({ id: 1, tags: ['a', 'b'], split: 'pool' });
     expect(await value('cards:get', { id: 1 })).toEqual(created);
-    const text = await value<{ text: string }>('cards:text', { id: 1 });
+    const text = await value('cards:text', { id: 1 });
     expect(text.text).toMatch(/^性别：女\n年龄：20岁\n/);
     expect(text.text).toMatch(/\n来访者的主诉问题：20岁女，总是渴望他人认可/);
     const edited = await value('cards:update', { id: 1, age: '21岁', bigFive: { openness: '可能偏高' }, ifUpdatedAt: created.updatedAt });
     expect(edited).toMatchObject({ age: '21岁', bigFive: { openness: '可能偏高', conscientiousness: created.bigFive.conscientiousness } });
-    const history = await value<{ id: number }[]>('cards:history', { id: 1 });
+    const history = await value('cards:history', { id: 1 });
     expect(await value('cards:revert', { id: 1, revisionId: history[0]!.id })).toMatchObject({ age: '20岁' });
     expect(await value('cards:tags', {})).toEqual([{ tag: 'a', count: 1 }, { tag: 'b', count: 1 }]);
     expect(await value('cards:remove', { id: 1 })).toEqual({ removed: true });

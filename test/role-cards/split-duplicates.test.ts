@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAppContext, type AppContext } from '../../src-main/app/context';
 import { findDuplicates, jaccard, shingles } from '../../src-main/role-cards/duplicates';
-import { seededShuffle, splitCards } from '../../src-main/role-cards/split';
+import { seededShuffle } from '../../src-main/common/random';
+import { splitCards } from '../../src-main/role-cards/split';
 import { makeCard, paperFixtures, syntheticCards } from './support';
 import { tempDbPath } from '../support/temp';
 import { readFileSync } from 'node:fs';

@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TextDecoder } from 'node:util';
+import { randomFrom } from '../../src-main/common/random';
 import { levelLabels, levels, traits, type Level, type RoleCardFields } from '../../src-main/contract/role-card';
 
 /** The paper's released samples: `<repo>/../shared/fixtures/paper-format` (CI copies shared/ beside the clone). */
@@ -48,22 +49,12 @@ function realSentences(): string[] {
 const occupations = ['学生', '教师', '程序员', '护士', '公务员', '销售', '自由职业', '会计'];
 const families = ['与父母关系紧张，沟通困难。', '与丈夫关系总体紧密，偶有矛盾。', '父母离异，跟随母亲生活。', '家庭关系和睦，但不敢向家人倾诉。'];
 
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * `complaintChars` draws each complaint's length from that range instead (PsyQA posts run from
  * a few hundred to a few thousand characters; the paper's test complaints are 300–430).
  */
 export function syntheticCards(n: number, seed = 1, options: { complaintChars?: [number, number] } = {}): RoleCardFields[] {
-  const r = random(seed);
+  const r = randomFrom(seed);
   const sentences = realSentences();
   const pick = <T>(list: readonly T[]): T => list[Math.floor(r() * list.length)]!;
   const text = (count: number) => Array.from({ length: count }, () => pick(sentences)).join('');

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAppContext, type AppContext } from '../../src-main/app/context';
 import { dialogueListInput } from '../../src-main/contract/simulation';
-import { randomFrom as random } from '../../src-main/role-cards/split';
+import { randomFrom as random } from '../../src-main/common/random';
 import { importDialogues } from '../../src-main/simulation/import';
 import { tempDbPath, tempDir } from '../support/temp';
 import { harness, play, type Harness } from './support';

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createAppContext } from '../../src-main/app/context';
+import { randomFrom } from '../../src-main/common/random';
 import { startLlmServer } from '../llm-server/server';
 import type { Fault, ResponderContext } from '../llm-server/types';
 import { makeCard } from '../role-cards/support';
@@ -28,16 +29,6 @@ const FAULT_RATE = Number(values['fault-rate']);
 const CONCURRENCY = Number(values.concurrency);
 const MAX_TURNS = 8;
 
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const faults: Fault[] = [
   { fault: 'rate_limit', retryAfter: 0.05 },
   { fault: 'server_error', status: 500 },
@@ -50,7 +41,7 @@ const faults: Fault[] = [
 ];
 
 async function main(): Promise<void> {
-  const rand = random(Number(values.seed));
+  const rand = randomFrom(Number(values.seed));
   const server = await startLlmServer({ latencyMs: Number(values.latency), logRequests: false });
   const injected: Record<string, number> = {};
   let requests = 0;

@@ -73,7 +73,7 @@ const zhNames: Partial<Record<Column, string[]>> = {
   updatedAt: ['更新时间'],
 };
 
-const squash = (s: string) => s.normalize('NFKC').replace(/[\s_\-]/g, '').toLowerCase();
+const squash = (s: string) => s.normalize('NFKC').replace(/[\s_-]/g, '').toLowerCase();
 const headerIndex = new Map<string, Column>();
 for (const [column, name] of [...csvColumns, ...olderColumns]) {
   headerIndex.set(squash(name), column);

@@ -2,7 +2,6 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { traitLabels, traits, type CardLanguage, type ExtraAnchor, type RoleCardFields, type Split, type Trait } from '../../contract/role-card';
 import { graphemeLength } from '../../contract/text';
-import { DomainError } from '../../common/errors';
 import { bulletMark, profileText } from '../card-text';
 import type { Place, Problems } from '../import-report';
 import { readTextFile } from './detect';

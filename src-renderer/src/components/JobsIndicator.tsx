@@ -4,16 +4,7 @@ import { Badge, Button, Empty, Flex, Popover, Progress, Tag, Typography } from '
 import { useEffect } from 'react';
 import { useT } from '../i18n';
 import { isActiveJob, jobsActions, selectActiveJobCount, selectJobs, useJobsStore } from '../stores/jobs';
-import { palette } from '../theme';
-
-const statusColor: Record<JobView['status'], string> = {
-  queued: 'default',
-  running: 'processing',
-  paused: 'warning',
-  done: 'success',
-  failed: 'error',
-  cancelled: 'default',
-};
+import { palette, statusColor } from '../theme';
 
 function JobRow({ job }: { job: JobView }) {
   const t = useT();

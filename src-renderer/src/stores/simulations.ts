@@ -30,7 +30,7 @@ export const useSimulationsStore = create<SimulationsState>()(() => ({
 }));
 
 const THROTTLE_MS = 400;
-const OTHER_PROCESSES_MS = 5000;
+const STALE_CHECK_MS = 5000;
 let refreshTimer: ReturnType<typeof setTimeout> | null = null;
 let detailTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -130,9 +130,13 @@ export const simulationsActions = {
       const d = useSimulationsStore.getState().detail;
       if (d && (d.status === 'running' || d.status === 'queued')) void simulationsActions.loadDetail();
     }, 2000);
-    // Runs started, paused or ended by another process (the CLI on the same database) send
-    // no events here: the list is read again now and then.
-    const elsewhere = setInterval(() => simulationsActions.scheduleRefresh(), OTHER_PROCESSES_MS);
+    // Runs started, paused or ended by another process (the CLI on the same database) arrive
+    // as change events (stores/changes.ts). A process that dies writes nothing, though: only a
+    // read notices its stale lease and marks its run paused. So while the list shows a live
+    // run, it is read again now and then; with none live there is nothing to notice.
+    const elsewhere = setInterval(() => {
+      if (useSimulationsStore.getState().runs.some((r) => isLiveStatus(r.status))) simulationsActions.scheduleRefresh();
+    }, STALE_CHECK_MS);
     return () => {
       for (const off of offs) off();
       clearInterval(tick);

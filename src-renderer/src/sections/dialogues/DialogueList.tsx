@@ -1,7 +1,8 @@
 import { StarFilled } from '@ant-design/icons';
 import type { DialogueSummary } from '@contract';
 import { Empty, Flex, Skeleton, Tag, Typography } from 'antd';
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef } from 'react';
+import { VirtualRows } from '../../components/VirtualRows';
 import { useT } from '../../i18n';
 import {
   dialoguesActions,
@@ -14,8 +15,8 @@ import {
 import { palette } from '../../theme';
 import { endReasonColor } from './ChatBubbles';
 
-// A virtual list: only the rows in view (plus a margin) exist in the page, and the pages
-// behind them are read from main as they scroll into view.
+// The dialogues as a virtual list (components/VirtualRows): the pages behind the rows are
+// read from main as they scroll into view.
 
 const ROW_HEIGHT = 92;
 const OVERSCAN = 6;
@@ -87,44 +88,42 @@ export function DialogueList({ height }: { height: number }) {
   const rows = useDialoguesStore(selectDialogueRows);
   const status = useDialoguesStore(selectDialogueStatus);
   const openId = useDialoguesStore(selectOpenDialogueId);
-  const box = useRef<HTMLDivElement>(null);
-  const [scrollTop, setScrollTop] = useState(0);
-
-  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
-  const last = Math.min(total, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
-
-  useEffect(() => {
-    dialoguesActions.ensureRange(first, last);
-  }, [first, last, total, rows]);
-
-  // A new filter starts at the top.
   const generation = useDialoguesStore((s) => s.generation);
+  const range = useRef<[number, number]>([0, 0]);
+
+  // The store reads pages by a half-open range [from, to).
+  const onRange = useCallback((first: number, last: number) => {
+    range.current = [first, last + 1];
+    dialoguesActions.ensureRange(first, last + 1);
+  }, []);
+
+  // A refresh replaced the rows: the pages in view are read again.
   useEffect(() => {
-    if (box.current) box.current.scrollTop = 0;
-    setScrollTop(0);
-  }, [generation]);
+    dialoguesActions.ensureRange(...range.current);
+  }, [total, rows]);
 
   if (status === 'loading' || status === 'idle') return <Skeleton active />;
   if (total === 0) return <Empty style={{ marginTop: 48 }} description={t.noMatches} data-testid="dialogues-empty" />;
 
-  const visible = [];
-  for (let i = first; i < last; i++) {
-    const row = rows[i];
-    visible.push(
-      <div key={row?.id ?? `p${i}`} style={{ position: 'absolute', top: i * ROW_HEIGHT, left: 0, right: 0 }}>
-        {row ? <Row row={row} selected={row.id === openId} /> : <Skeleton.Input active block style={{ height: ROW_HEIGHT - 6 }} />}
-      </div>,
-    );
-  }
   return (
-    <div
-      ref={box}
-      data-testid="dialogue-list"
-      data-total={total}
-      onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
-      style={{ height, overflowY: 'auto', position: 'relative', paddingInlineEnd: 4 }}
-    >
-      <div style={{ height: total * ROW_HEIGHT, position: 'relative' }}>{visible}</div>
-    </div>
+    <VirtualRows
+      // A new filter starts at the top.
+      key={generation}
+      count={total}
+      rowHeight={ROW_HEIGHT}
+      height={height}
+      overscan={OVERSCAN}
+      onRange={onRange}
+      testId="dialogue-list"
+      data={{ 'data-total': total }}
+      renderRow={(i) => {
+        const row = rows[i];
+        return (
+          <div style={{ paddingInlineEnd: 4 }}>
+            {row ? <Row row={row} selected={row.id === openId} /> : <Skeleton.Input active block style={{ height: ROW_HEIGHT - 6 }} />}
+          </div>
+        );
+      }}
+    />
   );
 }

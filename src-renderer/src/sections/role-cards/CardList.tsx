@@ -7,7 +7,7 @@ import { isSelected, PAGE_SIZE, roleCardsActions, rowAt, useRoleCardsStore } fro
 import { selectLocale, useSettingsStore } from '../../stores/settings';
 import { palette } from '../../theme';
 import { levelName, profileLine, traitName } from './format';
-import { VirtualRows, type VirtualRowsHandle } from './VirtualRows';
+import { VirtualRows, type VirtualRowsHandle } from '../../components/VirtualRows';
 
 // The pool as a virtual list: rows are read page by page as they scroll into view.
 

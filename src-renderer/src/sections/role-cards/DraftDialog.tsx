@@ -4,6 +4,7 @@ import { Alert, Button, Flex, Input, Modal, Segmented, Select, Typography } from
 import { useEffect, useRef, useState } from 'react';
 import { useT } from '../../i18n';
 import { call } from '../../lib/call';
+import { useOnOpen } from '../../lib/use-on-open';
 import { notifySuccess } from '../../lib/feedback';
 import { cardEditorActions, useCardEditorStore } from '../../stores/cardEditor';
 import { useCardChatStore } from '../../stores/cardChat';
@@ -29,8 +30,7 @@ export function DraftDialog({ open, onClose }: { open: boolean; onClose: () => v
   const [error, setError] = useState<string | null>(null);
   const run = useRef(0);
 
-  useEffect(() => {
-    if (!open) return;
+  useOnOpen(open, () => {
     const { draft } = useCardEditorStore.getState();
     setComplaint(draft.chiefComplaint);
     setLanguage(draft.language);
@@ -38,8 +38,7 @@ export function DraftDialog({ open, onClose }: { open: boolean; onClose: () => v
     setBusy(false);
     const preferred = useCardChatStore.getState().endpointId;
     setEndpointId((current) => current ?? (endpoints.some((e) => e.id === preferred) ? preferred : (endpoints[0]?.id ?? null)));
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [open]);
+  });
 
   useEffect(() => {
     if (!busy) return;

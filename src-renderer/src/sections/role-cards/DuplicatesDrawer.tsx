@@ -1,6 +1,6 @@
 import type { RoleCardView } from '@contract';
 import { Button, Drawer, Empty, Flex, Progress, Slider, Spin, Tag, Typography } from 'antd';
-import { useEffect, useState } from 'react';
+import { useEffect, useEffectEvent, useState } from 'react';
 import { useT } from '../../i18n';
 import { percent } from '../../lib/job-progress';
 import { roleCardsActions, useRoleCardsStore } from '../../stores/roleCards';
@@ -18,10 +18,12 @@ export function DuplicatesDrawer({ open, onClose, onOpenCard }: { open: boolean;
   const [threshold, setThreshold] = useState(0.7);
   const [cards, setCards] = useState<Record<number, RoleCardView>>({});
 
-  // The cards of the first groups, to show what each complaint says.
+  // The cards of the first groups, to show what each complaint says. Cards already here are
+  // not read again, and reading them is no reason to look again.
+  const notHere = useEffectEvent((ids: number[]) => ids.filter((id) => !cards[id]));
   useEffect(() => {
     if (!open) return;
-    const ids = [...new Set(groups.slice(0, 30).flatMap((g) => g.cardIds))].filter((id) => !cards[id]).slice(0, 80);
+    const ids = notHere([...new Set(groups.slice(0, 30).flatMap((g) => g.cardIds))]).slice(0, 80);
     if (ids.length === 0) return;
     let live = true;
     void Promise.all(ids.map((id) => window.api.cards.get({ id }).catch(() => null))).then((results) => {
@@ -33,7 +35,6 @@ export function DuplicatesDrawer({ open, onClose, onOpenCard }: { open: boolean;
     return () => {
       live = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [open, groups]);
 
   return (

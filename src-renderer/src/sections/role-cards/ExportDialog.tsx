@@ -1,8 +1,9 @@
 import { CheckCircleFilled, FolderOpenOutlined, SaveOutlined } from '@ant-design/icons';
 import type { CardExportInput, CardFormat, ExportResult } from '@contract';
 import { Alert, Button, Flex, Modal, Radio, Typography } from 'antd';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useT } from '../../i18n';
+import { useOnOpen } from '../../lib/use-on-open';
 import { errorText, roleCardsActions, selectIsFiltered, selectSelectedCount, toCardFilter, useRoleCardsStore } from '../../stores/roleCards';
 import { palette } from '../../theme';
 
@@ -27,13 +28,11 @@ export function ExportDialog({ open, preferSelected, onClose }: { open: boolean;
   const [result, setResult] = useState<ExportResult | null>(null);
   const [error, setError] = useState<string | null>(null);
 
-  useEffect(() => {
-    if (!open) return;
+  useOnOpen(open, () => {
     setResult(null);
     setError(null);
     setScope(preferSelected && selected > 0 ? 'selected' : filtered ? 'filtered' : 'all');
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [open]);
+  });
 
   const run = async () => {
     setError(null);

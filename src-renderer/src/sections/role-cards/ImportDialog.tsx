@@ -1,7 +1,7 @@
 import { CheckCircleFilled, FileOutlined, FolderOpenOutlined } from '@ant-design/icons';
 import type { CardFormat, ImportProblem, ImportReport, Split } from '@contract';
 import { Alert, Button, Collapse, Flex, Modal, Progress, Result, Segmented, Select, Spin, Table, Typography, type TableColumnsType } from 'antd';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useEffectEvent, useRef, useState } from 'react';
 import { useT, type Messages } from '../../i18n';
 import { percent } from '../../lib/job-progress';
 import { errorText, roleCardsActions, useRoleCardsStore } from '../../stores/roleCards';
@@ -94,7 +94,7 @@ export function ImportDialog({ open, start, onClose }: { open: boolean; start: I
 
   // Each opening starts afresh; opened from the empty state's "Import the paper's folder",
   // it goes straight to the system dialog.
-  useEffect(() => {
+  const follow = useEffectEvent((open: boolean, start: ImportStart) => {
     if (open && !started.current) {
       setPath(null);
       setReport(null);
@@ -109,8 +109,8 @@ export function ImportDialog({ open, start, onClose }: { open: boolean; start: I
     }
     if (open && !start) started.current = true;
     if (!open) started.current = false;
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [open, start]);
+  });
+  useEffect(() => follow(open, start), [open, start]);
 
   const confirm = async () => {
     if (!path) return;

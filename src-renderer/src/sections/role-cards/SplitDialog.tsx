@@ -1,8 +1,9 @@
 import { ReloadOutlined } from '@ant-design/icons';
 import type { SplitResult } from '@contract';
 import { Alert, Button, Flex, InputNumber, Modal, Space, Tooltip, Typography } from 'antd';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useT } from '../../i18n';
+import { useOnOpen } from '../../lib/use-on-open';
 import { errorText, roleCardsActions, useRoleCardsStore } from '../../stores/roleCards';
 import { palette } from '../../theme';
 
@@ -19,13 +20,11 @@ export function SplitDialog({ open, onClose }: { open: boolean; onClose: () => v
   const [busy, setBusy] = useState<'preview' | 'apply' | null>(null);
   const [error, setError] = useState<string | null>(null);
 
-  useEffect(() => {
-    if (!open) return;
+  useOnOpen(open, () => {
     setTest(Math.min(100, all));
     setPreview(null);
     setError(null);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [open]);
+  });
 
   const invalid = test === null || seed === null || test < 0 || test > all;
 

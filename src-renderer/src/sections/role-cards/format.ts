@@ -85,7 +85,7 @@ export const cardLanguageName = (language: CardLanguage, t: CardsText): string =
  * The height left below an element down to the window's bottom edge (minus `gap`), kept up to
  * date as the window resizes: lets the list and the editor fill the window and scroll inside.
  */
-export function useFillHeight(ref: RefObject<HTMLElement | null>, gap = 24, deps: unknown[] = []): number {
+export function useFillHeight(ref: RefObject<HTMLElement | null>, gap = 24): number {
   const [height, setHeight] = useState(480);
   useEffect(() => {
     const measure = () => {
@@ -100,8 +100,7 @@ export function useFillHeight(ref: RefObject<HTMLElement | null>, gap = 24, deps
       window.removeEventListener('resize', measure);
       observer.disconnect();
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, deps);
+  }, [ref, gap]);
   return height;
 }
 

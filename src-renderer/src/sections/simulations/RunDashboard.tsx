@@ -3,9 +3,9 @@ import type { RunDetail, RunEvent } from '@contract';
 import { Button, Card, Col, Flex, Progress, Row, Statistic, Tag, Tooltip, Typography } from 'antd';
 import { useT, type Messages } from '../../i18n';
 import { isLiveStatus, selectBusy, simulationsActions, useSimulationsStore } from '../../stores/simulations';
-import { palette } from '../../theme';
+import { palette, statusColor } from '../../theme';
 import { endReasonColor } from '../dialogues/ChatBubbles';
-import { formatCost, formatCount, formatDuration, formatTime, statusColor } from './format';
+import { formatCost, formatCount, formatDuration, formatTime } from './format';
 import { RunControls } from './RunsTable';
 
 const barColors: Record<string, string> = {

@@ -3,8 +3,8 @@ import type { RunSummary } from '@contract';
 import { Button, Flex, Popconfirm, Progress, Table, Tag, Tooltip, Typography, type TableColumnsType } from 'antd';
 import { useT } from '../../i18n';
 import { isLiveStatus, selectBusy, selectRuns, selectSelectedRunId, simulationsActions, useSimulationsStore } from '../../stores/simulations';
-import { palette } from '../../theme';
-import { formatCost, formatTime, statusColor } from './format';
+import { palette, statusColor } from '../../theme';
+import { formatCost, formatTime } from './format';
 
 export const endedOf = (r: RunSummary) => r.completed + r.failed + r.cancelled;
 

@@ -1,14 +1,3 @@
-import type { JobStatus } from '@contract';
-
-export const statusColor: Record<JobStatus, string> = {
-  queued: 'default',
-  running: 'processing',
-  paused: 'warning',
-  done: 'success',
-  failed: 'error',
-  cancelled: 'default',
-};
-
 export function formatCost(v: number): string {
   if (v === 0) return '0';
   if (v < 0.01) return v.toFixed(4);
