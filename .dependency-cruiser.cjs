@@ -1,88 +1,92 @@
-/**
- * Process and layer boundaries, enforced (see docs/architecture.md, "Boundaries").
- * `npm run lint:deps` (part of `npm test`) fails on any violation.
- */
-const domain = '^src-main/(?!electron/|ipc/|cli/|app/)';
+// The layers of docs/architecture.md, checked by dependency-cruiser in `npm test`
+// (`npm run lint:deps`). Type-only imports count: a cycle through types is still a cycle.
+// test/layers.test.ts proves each rule fails a deliberately bad import.
+
+const { builtinModules } = require('node:module');
+
+/** Node's built-in modules, with or without `node:`. */
+const nodeBuiltin = `^(node:)?(${builtinModules.map((m) => m.replace(/[/.]/g, '\\$&')).join('|')})$`;
+/** Where Electron resolves (or its bare name, when the package is not installed). */
+const electron = '(^|/)node_modules/electron/|^electron$';
+/** Code that runs only in the main process and may know about Electron, IPC or the CLI. */
+const shell = '^src-main/(electron|ipc|cli)/';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
     {
+      name: 'no-circular',
+      comment: 'No cycles, type-only ones included: a cycle hides which part depends on which.',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+    {
       name: 'renderer-only-contract',
-      comment: 'The renderer talks to main only through window.api; of main it may import the contract alone.',
+      comment: 'The renderer imports its own code and the contract (@contract), nothing else of the repository.',
       severity: 'error',
       from: { path: '^src-renderer/' },
-      to: { path: '^src-main/', pathNot: '^src-main/contract/' },
+      to: { dependencyTypesNot: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown', 'core'], pathNot: '^(src-renderer/|src-main/contract/)' },
     },
     {
       name: 'renderer-no-node',
-      comment: 'The renderer is sandboxed: no Node built-ins, no Electron, no main-process packages.',
+      comment: 'The renderer is sandboxed: no Node built-in (fs, path…), no Electron, no database or model SDK.',
       severity: 'error',
       from: { path: '^src-renderer/' },
-      to: {
-        dependencyTypesNot: ['type-only'],
-        path: '^(electron|better-sqlite3|openai|commander)($|/)',
-      },
-    },
-    {
-      name: 'renderer-no-node-core',
-      severity: 'error',
-      from: { path: '^src-renderer/' },
-      to: { dependencyTypes: ['core'] },
+      to: { path: `${nodeBuiltin}|${electron}|(^|/)node_modules/(better-sqlite3|openai|commander)/` },
     },
     {
       name: 'domain-not-shell',
-      comment: 'Domain code runs the same under vitest, the CLI and the app: it never imports the Electron shell, IPC, the CLI or the app wiring.',
+      comment:
+        'Domain code (src-main/* but electron/, ipc/, cli/) is plain Node: it never imports the shell, nor app/context ' +
+        '(it takes narrow interfaces of its own; app/context.ts only wires them).',
       severity: 'error',
-      from: { path: domain },
-      to: { path: '^src-main/(electron|ipc|cli)/|^src-main/app/context' },
+      from: { path: '^src-main/', pathNot: shell },
+      to: { path: `${shell}|^src-main/app/context\\.ts$` },
     },
     {
       name: 'electron-only-in-shell',
-      comment: 'Only src-main/electron/ and the preload import electron.',
+      comment: 'Only src-main/electron/ and the preload import electron; everything else runs under vitest and the CLI.',
       severity: 'error',
-      from: { path: '^src-main/', pathNot: '^src-main/electron/' },
-      to: { path: '^electron($|/)' },
+      from: { pathNot: '^(src-main/electron/|src-preload/)' },
+      to: { path: electron },
     },
     {
       name: 'contract-self-contained',
-      comment: 'The contract is loaded by every process: it imports zod and itself only.',
+      comment: 'The contract is shared by every process: it imports only zod and itself.',
       severity: 'error',
       from: { path: '^src-main/contract/' },
-      to: { pathNot: '^src-main/contract/|^zod($|/)|^node_modules/zod/' },
+      to: { pathNot: '^src-main/contract/|(^|/)node_modules/zod/' },
     },
     {
       name: 'main-no-dom',
-      comment: 'Main has no DOM: no React, antd or zustand.',
+      comment: 'Main and the preload import no DOM or React code and nothing of the renderer.',
       severity: 'error',
-      from: { path: '^src-(main|preload)/' },
-      to: { path: '^(node_modules/)?(react|react-dom|antd|zustand|@ant-design)($|/)' },
+      from: { path: '^(src-main|src-preload)/' },
+      to: { path: '^src-renderer/|(^|/)node_modules/(react|react-dom|antd|zustand|@ant-design/[^/]+)/' },
     },
     {
       name: 'preload-minimal',
-      comment: 'A sandboxed preload may require only electron; it bundles the dependency-free channel list.',
+      comment: 'The sandboxed preload may require only electron, its own files and the dependency-free channel list.',
       severity: 'error',
       from: { path: '^src-preload/' },
-      to: { pathNot: '^src-preload/|^electron($|/)|^src-main/contract/channels\\.ts$' },
+      to: { pathNot: `^src-preload/|^src-main/contract/channels\\.ts$|${electron}` },
     },
     {
-      name: 'no-orphans-in-src',
-      comment: 'A source file nothing imports is dead code (entry points excepted).',
+      name: 'no-orphans',
+      comment: 'A module nothing imports and that imports nothing is dead code or a missing wire.',
       severity: 'error',
-      from: {
-        orphan: true,
-        path: '^src-',
-        pathNot: ['\\.d\\.ts$', '^src-main/electron/main\\.ts$', '^src-main/cli/main\\.ts$', '^src-preload/index\\.ts$', '^src-renderer/src/main\\.tsx$'],
-      },
+      from: { orphan: true, pathNot: '\\.d\\.ts$' },
       to: {},
     },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '^(out|dist|node_modules)/' },
     tsPreCompilationDeps: true,
-    tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
-    reporterOptions: { text: { highlightFocused: true } },
+    tsConfig: { fileName: 'tsconfig.web.json' },
+    enhancedResolveOptions: {
+      extensions: ['.ts', '.tsx', '.mts', '.js', '.mjs', '.cjs', '.json'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+    },
   },
 };

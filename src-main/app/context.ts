@@ -1,5 +1,6 @@
 import type { Db } from '../storage/database';
 import { openDatabase } from '../storage/database';
+import { effectiveTemplate } from '../card-assist/prompt-store';
 import { TrialChats } from '../card-assist/trial-chat';
 import { EndpointRepository } from '../endpoints/repository';
 import { noSecretBox, type SecretBox } from '../endpoints/secret-box';
@@ -61,27 +62,47 @@ export interface AppContext {
 export function createAppContext(options: AppContextOptions): AppContext {
   const db = openDatabase(options.dbPath, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
   const secrets = options.secrets ?? noSecretBox;
+  const env = options.env ?? process.env;
+  const version = options.version ?? '0.0.0';
+  const resourcesDir = options.resourcesDir ?? findResourcesDir(env);
   const events = new AppEvents();
   const jobs = new JobStore(db, events, { unresumable: unresumableCardJobs, ...(options.jobLease ? { lease: options.jobLease } : {}) });
   jobs.recover();
+  const runner = new JobRunner(jobs);
+  const endpoints = new EndpointRepository(db, secrets);
+  const cards = new RoleCardRepository(db);
+  const templates = { db, resourcesDir };
   const workers = new WorkerPool({ registry: appTasks });
   return {
     db,
     dbPath: options.dbPath,
-    version: options.version ?? '0.0.0',
+    version,
     systemLocale: options.systemLocale ?? Intl.DateTimeFormat().resolvedOptions().locale,
-    env: options.env ?? process.env,
+    env,
     secrets,
     events,
     settings: new SettingsStore(db),
-    endpoints: new EndpointRepository(db, secrets),
+    endpoints,
     jobs,
-    runner: new JobRunner(jobs),
-    cards: new RoleCardRepository(db),
+    runner,
+    cards,
     chooseFile: options.chooseFile ?? noFileChooser,
-    resourcesDir: options.resourcesDir ?? findResourcesDir(options.env ?? process.env),
-    simulation: new SimulationService(db, events),
-    trialChats: new TrialChats(events),
+    resourcesDir,
+    simulation: new SimulationService({
+      db,
+      dbPath: options.dbPath,
+      version,
+      resourcesDir,
+      events,
+      jobs,
+      runner,
+      endpoints,
+      cards,
+      secrets,
+      env,
+      effectiveTemplate: (role, language) => effectiveTemplate(templates, role, language),
+    }),
+    trialChats: new TrialChats({ db, resourcesDir, events, cards, endpoints, secrets, env }),
     workers,
     close: () => {
       void workers.close();

@@ -1,4 +1,3 @@
-import type { AppContext } from '../app/context';
 import { z } from 'zod';
 import type { CardDraftResult } from '../contract/card-assist';
 import { acceptedLevelWords, ageRangeOf, levelOf, roleCardContentShape, traits, type CardLanguage } from '../contract/role-card';
@@ -7,7 +6,8 @@ import { CallFailed } from '../llm/attempts';
 import { chat, type ChatAnswer } from '../llm/chat';
 import { connectEndpoint, endpointTimeoutMs } from '../llm/client';
 import type { ChatMessage } from '../llm/params';
-import { effectiveTemplate } from './prompt-store';
+import type { EndpointAccess } from './deps';
+import { effectiveTemplate, type TemplateSource } from './prompt-store';
 
 // AI drafting: from a chief complaint, the model drafts the card's eight other elements as
 // JSON (the drafting template states the schema). One chat call (llm/chat.ts) per attempt,
@@ -116,7 +116,7 @@ const feedback: Record<CardLanguage, (problems: string[]) => string> = {
 };
 
 export async function draftCard(
-  ctx: AppContext,
+  ctx: EndpointAccess & TemplateSource,
   input: { endpointId: number; chiefComplaint: string; language: CardLanguage },
 ): Promise<CardDraftResult> {
   const endpoint = ctx.endpoints.get(input.endpointId);

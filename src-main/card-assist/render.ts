@@ -1,9 +1,9 @@
-import type { AppContext } from '../app/context';
 import type { CardDraft, CardRender } from '../contract/card-assist';
 import { traits, type CardLanguage, type RoleCardContent } from '../contract/role-card';
 import { cardText } from '../role-cards/card-text';
 import { clientSystemPrompt } from '../simulation/views';
-import { effectiveTemplate } from './prompt-store';
+import type { CardSource } from './deps';
+import { effectiveTemplate, type TemplateSource } from './prompt-store';
 
 // A card as the client agent receives it, and the whole client system prompt around it.
 // A saved card renders exactly as the simulation renders it (`cardText`). A draft being
@@ -30,7 +30,7 @@ export function draftCardText(draft: CardDraft): string {
 }
 
 /** The card text and its language, for a saved card (not_found if it is gone) or a draft. */
-export function resolveCardText(ctx: AppContext, ref: CardRef): { language: CardLanguage; cardText: string } {
+export function resolveCardText(ctx: CardSource, ref: CardRef): { language: CardLanguage; cardText: string } {
   if ('id' in ref) {
     const card = ctx.cards.get(ref.id);
     return { language: card.language, cardText: cardText(card, card.language) };
@@ -38,7 +38,7 @@ export function resolveCardText(ctx: AppContext, ref: CardRef): { language: Card
   return { language: ref.draft.language, cardText: draftCardText(ref.draft) };
 }
 
-export function renderCard(ctx: AppContext, ref: CardRef): CardRender {
+export function renderCard(ctx: CardSource & TemplateSource, ref: CardRef): CardRender {
   const { language, cardText: text } = resolveCardText(ctx, ref);
   return { language, cardText: text, systemPrompt: clientSystemPrompt(effectiveTemplate(ctx, 'client', language), text) };
 }

@@ -1,7 +1,11 @@
-import type { AppContext } from '../app/context';
 import type { CardChatTranscript, ChatMessage } from '../contract/card-assist';
 import { now } from '../common/time';
+import type { Db } from '../storage/database';
 import { cardText } from '../role-cards/card-text';
+import type { CardSource, EndpointAccess } from './deps';
+
+/** What transcripts read and write: the card_chats table, its cards and the endpoint's name. */
+type TranscriptDeps = CardSource & Pick<EndpointAccess, 'endpoints'> & { readonly db: Db };
 
 // Trial-chat transcripts (table card_chats, migration 004): kept with their card and deleted
 // with it. The card text is stored as the client received it at saving time, and the
@@ -26,7 +30,7 @@ const toView = (r: TranscriptRow): CardChatTranscript => ({
 });
 
 export function saveTranscript(
-  ctx: AppContext,
+  ctx: TranscriptDeps,
   input: { cardId: number; endpointId: number; messages: ChatMessage[]; note?: string | undefined },
 ): CardChatTranscript {
   const card = ctx.cards.get(input.cardId);
@@ -43,7 +47,7 @@ export function saveTranscript(
 }
 
 /** A card's transcripts, newest first. */
-export function listTranscripts(ctx: AppContext, cardId: number): CardChatTranscript[] {
+export function listTranscripts(ctx: Omit<TranscriptDeps, 'endpoints'>, cardId: number): CardChatTranscript[] {
   ctx.cards.get(cardId);
   const rows = ctx.db.prepare('SELECT * FROM card_chats WHERE card_id = ? ORDER BY id DESC').all(cardId) as TranscriptRow[];
   return rows.map(toView);

@@ -1,4 +1,3 @@
-import type { AppContext } from '../app/context';
 import type { AppEvents } from '../app/events';
 import type { CardChatReply, ChatMessage as CardChatMessage } from '../contract/card-assist';
 import { DomainError } from '../common/errors';
@@ -7,6 +6,7 @@ import { chat } from '../llm/chat';
 import { connectEndpoint, endpointTimeoutMs } from '../llm/client';
 import { noUsage, type Usage } from '../llm/usage';
 import { agentView, clientSystemPrompt, type Turn } from '../simulation/views';
+import type { TrialChatDeps } from './deps';
 import { effectiveTemplate } from './prompt-store';
 import { resolveCardText, type CardRef } from './render';
 
@@ -71,26 +71,27 @@ export interface TrialChatInput {
   message: string;
 }
 
-/** The chats answering right now, by chat id: one per app context, wired by app/context.ts. */
+/** The chats answering right now, by chat id: one per app context, wired by app/context.ts with what it calls. */
 export class TrialChats {
   private readonly inFlight = new Map<string, AbortController>();
 
-  constructor(private readonly events: AppEvents) {}
+  constructor(private readonly deps: TrialChatDeps) {}
 
-  async chat(ctx: AppContext, input: TrialChatInput): Promise<CardChatReply> {
+  async chat(input: TrialChatInput): Promise<CardChatReply> {
     if (this.inFlight.has(input.chatId)) {
       throw new DomainError('conflict', 'The client is still answering in this chat; wait for the reply or stop it first.', [
         { path: 'chatId', message: 'A reply is already being written for this chat' },
       ]);
     }
-    const { language, cardText } = resolveCardText(ctx, input.card);
-    const messages = clientMessages(clientSystemPrompt(effectiveTemplate(ctx, 'client', language), cardText), input.history, input.message);
-    const endpoint = ctx.endpoints.get(input.endpointId);
-    const target = connectEndpoint(endpoint, ctx.secrets, ctx.env);
+    const { deps } = this;
+    const { language, cardText } = resolveCardText(deps, input.card);
+    const messages = clientMessages(clientSystemPrompt(effectiveTemplate(deps, 'client', language), cardText), input.history, input.message);
+    const endpoint = deps.endpoints.get(input.endpointId);
+    const target = connectEndpoint(endpoint, deps.secrets, deps.env);
 
     const controller = new AbortController();
     this.inFlight.set(input.chatId, controller);
-    const batcher = new ChatTokenBatcher(this.events, input.chatId);
+    const batcher = new ChatTokenBatcher(deps.events, input.chatId);
     const started = performance.now();
     // What had arrived, for a cancelled reply.
     let content = '';

@@ -9,7 +9,7 @@ import { indexAll } from '../role-cards/indexer';
 import { describeProblem } from '../role-cards/import-report';
 import { splitCards } from '../role-cards/split';
 import { printJson, table, withJobProgress } from './io';
-import type { WithContext } from './main';
+import type { WithContext } from './context';
 
 // `simpsy cards …`: import, export, list and split client role cards.
 

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { dialogueExportFormats, dialogueListInput, endReasons, type DialogueExportFormat, type DialogueFilter, type EndReason } from '../contract/simulation';
 import { DomainError } from '../common/errors';
 import { printJson, table } from './io';
-import type { WithContext } from './main';
+import type { WithContext } from './context';
 
 // `simpsy dialogues …`: export sessions (paper JSONL, ShareGPT, OpenAI messages), import the
 // paper's released dialogues as a dataset, and list or search them.
@@ -17,7 +17,7 @@ function id(flag: string, raw: string | undefined): number | undefined {
   return Number(raw);
 }
 
-function reasons(raw: string | undefined): EndReason[] | undefined {
+export function reasons(raw: string | undefined): EndReason[] | undefined {
   if (raw === undefined) return undefined;
   const list = raw.split(',').map((s) => s.trim()).filter(Boolean);
   const bad = list.find((r) => !(endReasons as readonly string[]).includes(r));
@@ -49,8 +49,8 @@ export function dialoguesCommand(program: Command, withContext: WithContext): vo
           throw new DomainError('validation', `--format must be one of ${dialogueExportFormats.join(', ')}, got '${o.format}'.`);
         }
         const filter = filterOf(o);
-        if (filter.runIds) ctx.simulation.summary(ctx, filter.runIds[0]!); // an unknown run is an error, not an empty file
-        const result = await ctx.simulation.exportDialogues(ctx, { path: resolve(path), format: o.format as DialogueExportFormat, filter, overwrite: o.force ?? false });
+        if (filter.runIds) ctx.simulation.summary(filter.runIds[0]!); // an unknown run is an error, not an empty file
+        const result = await ctx.simulation.exportDialogues({ path: resolve(path), format: o.format as DialogueExportFormat, filter, overwrite: o.force ?? false });
         out(`Exported ${result.count} dialogue${result.count === 1 ? '' : 's'} to ${result.path} (${result.format}).`);
       }),
     );
@@ -64,7 +64,7 @@ export function dialoguesCommand(program: Command, withContext: WithContext): vo
     .action((path: string, o: { title?: string; lang?: string }) =>
       withContext(async (ctx) => {
         if (o.lang !== undefined && o.lang !== 'zh' && o.lang !== 'en') throw new DomainError('validation', `--lang must be zh or en, got '${o.lang}'.`);
-        const result = await ctx.simulation.importDialogues(ctx, { path: resolve(path), ...(o.title ? { title: o.title } : {}), ...(o.lang ? { language: o.lang as 'zh' | 'en' } : {}) });
+        const result = await ctx.simulation.importDialogues({ path: resolve(path), ...(o.title ? { title: o.title } : {}), ...(o.lang ? { language: o.lang as 'zh' | 'en' } : {}) });
         for (const p of result.problems) err(`skipped ${p.file}: ${p.message}`);
         out(`Imported ${result.sessions} dialogue${result.sessions === 1 ? '' : 's'} (${result.messages} messages) as run ${result.runId}${result.merged ? `; joined ${result.merged} consecutive same-role messages` : ''}.`);
         // A batch tool finishes the job: the search index is complete when the command returns.

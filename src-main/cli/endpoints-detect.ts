@@ -4,7 +4,7 @@ import { DomainError } from '../common/errors';
 import { compareWithEndpoints, findLocalServers, portsFromEnv, PROBE_TIMEOUT_MS } from '../endpoints/detect';
 import { writeTransaction } from '../storage/transaction';
 import { printJson } from './io';
-import type { WithContext } from './main';
+import type { WithContext } from './context';
 
 // `simpsy endpoints detect`: the OpenAI-compatible servers running on this computer (Ollama,
 // LM Studio, vLLM, llama.cpp), one line per server, and with --add their models as endpoints.

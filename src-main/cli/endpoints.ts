@@ -7,7 +7,7 @@ import { toView } from '../endpoints/repository';
 import { testConnection } from '../endpoints/test-connection';
 import { endpointsDetectCommand } from './endpoints-detect';
 import { numberFlag, printJson, table } from './io';
-import type { WithContext } from './main';
+import type { WithContext } from './context';
 
 // Field → the flag a CLI user typed, so validation errors point at the flag.
 const flagOf: Record<string, string> = {

@@ -1,21 +1,20 @@
 import { Command, CommanderError } from 'commander';
 import { resolve } from 'node:path';
-import { createAppContext, type AppContext } from '../app/context';
 import { defaultDbPath } from '../app/paths';
 import { DomainError } from '../common/errors';
 import { databaseFailure } from '../storage/failure';
 import { cardsCommand } from './cards';
+import { contextOpener } from './context';
 import { dbCommand } from './db';
 import { dialoguesCommand } from './dialogues';
 import { endpointsCommand } from './endpoints';
+import { evaluateCommand } from './evaluate';
 import { endQuietlyOnClosedPipe } from './io';
 import { runsCommand } from './runs';
 import { simulateCommand } from './simulate';
 
 // `simpsy`: the same domain code and database as the app, headless, for servers and batch
 // work. Failures print one line on stderr and exit 1.
-
-export type WithContext = (work: (ctx: AppContext) => void | Promise<void>) => Promise<void>;
 
 declare const __APP_VERSION__: string | undefined;
 
@@ -31,20 +30,14 @@ const program = new Command('simpsy')
 
 const dbPath = () => resolve(program.opts<{ db: string }>().db);
 
-const withContext: WithContext = async (work) => {
-  const ctx = createAppContext({ dbPath: dbPath(), version: program.version() ?? '0.0.0' });
-  try {
-    await work(ctx);
-  } finally {
-    ctx.close();
-  }
-};
+const withContext = contextOpener(dbPath, program.version() ?? '0.0.0');
 
 endpointsCommand(program, withContext);
 cardsCommand(program, withContext);
 simulateCommand(program, withContext);
 runsCommand(program, withContext);
 dialoguesCommand(program, withContext);
+evaluateCommand(program, withContext);
 dbCommand(program, dbPath);
 
 function fail(message: string): void {

@@ -4,7 +4,7 @@ import { DomainError } from '../common/errors';
 import { fieldIssues } from '../common/zod-issues';
 import type { RestartOptions } from '../simulation/restart';
 import { printJson, table } from './io';
-import type { WithContext } from './main';
+import type { WithContext } from './context';
 import { duration, report, runInForeground } from './simulate';
 
 // `simpsy runs …`: list, show, resume, retry, cancel and remove simulation runs (and imported datasets).
@@ -57,7 +57,7 @@ export function runsCommand(program: Command, withContext: WithContext): void {
     .option('--json', 'print a JSON array')
     .action((o: { json?: boolean }) =>
       withContext((ctx) => {
-        const list = ctx.simulation.runs(ctx);
+        const list = ctx.simulation.runs();
         if (o.json) return printJson(list);
         if (list.length === 0) {
           out('No runs yet. Start one: simpsy simulate --client ENDPOINT --counselor ENDPOINT');
@@ -79,7 +79,7 @@ export function runsCommand(program: Command, withContext: WithContext): void {
     .option('--json', 'print JSON (the run, its config snapshot and its dashboard)')
     .action((id: string, o: { json?: boolean }) =>
       withContext((ctx) => {
-        const d = ctx.simulation.detail(ctx, runId(id));
+        const d = ctx.simulation.detail(runId(id));
         if (o.json) return printJson(d);
         const b = d.dashboard;
         out(`Run ${d.id}: ${d.title}`);
@@ -116,8 +116,8 @@ export function runsCommand(program: Command, withContext: WithContext): void {
       withContext(async (ctx) => {
         const n = runId(id);
         const models = modelFlags(o);
-        const before = ctx.simulation.summary(ctx, n);
-        const errored = before.status === 'failed' ? ctx.simulation.dashboard(ctx, n).endReasons.error : 0;
+        const before = ctx.simulation.summary(n);
+        const errored = before.status === 'failed' ? ctx.simulation.dashboard(n).endReasons.error : 0;
         const announce = () => {
           if (!o.json) err(`Resuming run ${n}: ${plural(before.unfinished, 'unfinished session')}${errored ? `, ${errored} that ended in error` : ''}.`);
         };
@@ -133,7 +133,7 @@ export function runsCommand(program: Command, withContext: WithContext): void {
     .action((id: string, o: { json?: boolean }) =>
       withContext(async (ctx) => {
         const n = runId(id);
-        const errored = ctx.simulation.dashboard(ctx, n).endReasons.error;
+        const errored = ctx.simulation.dashboard(n).endReasons.error;
         const announce = () => {
           if (!o.json) err(`Retrying ${plural(errored, 'session')} of run ${n} that ended in error.`);
         };
@@ -147,7 +147,7 @@ export function runsCommand(program: Command, withContext: WithContext): void {
     .argument('<id>', 'run id')
     .action((id: string) =>
       withContext((ctx) => {
-        const s = ctx.simulation.cancel(ctx, runId(id));
+        const s = ctx.simulation.cancel(runId(id));
         if (s.status === 'cancelled') out(`Cancelled run ${s.id}: ${s.completed} completed, ${s.failed} failed, ${s.cancelled} cancelled.`);
         else if (s.status === 'running') out(`Asked run ${s.id} to cancel; the process running it stops before its next call.`);
         else out(`Run ${s.id} is ${s.status}; nothing to cancel.`);
@@ -160,7 +160,7 @@ export function runsCommand(program: Command, withContext: WithContext): void {
     .argument('<id>', 'run id')
     .action((id: string) =>
       withContext((ctx) => {
-        ctx.simulation.remove(ctx, runId(id));
+        ctx.simulation.remove(runId(id));
         out(`Removed run ${id}.`);
       }),
     );

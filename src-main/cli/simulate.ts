@@ -8,7 +8,7 @@ import { DomainError } from '../common/errors';
 import { fieldIssues } from '../common/zod-issues';
 import { parsePhraseList } from '../simulation/resources';
 import type { RestartOptions } from '../simulation/restart';
-import type { WithContext } from './main';
+import type { WithContext } from './context';
 import { bar } from './io';
 
 // `simpsy simulate`: create a run and execute it here, with a progress bar on stderr.
@@ -211,7 +211,7 @@ export interface ForegroundOptions {
 /** Executes a run here until it ends or is interrupted, drawing progress on stderr. */
 export async function runInForeground(ctx: AppContext, runId: number, options: ForegroundOptions = {}): Promise<ForegroundResult> {
   // Throws at once, before any call, when the run cannot start here (another process has it…).
-  const execution = ctx.simulation.execute(ctx, runId, options.restart ?? {});
+  const execution = ctx.simulation.execute(runId, options.restart ?? {});
   options.announce?.();
   const tty = process.stderr.isTTY === true;
   let lastDrawn = '';
@@ -220,7 +220,7 @@ export async function runInForeground(ctx: AppContext, runId: number, options: F
     if (options.quiet) return;
     let line: string;
     try {
-      line = progressLine(ctx.simulation.dashboard(ctx, runId));
+      line = progressLine(ctx.simulation.dashboard(runId));
     } catch {
       return;
     }
@@ -242,12 +242,12 @@ export async function runInForeground(ctx: AppContext, runId: number, options: F
       if (tty) process.stderr.write('\n');
       err('Pausing: letting the calls in flight finish and save (Ctrl-C again to stop at once)…');
       try {
-        ctx.simulation.pause(ctx, runId);
+        ctx.simulation.pause(runId);
       } catch {
-        ctx.simulation.stopNow(ctx, runId);
+        ctx.simulation.stopNow(runId);
       }
     } else {
-      ctx.simulation.stopNow(ctx, runId);
+      ctx.simulation.stopNow(runId);
     }
   };
   process.on('SIGINT', onSignal);
@@ -260,12 +260,12 @@ export async function runInForeground(ctx: AppContext, runId: number, options: F
     process.off('SIGTERM', onSignal);
   }
   draw(true);
-  return { summary: ctx.simulation.summary(ctx, runId), interrupted };
+  return { summary: ctx.simulation.summary(runId), interrupted };
 }
 
 /** What `--json` prints as the last stdout line. */
 export function resultObject(ctx: AppContext, s: RunSummary) {
-  const d = ctx.simulation.dashboard(ctx, s.id);
+  const d = ctx.simulation.dashboard(s.id);
   return {
     runId: s.id,
     jobId: s.jobId,
@@ -305,7 +305,7 @@ export function report(ctx: AppContext, result: ForegroundResult, json: boolean)
     process.exitCode = 1;
   } else if (s.status === 'failed') {
     // An unknown model is fixed on the run itself (recorded in its history), not only on the endpoint.
-    const modelFlags = ctx.simulation.dashboard(ctx, s.id).errorsByKind.model_not_found ? ' --client-model M --counselor-model M' : '';
+    const modelFlags = ctx.simulation.dashboard(s.id).errorsByKind.model_not_found ? ' --client-model M --counselor-model M' : '';
     err(`simpsy: ${(s.error ?? 'the run failed').replace(/\s*\n\s*/g, ' ')} (simpsy runs resume ${s.id}${modelFlags})`);
     process.exitCode = 1;
   }
@@ -350,7 +350,7 @@ export function simulateCommand(program: Command, withContext: WithContext): voi
     .option('--json', 'print the outcome as one JSON line on stdout')
     .action((o: SimulateFlags) =>
       withContext(async (ctx) => {
-        const created = await ctx.simulation.create(ctx, startInput(ctx, o));
+        const created = await ctx.simulation.create(startInput(ctx, o));
         if (!o.json) err(`Run ${created.id}: ${created.sessions} sessions (${created.title}). Ctrl-C pauses; resume with: simpsy runs resume ${created.id}`);
         report(ctx, await runInForeground(ctx, created.id), o.json === true);
       }),

@@ -81,7 +81,7 @@ app.on('will-quit', (event) => {
   quitting = true;
   event.preventDefault();
   const context = ctx;
-  void context.simulation.stopAll(context).finally(() => {
+  void context.simulation.stopAll().finally(() => {
     changes?.stop();
     context.close();
     app.quit();

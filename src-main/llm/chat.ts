@@ -1,4 +1,6 @@
+import type OpenAI from 'openai';
 import { callWithPolicies, type CallPolicies } from './attempts';
+import { postEventStream } from './event-stream';
 import { chatParams, type ChatMessage, type ChatOverrides, type LlmEndpoint } from './params';
 import { emptyReading, readChatStream, readCompletion, type ChatReading } from './stream';
 import { costOf, estimateTokens } from './usage';
@@ -40,11 +42,12 @@ export async function chat(endpoint: LlmEndpoint, messages: readonly ChatMessage
     estimatedTokens: o.limiter ? estimateTokens(messages, params.max_tokens ?? null) : 0,
     async send(signal) {
       reading = emptyReading();
-      const requestOptions = { signal, timeout: o.timeoutMs, maxRetries: 0 };
       if (body.stream) {
-        await readChatStream(await endpoint.openai.chat.completions.create(body, requestOptions), reading, signal, o.onDelta);
+        // Streamed answers skip the SDK's transport (event-stream.ts): the same request, leaner.
+        const send = (onChunk: (chunk: OpenAI.Chat.ChatCompletionChunk) => void) => postEventStream(endpoint.openai, '/chat/completions', body, signal, onChunk as (data: unknown) => void);
+        await readChatStream(send, reading, signal, o.onDelta);
       } else {
-        readCompletion(await endpoint.openai.chat.completions.create(body, requestOptions), reading);
+        readCompletion(await endpoint.openai.chat.completions.create(body, { signal, timeout: o.timeoutMs, maxRetries: 0 }), reading);
       }
       return reading;
     },

@@ -2,6 +2,7 @@ import OpenAI from 'openai';
 import type { ConnectionFailure } from '../contract/endpoint';
 import type { Said } from '../contract/errors';
 import { DomainError, said } from '../common/errors';
+import { AnswerCutOff } from './event-stream';
 
 // Turns whatever an LLM call threw into a failure kind and one line a person can act on,
 // and says whether trying again may help. Every call path (llm/attempts.ts) classifies here.
@@ -118,8 +119,9 @@ export function classifyLlmError(error: unknown, target: { baseUrl: string; mode
     if (status >= 500) return { ...base, kind: 'server_error', retryable: true, message: `The server failed (${status}): ${told}`, said: said('llmServerError', { status, said: told }) };
     return { ...base, kind: 'bad_response', message: `The server refused the request (${status}): ${told}`, said: said('llmRefusedRequest', { status, said: told }) };
   }
-  if (error instanceof TypeError && causeMessages(error).some((m) => m === 'terminated' || /other side closed/.test(m))) {
-    // A stream cut mid-way surfaces from fetch as a bare TypeError, not an SDK error.
+  if (error instanceof AnswerCutOff || (error instanceof TypeError && causeMessages(error).some((m) => m === 'terminated' || /other side closed/.test(m)))) {
+    // A streamed answer cut mid-way (event-stream.ts), or a whole one, which surfaces from
+    // the SDK's fetch as a bare TypeError, not an SDK error.
     return { kind: 'network', message: `The connection to ${host} broke off mid-answer. Try again.`, said: said('llmCutOff', { host }), retryable: true };
   }
   const detail = oneLine(error instanceof Error ? error.message : String(error), 120);

@@ -2,8 +2,8 @@ import type OpenAI from 'openai';
 import { noUsage, readUsage, type Usage } from './usage';
 
 // The streaming loop, kept lean: the simulation runs it for every token of every session.
-// Per chunk it does what the SDK has already parsed, nothing more: no allocation besides
-// the growing text, no event, no JSON. Usage comes in the last chunk
+// Per chunk it does what the transport has already parsed (event-stream.ts), nothing more:
+// no allocation besides the growing text, no event, no JSON. Usage comes in the last chunk
 // (stream_options.include_usage).
 
 /** A chat answer as it arrives; on a failed try it holds what had streamed. */
@@ -17,12 +17,13 @@ export interface ChatReading {
 export const emptyReading = (): ChatReading => ({ text: '', finishReason: null, model: null, usage: noUsage });
 
 /**
- * Reads a chat completion stream into `into`, handing each piece of text to `onDelta`.
- * Throws when the stream ends without any choice, or was aborted: the SDK ends its
- * iteration quietly on an abort, which must not pass for a complete answer.
+ * Reads a streamed chat completion into `into`, handing each piece of text to `onDelta`.
+ * `send` starts the request and calls back with each chunk as it arrives. Throws when the
+ * stream ends without any choice, or was aborted: an aborted stream must never pass for a
+ * complete answer.
  */
 export async function readChatStream(
-  stream: AsyncIterable<OpenAI.Chat.ChatCompletionChunk>,
+  send: (onChunk: (chunk: OpenAI.Chat.ChatCompletionChunk) => void) => Promise<void>,
   into: ChatReading,
   signal: AbortSignal,
   onDelta: ((text: string) => void) | undefined,
@@ -34,11 +35,11 @@ export async function readChatStream(
   let model: string | null = null;
   let usage = into.usage;
   try {
-    for await (const chunk of stream) {
+    await send((chunk) => {
       model ??= chunk.model ?? null;
       if (chunk.usage) usage = readUsage(chunk.usage);
       const choice = chunk.choices?.[0];
-      if (!choice) continue;
+      if (!choice) return;
       sawChoice = true;
       const delta = choice.delta?.content;
       if (delta) {
@@ -46,7 +47,7 @@ export async function readChatStream(
         onDelta?.(delta);
       }
       if (choice.finish_reason) finishReason = choice.finish_reason;
-    }
+    });
   } finally {
     into.text = text;
     into.finishReason = finishReason;

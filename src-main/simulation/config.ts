@@ -1,5 +1,4 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import type { AppContext } from '../app/context';
 import type { CardLanguage } from '../contract/role-card';
 import type { AgentSettingsInput, AgentSnapshot, CardSelectionInput, RunSnapshot, RunStartInput, TemplateDefaults } from '../contract/simulation';
 import { DomainError } from '../common/errors';
@@ -8,8 +7,8 @@ import { now } from '../common/time';
 import { DEFAULT_TIMEOUT_MS } from '../llm/client';
 import { cardText } from '../role-cards/card-text';
 import { DEFAULT_REFINEMENT } from './refinement';
-import { effectiveTemplate, type TemplateSource } from '../card-assist/prompt-store';
 import { counselorTemplate, defaultTerminationPhrases, releasedCounselorTemplate } from './resources';
+import type { SimulationDeps } from './deps';
 import type { NewSession } from './store';
 
 // A run's configuration, resolved once into a snapshot that is stored with the run: the
@@ -28,8 +27,11 @@ export const DEFAULTS = {
   opener: { zh: '你好', en: 'Hello' } as Record<CardLanguage, string>,
 };
 
+/** What resolving a run reads. */
+export type RunConfigDeps = Pick<SimulationDeps, 'endpoints' | 'cards' | 'version' | 'resourcesDir' | 'effectiveTemplate'>;
+
 /** The form's defaults: the user's prompt overrides where set (Settings → prompts), else the shipped files. */
-export function templateDefaults(source: TemplateSource, language: CardLanguage): TemplateDefaults {
+export function templateDefaults(source: Pick<SimulationDeps, 'resourcesDir' | 'effectiveTemplate'>, language: CardLanguage): TemplateDefaults {
   const { resourcesDir } = source;
   return {
     language,
@@ -39,13 +41,13 @@ export function templateDefaults(source: TemplateSource, language: CardLanguage)
     terminationPhrases: defaultTerminationPhrases(resourcesDir, language),
     refinement: { ...DEFAULT_REFINEMENT },
     templates: {
-      client: { default: effectiveTemplate(source, 'client', language) },
-      counselor: { default: effectiveTemplate(source, 'counselor', language), released: releasedCounselorTemplate(resourcesDir, language) },
+      client: { default: source.effectiveTemplate('client', language) },
+      counselor: { default: source.effectiveTemplate('counselor', language), released: releasedCounselorTemplate(resourcesDir, language) },
     },
   };
 }
 
-function agentSnapshot(ctx: AppContext, role: 'client' | 'counselor', a: AgentSettingsInput, language: CardLanguage): AgentSnapshot {
+function agentSnapshot(ctx: RunConfigDeps, role: 'client' | 'counselor', a: AgentSettingsInput, language: CardLanguage): AgentSnapshot {
   const endpoint = ctx.endpoints.get(a.endpointId);
   let template: string;
   let templateName: AgentSnapshot['templateName'];
@@ -60,7 +62,7 @@ function agentSnapshot(ctx: AppContext, role: 'client' | 'counselor', a: AgentSe
       ]);
     }
     // 'default' is what the user made it (an override), 'released' is always the shipped file.
-    template = templateName === 'default' ? effectiveTemplate(ctx, role, language) : counselorTemplate(ctx.resourcesDir, language, templateName);
+    template = templateName === 'default' ? ctx.effectiveTemplate(role, language) : counselorTemplate(ctx.resourcesDir, language, templateName);
   }
   if (role === 'client' && !template.includes('{role_card}')) {
     throw new DomainError('validation', 'The client template must contain {role_card}, where the role card goes.', [
@@ -82,7 +84,7 @@ function agentSnapshot(ctx: AppContext, role: 'client' | 'counselor', a: AgentSe
   };
 }
 
-export function selectCardIds(ctx: AppContext, selection: CardSelectionInput, language: CardLanguage): number[] {
+export function selectCardIds(ctx: Pick<SimulationDeps, 'cards'>, selection: CardSelectionInput, language: CardLanguage): number[] {
   let ids: number[];
   if (selection.ids) {
     ids = [...new Set(selection.ids)];
@@ -115,7 +117,7 @@ export interface ResolvedRun {
  * slices with a turn of the event loop between them, so starting a run of thousands of
  * cards does not freeze the app's main process.
  */
-export async function resolveRun(ctx: AppContext, input: RunStartInput): Promise<ResolvedRun> {
+export async function resolveRun(ctx: RunConfigDeps, input: RunStartInput): Promise<ResolvedRun> {
   const language = input.language ?? 'zh';
   const client = agentSnapshot(ctx, 'client', input.client, language);
   const counselor = agentSnapshot(ctx, 'counselor', input.counselor, language);

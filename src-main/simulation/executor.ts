@@ -1,6 +1,5 @@
 import { setMaxListeners } from 'node:events';
 import type OpenAI from 'openai';
-import type { AppContext } from '../app/context';
 import type { AgentRole, RunSnapshot } from '../contract/simulation';
 import { JobCancelled, JobLost, JobPaused, type JobControl } from '../jobs/runner';
 import { chat } from '../llm/chat';
@@ -8,6 +7,7 @@ import { createLlmClient, resolveApiKey } from '../llm/client';
 import { isConfigurationFailure, type LlmFailure } from '../llm/failure';
 import { RateLimiter } from '../llm/rate-limiter';
 import { CallSlots } from './call-slots';
+import type { SimulationDeps } from './deps';
 import { runSession, type SessionHooks } from './session';
 import type { SimulationStore } from './store';
 import { terminationMatcher } from './termination';
@@ -57,7 +57,7 @@ export interface ExecuteOptions {
   onStart?: (handle: ExecutionHandle) => void;
 }
 
-export async function executeRun(ctx: AppContext, runId: number, control: JobControl, options: ExecuteOptions): Promise<string> {
+export async function executeRun(ctx: Pick<SimulationDeps, 'endpoints' | 'secrets' | 'env' | 'events'>, runId: number, control: JobControl, options: ExecuteOptions): Promise<string> {
   const { store, batcher } = options;
   const run = store.run(runId);
   const snapshot = JSON.parse(run.config) as RunSnapshot;

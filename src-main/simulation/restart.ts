@@ -1,7 +1,7 @@
-import type { AppContext } from '../app/context';
 import type { JobView } from '../contract/job';
 import { agentRoles, type AgentRole } from '../contract/simulation';
 import { writeTransaction } from '../storage/transaction';
+import type { SimulationDeps } from './deps';
 import type { SimulationStore } from './store';
 
 // What changes when a run starts again (resume, retry, a takeover), once its job is claimed
@@ -21,7 +21,7 @@ export interface RestartOptions {
   retryErrors?: boolean;
 }
 
-export function prepareRestart(ctx: AppContext, store: SimulationStore, runId: number, previous: JobView, options: RestartOptions): void {
+export function prepareRestart(ctx: Pick<SimulationDeps, 'db' | 'jobs' | 'endpoints'>, store: SimulationStore, runId: number, previous: JobView, options: RestartOptions): void {
   const { pid, host } = ctx.jobs.owner;
   writeTransaction(ctx.db, () => {
     if (previous.status === 'running') {

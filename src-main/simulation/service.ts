@@ -1,5 +1,3 @@
-import type { AppContext } from '../app/context';
-import type { AppEvents } from '../app/events';
 import type { JobView } from '../contract/job';
 import type { CardLanguage } from '../contract/role-card';
 import type {
@@ -14,8 +12,8 @@ import type {
   TemplateDefaults,
 } from '../contract/simulation';
 import { DomainError, keyedError } from '../common/errors';
-import type { Db } from '../storage/database';
 import { resolveRun, templateDefaults } from './config';
+import type { SimulationDeps } from './deps';
 import { DialogueRepository } from './dialogues';
 import { exportDialogues } from './export';
 import { importDialogues } from './import';
@@ -42,37 +40,37 @@ export class SimulationService {
   readonly dialogues: DialogueRepository;
   private readonly active = new Map<number, { handle: ExecutionHandle | null; done: Promise<JobView> }>();
 
-  constructor(db: Db, events: AppEvents) {
-    this.store = new SimulationStore(db);
-    this.batcher = new TokenBatcher(events);
-    this.dialogues = new DialogueRepository(db);
+  constructor(private readonly deps: SimulationDeps) {
+    this.store = new SimulationStore(deps.db);
+    this.batcher = new TokenBatcher(deps.events);
+    this.dialogues = new DialogueRepository(deps.db);
     // A session joins the search index when it ends; until then searches scan it.
-    events.on('simulation:session', (e) => e.status === 'ended' && this.dialogues.search.schedule());
-    events.on('simulation:turn', (e) => e.ended !== null && this.dialogues.search.schedule());
+    deps.events.on('simulation:session', (e) => e.status === 'ended' && this.dialogues.search.schedule());
+    deps.events.on('simulation:turn', (e) => e.ended !== null && this.dialogues.search.schedule());
   }
 
-  defaults(ctx: AppContext, language: CardLanguage): TemplateDefaults {
-    return templateDefaults(ctx, language);
+  defaults(language: CardLanguage): TemplateDefaults {
+    return templateDefaults(this.deps, language);
   }
 
   /** Creates the run (its job, snapshot and sessions); it does not start executing. */
-  async create(ctx: AppContext, input: RunStartInput): Promise<RunSummary> {
-    const resolved = await resolveRun(ctx, input);
+  async create(input: RunStartInput): Promise<RunSummary> {
+    const resolved = await resolveRun(this.deps, input);
     const runId = this.store.createRun(
-      { kind: 'simulation', title: resolved.title, language: resolved.snapshot.language, config: resolved.snapshot, appVersion: ctx.version, jobId: null },
+      { kind: 'simulation', title: resolved.title, language: resolved.snapshot.language, config: resolved.snapshot, appVersion: this.deps.version, jobId: null },
       resolved.sessions,
     );
-    const job = ctx.jobs.create(RUN_JOB_KIND, resolved.title, { runId }, resolved.sessions.length);
+    const job = this.deps.jobs.create(RUN_JOB_KIND, resolved.title, { runId }, resolved.sessions.length);
     this.store.attachJob(runId, job.id);
-    return this.summary(ctx, runId);
+    return this.summary(runId);
   }
 
   /** Creates a run and starts it in the background (the app). */
-  async start(ctx: AppContext, input: RunStartInput): Promise<RunSummary> {
-    const created = await this.create(ctx, input);
+  async start(input: RunStartInput): Promise<RunSummary> {
+    const created = await this.create(input);
     // The outcome is in the job (done, paused, failed…); nothing to await here.
-    void this.execute(ctx, created.id).catch(() => undefined);
-    return this.summary(ctx, created.id);
+    void this.execute(created.id).catch(() => undefined);
+    return this.summary(created.id);
   }
 
   /**
@@ -81,18 +79,18 @@ export class SimulationService {
    * cannot start: finished, cancelled, or running in another live process (the claim is
    * atomic, so of several processes starting one run exactly one goes ahead).
    */
-  execute(ctx: AppContext, runId: number, options: ExecuteOptions = {}): Promise<JobView> {
+  execute(runId: number, options: ExecuteOptions = {}): Promise<JobView> {
     const existing = this.active.get(runId);
     if (existing) return existing.done;
-    const jobId = this.checkStartable(ctx, runId, options.retryErrors === true);
-    const entry: { handle: ExecutionHandle | null; done: Promise<JobView> } = { handle: null, done: Promise.resolve(ctx.jobs.peek(jobId)) };
+    const jobId = this.checkStartable(runId, options.retryErrors === true);
+    const entry: { handle: ExecutionHandle | null; done: Promise<JobView> } = { handle: null, done: Promise.resolve(this.deps.jobs.peek(jobId)) };
     const from = options.retryErrors ? (['queued', 'paused', 'failed', 'done'] as const) : (['queued', 'paused', 'failed'] as const);
-    entry.done = ctx.runner
+    entry.done = this.deps.runner
       .run(
         jobId,
         async (control) => {
-          prepareRestart(ctx, this.store, runId, control.previous, options);
-          return executeRun(ctx, runId, control, {
+          prepareRestart(this.deps, this.store, runId, control.previous, options);
+          return executeRun(this.deps, runId, control, {
             store: this.store,
             batcher: this.batcher,
             onStart: (handle) => {
@@ -112,52 +110,52 @@ export class SimulationService {
   }
 
   /** Resumes a paused or failed run in the background (the app). */
-  resume(ctx: AppContext, runId: number, options: RestartOptions = {}): RunSummary {
-    if (!this.active.has(runId)) void this.execute(ctx, runId, options).catch(() => undefined);
-    return this.summary(ctx, runId);
+  resume(runId: number, options: RestartOptions = {}): RunSummary {
+    if (!this.active.has(runId)) void this.execute(runId, options).catch(() => undefined);
+    return this.summary(runId);
   }
 
   /** Sends the sessions that ended in error back to work from their last saved turn, in the background (the app). */
-  retry(ctx: AppContext, runId: number): RunSummary {
+  retry(runId: number): RunSummary {
     if (this.active.has(runId)) throw new DomainError('conflict', `Run ${runId} is running here; retry its failed sessions once it has stopped.`);
-    void this.execute(ctx, runId, { retryErrors: true }).catch(() => undefined);
-    return this.summary(ctx, runId);
+    void this.execute(runId, { retryErrors: true }).catch(() => undefined);
+    return this.summary(runId);
   }
 
   /** Pauses a run wherever it runs: here at once, in another process at its next checkpoint (a flag in the database). */
-  pause(ctx: AppContext, runId: number): RunSummary {
-    ctx.runner.pause(this.jobIdOf(runId));
-    return this.summary(ctx, runId);
+  pause(runId: number): RunSummary {
+    this.deps.runner.pause(this.jobIdOf(runId));
+    return this.summary(runId);
   }
 
   /** Abandons calls in flight at once (not saved) and pauses: for shutdown or a second Ctrl-C. */
-  stopNow(ctx: AppContext, runId: number): void {
+  stopNow(runId: number): void {
     const entry = this.active.get(runId);
     if (!entry) return;
-    ctx.runner.pause(this.jobIdOf(runId));
+    this.deps.runner.pause(this.jobIdOf(runId));
     entry.handle?.stopNow();
   }
 
   /** Pauses every run executing here and waits for them to stop (the app quitting). */
-  async stopAll(ctx: AppContext): Promise<void> {
+  async stopAll(): Promise<void> {
     const waits = [...this.active.keys()].map((runId) => {
-      this.stopNow(ctx, runId);
+      this.stopNow(runId);
       return this.active.get(runId)?.done.catch(() => undefined);
     });
     await Promise.all(waits);
   }
 
-  cancel(ctx: AppContext, runId: number): RunSummary {
-    const job = ctx.runner.cancel(this.jobIdOf(runId));
+  cancel(runId: number): RunSummary {
+    const job = this.deps.runner.cancel(this.jobIdOf(runId));
     // Not executing anywhere (paused, queued, failed): its unfinished sessions end now.
     // Executing here or in another process: the executor ends them when it sees the flag.
     if (job.status === 'cancelled') this.store.cancelUnfinished(runId);
-    return this.summary(ctx, runId);
+    return this.summary(runId);
   }
 
-  remove(ctx: AppContext, runId: number): void {
+  remove(runId: number): void {
     const row = this.store.run(runId);
-    const owner = row.job_id === null ? null : ctx.jobs.describeOwner(row.job_id);
+    const owner = row.job_id === null ? null : this.deps.jobs.describeOwner(row.job_id);
     if (owner) throw keyedError('conflict', 'runRunning', { id: runId }, `Run ${runId} is running in ${owner}; pause or cancel it before deleting it.`);
     this.store.removeRun(runId);
   }
@@ -166,30 +164,30 @@ export class SimulationService {
     return this.active.has(runId);
   }
 
-  summary(ctx: AppContext, runId: number): RunSummary {
-    return runSummary(this.store, ctx.jobs, this.store.run(runId));
+  summary(runId: number): RunSummary {
+    return runSummary(this.store, this.deps.jobs, this.store.run(runId));
   }
 
   /** Every run and imported dataset, oldest first (runs whose process stopped are found paused). */
-  runs(ctx: AppContext): RunSummary[] {
-    ctx.jobs.recover();
-    return this.store.runs().map((row) => runSummary(this.store, ctx.jobs, row));
+  runs(): RunSummary[] {
+    this.deps.jobs.recover();
+    return this.store.runs().map((row) => runSummary(this.store, this.deps.jobs, row));
   }
 
-  detail(ctx: AppContext, runId: number): RunDetail {
-    return runDetail(this.store, ctx.jobs, this.store.run(runId));
+  detail(runId: number): RunDetail {
+    return runDetail(this.store, this.deps.jobs, this.store.run(runId));
   }
 
-  dashboard(ctx: AppContext, runId: number): RunDashboard {
-    return runDashboard(this.store, ctx.jobs, this.store.run(runId));
+  dashboard(runId: number): RunDashboard {
+    return runDashboard(this.store, this.deps.jobs, this.store.run(runId));
   }
 
-  exportDialogues(ctx: AppContext, input: DialogueExportInput): Promise<DialogueExportResult> {
-    return exportDialogues(ctx.db, this.dialogues, ctx.resourcesDir, input, [ctx.dbPath]);
+  exportDialogues(input: DialogueExportInput): Promise<DialogueExportResult> {
+    return exportDialogues(this.deps.db, this.dialogues, this.deps.resourcesDir, input, [this.deps.dbPath]);
   }
 
-  async importDialogues(ctx: AppContext, input: DialogueImportInput): Promise<DialogueImportResult> {
-    const result = await importDialogues(ctx.db, this.store, ctx.resourcesDir, ctx.version, input);
+  async importDialogues(input: DialogueImportInput): Promise<DialogueImportResult> {
+    const result = await importDialogues(this.deps.db, this.store, this.deps.resourcesDir, this.deps.version, input);
     this.dialogues.search.schedule();
     return result;
   }
@@ -199,9 +197,9 @@ export class SimulationService {
    * retrying its errored sessions), cancelled, or nothing to retry. Whether another process
    * runs it is the claim's to decide, atomically.
    */
-  private checkStartable(ctx: AppContext, runId: number, retryErrors: boolean): number {
+  private checkStartable(runId: number, retryErrors: boolean): number {
     const jobId = this.jobIdOf(runId);
-    const job = ctx.jobs.peek(jobId);
+    const job = this.deps.jobs.peek(jobId);
     if (job.status === 'cancelled') {
       throw keyedError('conflict', 'runEnded', { id: runId, status: 'cancelled' }, `Run ${runId} is cancelled; there is nothing to resume.`);
     }

@@ -279,7 +279,19 @@ export class SimulationStore {
     });
   }
 
-  private insertCall(runId: number, sessionId: number, idx: number, role: AgentRole, call: CallRecord, rejection: { reason: RejectionReason; detail: string; content: string } | null, stamp: string): number {
+  /**
+   * A completed call, with the session's and the run's totals; `message` when its reply was
+   * accepted as the turn at `idx` (the session's message count and, for the counselor, its turns).
+   */
+  private insertCall(
+    runId: number,
+    sessionId: number,
+    idx: number,
+    role: AgentRole,
+    call: CallRecord,
+    rejection: { reason: RejectionReason; detail: string; content: string } | null,
+    stamp: string,
+  ): number {
     const info = prepared(
       this.db,
       `INSERT INTO sim_calls (run_id, session_id, idx, role, attempt, retries, accepted, rejection, rejection_detail, content, model, finish_reason,
@@ -290,11 +302,14 @@ export class SimulationStore {
       call.model, call.finishReason, call.usage.promptTokens, call.usage.completionTokens, call.usage.cachedTokens, call.cost, Math.round(call.latencyMs), stamp,
     );
     const u = call.usage;
+    // One update of the session row per call: an accepted reply also moves its message count and turns.
+    const messages = rejection ? null : idx + 1;
+    const turns = !rejection && role === 'counselor' ? 1 : 0;
     prepared(
       this.db,
       `UPDATE sim_sessions SET calls = calls + 1, prompt_tokens = prompt_tokens + ?, completion_tokens = completion_tokens + ?,
-         cached_tokens = cached_tokens + ?, cost = cost + ?, updated_at = ? WHERE id = ?`,
-    ).run(u.promptTokens ?? 0, u.completionTokens ?? 0, u.cachedTokens ?? 0, call.cost, stamp, sessionId);
+         cached_tokens = cached_tokens + ?, cost = cost + ?, message_count = COALESCE(?, message_count), turns = turns + ?, updated_at = ? WHERE id = ?`,
+    ).run(u.promptTokens ?? 0, u.completionTokens ?? 0, u.cachedTokens ?? 0, call.cost, messages, turns, stamp, sessionId);
     prepared(
       this.db,
       `UPDATE sim_runs SET calls = calls + 1, rejected = rejected + ?, prompt_tokens = prompt_tokens + ?, completion_tokens = completion_tokens + ?,
@@ -318,7 +333,6 @@ export class SimulationStore {
       prepared(this.db, 'INSERT INTO sim_messages (session_id, idx, role, content, call_id, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(
         t.sessionId, t.idx, t.role, t.content, callId, stamp,
       );
-      prepared(this.db, `UPDATE sim_sessions SET message_count = ?, turns = turns + ? WHERE id = ?`).run(t.idx + 1, t.role === 'counselor' ? 1 : 0, t.sessionId);
       if (t.end) this.end(t.sessionId, t.end, stamp);
     });
   }

@@ -18,5 +18,14 @@ export const BUSY_TIMEOUT_MS = 30_000;
  * calls become savepoints of the outer transaction. Reads need no transaction.
  */
 export function writeTransaction<T>(db: Database.Database, work: () => T): T {
-  return db.transaction(work).immediate();
+  let run = runners.get(db);
+  if (!run) runners.set(db, (run = db.transaction((w: () => unknown) => w())));
+  return run.immediate(work) as T;
 }
+
+/**
+ * One transaction function per database, built once: better-sqlite3 builds four wrappers
+ * for each `db.transaction(fn)`, which a simulation's group commit (a savepoint per saved
+ * call) would otherwise pay on every write.
+ */
+const runners = new WeakMap<Database.Database, Database.Transaction<(work: () => unknown) => unknown>>();

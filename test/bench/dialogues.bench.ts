@@ -65,7 +65,7 @@ describe(`import ${IMPORT_N.toLocaleString('en')} sessions (${messageCount.toLoc
         stall = Math.max(stall, at - last);
         last = at;
       }, 1);
-      const result = await timeAsync('import', () => ctx.simulation.importDialogues(ctx, { path: jsonl }));
+      const result = await timeAsync('import', () => ctx.simulation.importDialogues({ path: jsonl }));
       clearInterval(ticker);
       (timings.stall ??= []).push(stall);
       if (result.sessions !== IMPORT_N) throw new Error(`imported ${result.sessions}: ${JSON.stringify(result.problems.slice(0, 3))}`);
@@ -114,9 +114,9 @@ describe(`import ${IMPORT_N.toLocaleString('en')} sessions (${messageCount.toLoc
 
 // The exports read the database the import above wrote.
 const exportCtx = freshContext();
-await exportCtx.simulation.importDialogues(exportCtx, { path: jsonl });
+await exportCtx.simulation.importDialogues({ path: jsonl });
 exportCtx.simulation.dialogues.search.catchUpAll();
-const system = exportCtx.simulation.defaults(exportCtx, 'zh').templates.counselor.default;
+const system = exportCtx.simulation.defaults('zh').templates.counselor.default;
 const records = sessions.map((s) => ({ messages: [{ role: 'system', content: system }, ...s.map((m) => ({ role: m.role === 'client' ? 'user' : 'assistant', content: m.content }))] }));
 
 describe(`export ${IMPORT_N.toLocaleString('en')} sessions`, () => {
@@ -124,7 +124,7 @@ describe(`export ${IMPORT_N.toLocaleString('en')} sessions`, () => {
     bench(
       `exportDialogues --format ${format}`,
       async () => {
-        const result = await timeAsync(format, () => exportCtx.simulation.exportDialogues(exportCtx, { path: join(dir, `out.${format}`), format, overwrite: true }));
+        const result = await timeAsync(format, () => exportCtx.simulation.exportDialogues({ path: join(dir, `out.${format}`), format, overwrite: true }));
         if (result.count !== IMPORT_N) throw new Error(`exported ${result.count}`);
       },
       once,
@@ -146,7 +146,7 @@ writeCorpus(searchDir, SEARCH_N, { seed: 7 });
 const searchCtx = freshContext();
 const searchDbPath = join(dir, `bench-${dbCount - 1}.db`);
 const built = performance.now();
-const imported = await searchCtx.simulation.importDialogues(searchCtx, { path: searchDir });
+const imported = await searchCtx.simulation.importDialogues({ path: searchDir });
 const importMs = performance.now() - built;
 const indexStart = performance.now();
 searchCtx.simulation.dialogues.search.catchUpAll();

@@ -113,7 +113,7 @@ describe('simulations and dialogues (headless Chromium, real handlers over the b
   afterAll(async () => {
     await context?.close();
     await browser?.close();
-    if (bridge) await bridge.ctx.simulation.stopAll(bridge.ctx);
+    if (bridge) await bridge.ctx.simulation.stopAll();
     await bridge?.close();
     await llm?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
@@ -359,21 +359,21 @@ describe('simulations and dialogues (headless Chromium, real handlers over the b
   it('pauses a run that another process (the CLI) is running', async () => {
     const cli = createAppContext({ dbPath: bridge.ctx.dbPath });
     try {
-      const run = await cli.simulation.create(cli, { title: 'run by the CLI', client: { endpointId: 1 }, counselor: { endpointId: 2 }, cards: { limit: 3 }, concurrency: 2, maxTurns: 8 });
-      const execution = cli.simulation.execute(cli, run.id);
+      const run = await cli.simulation.create({ title: 'run by the CLI', client: { endpointId: 1 }, counselor: { endpointId: 2 }, cards: { limit: 3 }, concurrency: 2, maxTurns: 8 });
+      const execution = cli.simulation.execute(run.id);
       await app.goTo('simulations');
       // The app hears nothing from the other process: the run appears when the list is next read.
       await page.locator(`[data-testid="run-row"][data-run="${run.id}"]`).click({ timeout: 15_000 });
       await page.locator('[data-testid="run-dashboard"]', { hasText: 'run by the CLI' }).waitFor();
       await waitStatus('running');
-      await expect.poll(() => cli.simulation.dashboard(cli, run.id).calls, { timeout: 15_000 }).toBeGreaterThan(0);
+      await expect.poll(() => cli.simulation.dashboard(run.id).calls, { timeout: 15_000 }).toBeGreaterThan(0);
       await dashboard().getByTestId('run-pause').click();
       expect((await execution).status).toBe('paused');
       await waitStatus('paused');
       await dashboard().getByTestId('run-resume').waitFor();
       expect(pageErrors).toEqual([]);
     } finally {
-      await cli.simulation.stopAll(cli);
+      await cli.simulation.stopAll();
       cli.close();
     }
   }, 120_000);

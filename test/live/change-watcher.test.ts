@@ -61,10 +61,10 @@ describe('change watcher (two connections to one database)', () => {
     cli.cards.remove(id!);
     expect(look()).toEqual(['cards:changed']);
 
-    const imported = await cli.simulation.importDialogues(cli, { path: join(paperFixtures, 'dialogue') });
+    const imported = await cli.simulation.importDialogues({ path: join(paperFixtures, 'dialogue') });
     expect(imported.sessions).toBeGreaterThan(0);
     expect(look()).toEqual(['dialogues:changed', 'runs:changed']);
-    cli.simulation.remove(cli, imported.runId);
+    cli.simulation.remove(imported.runId);
     expect(look()).toEqual(['dialogues:changed', 'runs:changed']);
 
     cli.jobs.create('evaluation', 'x');
@@ -98,9 +98,9 @@ describe('change watcher (two connections to one database)', () => {
     try {
       h.server.respond(play({ counselor: (_ctx, turn) => (turn >= 3 ? '今天就先聊到这里，下次见。' : '能多说一点吗？') }));
       look();
-      const run = await h.ctx.simulation.create(h.ctx, h.input({ cards: { ids: h.cardIds } }));
+      const run = await h.ctx.simulation.create(h.input({ cards: { ids: h.cardIds } }));
       expect(look()).toEqual(['dialogues:changed', 'jobs:changed', 'runs:changed']);
-      const job = await h.ctx.simulation.execute(h.ctx, run.id);
+      const job = await h.ctx.simulation.execute(run.id);
       expect(job.status).toBe('done');
       expect(look()).toEqual(['dialogues:changed', 'jobs:changed', 'runs:changed']);
     } finally {

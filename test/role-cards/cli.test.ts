@@ -67,7 +67,7 @@ describe('simpsy cards', () => {
       const strip = (c: Record<string, unknown>) => ({ ...c, source: '', createdAt: '', updatedAt: '' });
       expect(back.map(strip)).toEqual(original.map(strip));
     }
-  });
+  }, 90_000); // ten CLI processes
 
   it('refuses a JSONL file with one broken line whole, naming the line, exit 1', async () => {
     const db = tempDbPath();

@@ -299,7 +299,7 @@ describe('pause from anywhere', () => {
       expect(lastJson(cli.output.stdout)).toMatchObject({ runId: 1, status: 'paused' });
       expect(cli.output.stderr).toMatch(/Run 1 is paused\. Resume it with: simpsy runs resume 1/);
       expect(chatRequests().length).toBe(calls(db)); // calls in flight finished and were saved
-      expect(app.simulation.summary(app, 1).status).toBe('paused');
+      expect(app.simulation.summary(1).status).toBe('paused');
     } finally {
       app.close();
     }

@@ -83,7 +83,7 @@ describe('dialogue browser', () => {
     expect(d.remove([s.ids[0]!])).toBe(1);
     expect(list(h, { query: '失眠' }).total).toBe(0);
     expect(h.ctx.db.prepare('SELECT count(*) AS n FROM sim_messages WHERE session_id = ?').get(s.ids[0])).toEqual({ n: 0 });
-    expect(h.ctx.simulation.summary(h.ctx, s.runId).sessions).toBe(2);
+    expect(h.ctx.simulation.summary(s.runId).sessions).toBe(2);
     expect(h.ctx.db.pragma('integrity_check', { simple: true })).toBe('ok');
     expect(h.ctx.db.prepare(`INSERT INTO sim_session_search (sim_session_search) VALUES ('integrity-check')`).run().changes).toBeGreaterThanOrEqual(0);
     expect(h.ctx.db.prepare('SELECT count(*) AS n FROM sim_session_search_pending WHERE session_id = ?').get(s.ids[0])).toEqual({ n: 0 });
@@ -107,7 +107,7 @@ describe('exports', () => {
     const s = await seeded();
     h = s.h;
     const path = join(tempDir(), 'out', 'dialogues.jsonl');
-    const result = await h.ctx.simulation.exportDialogues(h.ctx, { path, format: 'paper' });
+    const result = await h.ctx.simulation.exportDialogues({ path, format: 'paper' });
     expect(result).toMatchObject({ path, count: 3 });
     const lines = readFileSync(path, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
     expect(lines).toHaveLength(3);
@@ -125,12 +125,12 @@ describe('exports', () => {
     const s = await seeded();
     h = s.h;
     const path = join(tempDir(), 'sharegpt.json');
-    await h.ctx.simulation.exportDialogues(h.ctx, { path, format: 'sharegpt', ids: [s.ids[0]!] });
+    await h.ctx.simulation.exportDialogues({ path, format: 'sharegpt', ids: [s.ids[0]!] });
     const records = JSON.parse(readFileSync(path, 'utf8')) as { messages: { role: string; content: string }[] }[];
     const released = JSON.parse(readFileSync(join(paperFixtures, 'sharegpt/first_record.json'), 'utf8')) as typeof records;
     const shape = (r: (typeof records)[number]) => ({ keys: Object.keys(r), roles: [...new Set(r.messages.map((m) => m.role))], first: r.messages[0]!.role, second: r.messages[1]!.role, last: r.messages.at(-1)!.role });
     expect(shape(records[0]!)).toEqual(shape(released[0]!));
-    expect(records[0]!.messages[0]!.content).toBe(h.ctx.simulation.detail(h.ctx, s.runId).config!.counselor.template);
+    expect(records[0]!.messages[0]!.content).toBe(h.ctx.simulation.detail(s.runId).config!.counselor.template);
     expect(records[0]!.messages.slice(1)).toEqual([
       { role: 'user', content: '你好' },
       { role: 'assistant', content: '嗯？' },
@@ -144,7 +144,7 @@ describe('exports', () => {
     h.server.respond(play({ counselor: (_c, turn) => (turn === 2 ? '好'.repeat(300) : '嗯？') }));
     await simulate(h, { refinement: { maxAttempts: 1 } });
     const path = join(tempDir(), 'openai.jsonl');
-    expect((await h.ctx.simulation.exportDialogues(h.ctx, { path, format: 'openai' })).count).toBe(1);
+    expect((await h.ctx.simulation.exportDialogues({ path, format: 'openai' })).count).toBe(1);
     const [line] = readFileSync(path, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as { messages: { role: string }[] });
     expect(line!.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant']);
   });
@@ -155,9 +155,9 @@ describe('exports', () => {
     await simulate(h, { refinement: { maxAttempts: 1 } });
     const dir = tempDir();
     const path = join(dir, 'openai.jsonl');
-    await expect(h.ctx.simulation.exportDialogues(h.ctx, { path, format: 'openai' })).rejects.toThrow(/^None of the \d+ matching dialogues has a counselor turn to train on: nothing was written\.$/);
+    await expect(h.ctx.simulation.exportDialogues({ path, format: 'openai' })).rejects.toThrow(/^None of the \d+ matching dialogues has a counselor turn to train on: nothing was written\.$/);
     expect(readdirSync(dir)).toEqual([]);
-    await expect(h.ctx.simulation.exportDialogues(h.ctx, { path, format: 'paper', filter: { query: '没有这句话' } })).rejects.toThrow('No dialogues match: nothing was written.');
+    await expect(h.ctx.simulation.exportDialogues({ path, format: 'paper', filter: { query: '没有这句话' } })).rejects.toThrow('No dialogues match: nothing was written.');
   });
 
   it('export only a run, or what a filter selects', async () => {
@@ -165,33 +165,33 @@ describe('exports', () => {
     h = s.h;
     const other = await simulate(h, { maxTurns: 1, cards: { ids: [h.cardIds[0]!] } });
     const path = join(tempDir(), 'run.jsonl');
-    expect((await h.ctx.simulation.exportDialogues(h.ctx, { path, format: 'paper', filter: { runIds: [other.run.id] } })).count).toBe(1);
-    expect((await h.ctx.simulation.exportDialogues(h.ctx, { path, format: 'paper', filter: { query: '焦虑症状' }, overwrite: true })).count).toBe(1);
+    expect((await h.ctx.simulation.exportDialogues({ path, format: 'paper', filter: { runIds: [other.run.id] } })).count).toBe(1);
+    expect((await h.ctx.simulation.exportDialogues({ path, format: 'paper', filter: { query: '焦虑症状' }, overwrite: true })).count).toBe(1);
   });
 });
 
 describe('imports', () => {
   it('import the released dialogue/ folder as a dataset, browsable and exportable like a run', async () => {
     h = await harness();
-    const result = await h.ctx.simulation.importDialogues(h.ctx, { path: join(paperFixtures, 'dialogue') });
+    const result = await h.ctx.simulation.importDialogues({ path: join(paperFixtures, 'dialogue') });
     expect(result).toMatchObject({ sessions: 1, messages: 20, problems: [], merged: 0 });
-    const summary = h.ctx.simulation.summary(h.ctx, result.runId);
+    const summary = h.ctx.simulation.summary(result.runId);
     expect(summary).toMatchObject({ kind: 'import', status: 'done', sessions: 1, completed: 1, title: 'Imported: dialogue' });
     const [item] = list(h, { runIds: [result.runId] }).items;
     expect(item).toMatchObject({ runKind: 'import', externalId: '0', turns: 10, messageCount: 20, endReason: 'phrase', endPhrase: '加油' });
     expect(list(h, { query: '肺癌晚期' }).items.map((i) => i.id)).toEqual([item!.id]);
     // Round trip: exporting it in the paper format gives back the released file's messages.
     const path = join(tempDir(), 'back.jsonl');
-    await h.ctx.simulation.exportDialogues(h.ctx, { path, format: 'paper', filter: { runIds: [result.runId] } });
+    await h.ctx.simulation.exportDialogues({ path, format: 'paper', filter: { runIds: [result.runId] } });
     const released = JSON.parse(readFileSync(join(paperFixtures, 'dialogue/0.json'), 'utf8'));
     expect(JSON.parse(readFileSync(path, 'utf8')).messages).toEqual(released);
   });
 
   it('import one file, ShareGPT records and JSONL exports; join same-role runs; report what it cannot read', async () => {
     h = await harness();
-    const one = await h.ctx.simulation.importDialogues(h.ctx, { path: join(paperFixtures, 'dialogue/0.json'), title: '真实对话' });
-    expect(h.ctx.simulation.summary(h.ctx, one.runId)).toMatchObject({ title: '真实对话', sessions: 1 });
-    const sharegpt = await h.ctx.simulation.importDialogues(h.ctx, { path: join(paperFixtures, 'sharegpt/first_record.json') });
+    const one = await h.ctx.simulation.importDialogues({ path: join(paperFixtures, 'dialogue/0.json'), title: '真实对话' });
+    expect(h.ctx.simulation.summary(one.runId)).toMatchObject({ title: '真实对话', sessions: 1 });
+    const sharegpt = await h.ctx.simulation.importDialogues({ path: join(paperFixtures, 'sharegpt/first_record.json') });
     expect(sharegpt).toMatchObject({ sessions: 1, messages: 20 });
 
     const dir = tempDir();
@@ -204,7 +204,7 @@ describe('imports', () => {
         JSON.stringify({ messages: [{ role: 'narrator', content: '…' }] }),
       ].join('\n'),
     );
-    const mixed = await h.ctx.simulation.importDialogues(h.ctx, { path: join(dir, 'mixed.jsonl') });
+    const mixed = await h.ctx.simulation.importDialogues({ path: join(dir, 'mixed.jsonl') });
     expect(mixed).toMatchObject({ sessions: 1, merged: 1 });
     expect(mixed.problems.map((p) => p.file)).toEqual(['mixed.jsonl:2', 'mixed.jsonl:4', 'mixed.jsonl:3']);
     const [item] = list(h, { runIds: [mixed.runId] }).items;
@@ -212,7 +212,7 @@ describe('imports', () => {
       { role: 'client', content: '你好\n我想聊聊' },
       { role: 'counselor', content: '好的' },
     ]);
-    await expect(h.ctx.simulation.importDialogues(h.ctx, { path: join(dir, 'missing') })).rejects.toThrow(/Nothing at/);
+    await expect(h.ctx.simulation.importDialogues({ path: join(dir, 'missing') })).rejects.toThrow(/Nothing at/);
     });
 
   it('refuse a file that is not UTF-8, naming the file, line and byte; nothing is written', async () => {
@@ -224,9 +224,9 @@ describe('imports', () => {
     // Line 3 holds a byte that starts a UTF-8 sequence but is not followed by one (0xE4 0x28).
     writeFileSync(join(dir, '1.json'), Buffer.concat([Buffer.from('[\n  {"role": "client",\n   "content": "'), Buffer.from([0xe4, 0x28]), Buffer.from('"}\n]')]));
     writeFileSync(join(dir, '2.json'), encodeGb18030(good));
-    const attempt = h.ctx.simulation.importDialogues(h.ctx, { path: dir });
+    const attempt = h.ctx.simulation.importDialogues({ path: dir });
     await expect(attempt).rejects.toThrow(/Nothing was imported from .*dialogue: 1\.json: The file is not valid UTF-8 \(line 3, byte 39\).*; 2\.json: The file is not UTF-8; it looks like GB18030\/GBK \(.*line 4, byte \d+\)/);
-    expect(h.ctx.simulation.runs(h.ctx)).toEqual([]);
+    expect(h.ctx.simulation.runs()).toEqual([]);
     expect(h.ctx.db.prepare('SELECT count(*) AS n FROM sim_messages').get()).toEqual({ n: 0 });
   });
 
@@ -243,13 +243,13 @@ describe('imports', () => {
     ];
     for (const [what, name, content, message] of cases) {
       writeFileSync(join(dir, name), content);
-      await expect(h.ctx.simulation.importDialogues(h.ctx, { path: join(dir, name) }), what).rejects.toThrow(message);
+      await expect(h.ctx.simulation.importDialogues({ path: join(dir, name) }), what).rejects.toThrow(message);
     }
-    await expect(h.ctx.simulation.importDialogues(h.ctx, { path: join(dir, '7.json'), title: '数据\u0000集' })).rejects.toThrow(/The title holds the control character U\+0000/);
-    expect(h.ctx.simulation.runs(h.ctx)).toEqual([]);
+    await expect(h.ctx.simulation.importDialogues({ path: join(dir, '7.json'), title: '数据\u0000集' })).rejects.toThrow(/The title holds the control character U\+0000/);
+    expect(h.ctx.simulation.runs()).toEqual([]);
     // Tab and line breaks are text.
     writeFileSync(join(dir, 'ok.jsonl'), JSON.stringify({ messages: [msg('client', '第一行\n第二行\r\n\t缩进'), msg('counselor', '好')] }));
-    expect(await h.ctx.simulation.importDialogues(h.ctx, { path: join(dir, 'ok.jsonl') })).toMatchObject({ sessions: 1, problems: [] });
+    expect(await h.ctx.simulation.importDialogues({ path: join(dir, 'ok.jsonl') })).toMatchObject({ sessions: 1, problems: [] });
   });
 
   it('export where each imported session came from (externalId), so it can be traced to its file', async () => {
@@ -258,10 +258,10 @@ describe('imports', () => {
     mkdirSync(dir);
     for (const n of [3, 12]) writeFileSync(join(dir, `${n}.json`), JSON.stringify([{ role: 'client', content: `第${n}号` }, { role: 'counselor', content: '好的' }]));
     writeFileSync(join(dir, '5.json'), ''); // empty: skipped and reported, not a reason to refuse
-    const result = await h.ctx.simulation.importDialogues(h.ctx, { path: dir });
+    const result = await h.ctx.simulation.importDialogues({ path: dir });
     expect(result.problems).toEqual([{ file: '5.json', message: 'the file is empty' }]);
     const path = join(tempDir(), 'out.jsonl');
-    await h.ctx.simulation.exportDialogues(h.ctx, { path, format: 'paper', filter: { runIds: [result.runId] } });
+    await h.ctx.simulation.exportDialogues({ path, format: 'paper', filter: { runIds: [result.runId] } });
     const lines = readFileSync(path, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as { externalId: string; messages: { content: string }[] });
     expect(lines.map((l) => [l.externalId, l.messages[0]!.content])).toEqual([['3', '第3号'], ['12', '第12号']]);
   });

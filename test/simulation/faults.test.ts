@@ -50,7 +50,7 @@ describe('retries', () => {
           { idx: 2, retries: 0 },
           { idx: 3, retries: 1 },
         ]);
-        expect(h.ctx.simulation.dashboard(h.ctx, run.id).errorsByKind).toEqual({ [kind]: 2 });
+        expect(h.ctx.simulation.dashboard(run.id).errorsByKind).toEqual({ [kind]: 2 });
       });
     }
   }
@@ -121,7 +121,7 @@ describe('retries', () => {
     expect(chat(h).length).toBeLessThanOrEqual(2);
 
     h.server.respond(play({ counselor: () => '再见' }));
-    const job = await h.ctx.simulation.execute(h.ctx, first.run.id);
+    const job = await h.ctx.simulation.execute(first.run.id);
     expect(job.status).toBe('done');
     expect(sessionsOf(h, first.run.id).map((s) => s.endReason)).toEqual(['phrase', 'phrase', 'phrase']);
   });
@@ -137,7 +137,7 @@ describe('honest endings', () => {
     expect(run).toMatchObject({ status: 'failed', failed: 3, unfinished: 0 });
 
     h.server.respond(play({ counselor: () => '再见' }));
-    const resumed = await h.ctx.simulation.execute(h.ctx, run.id);
+    const resumed = await h.ctx.simulation.execute(run.id);
     expect(resumed).toMatchObject({ status: 'done', error: null });
     expect(sessionsOf(h, run.id).map((s) => s.endReason)).toEqual(['phrase', 'phrase', 'phrase']);
   });

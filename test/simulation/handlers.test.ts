@@ -50,11 +50,11 @@ describe('simulation over IPC', () => {
     h.ctx.events.on('jobs:progress', (e) => progress.push(e.done));
     const started = await call<{ id: number; jobId: number; status: string; sessions: number }>(h, 'simulation:start', h.input({ concurrency: 2 }));
     expect(started).toMatchObject({ sessions: 4 });
-    await until(() => h!.ctx.simulation.dashboard(h!.ctx, started.id).calls >= 3);
+    await until(() => h!.ctx.simulation.dashboard(started.id).calls >= 3);
     await call(h, 'simulation:pause', { id: started.id });
-    await until(() => h!.ctx.simulation.summary(h!.ctx, started.id).status === 'paused');
+    await until(() => h!.ctx.simulation.summary(started.id).status === 'paused');
     await call(h, 'simulation:resume', { id: started.id });
-    await until(() => h!.ctx.simulation.summary(h!.ctx, started.id).status === 'done');
+    await until(() => h!.ctx.simulation.summary(started.id).status === 'done');
     expect(progress.at(-1)).toBe(4);
 
     const runs = await call<{ id: number; status: string; completed: number }[]>(h, 'simulation:runs');
@@ -84,9 +84,9 @@ describe('simulation over IPC', () => {
     h = await harness({ cards: 3, latencyMs: 10 });
     h.server.respond(play({ counselor: () => '嗯，你能多说一点吗？' }));
     const started = await call<{ id: number; jobId: number }>(h, 'simulation:start', h.input({ concurrency: 1 }));
-    await until(() => h!.ctx.simulation.dashboard(h!.ctx, started.id).calls >= 2);
+    await until(() => h!.ctx.simulation.dashboard(started.id).calls >= 2);
     await call(h, 'simulation:pause', { id: started.id });
-    await until(() => h!.ctx.simulation.summary(h!.ctx, started.id).status === 'paused');
+    await until(() => h!.ctx.simulation.summary(started.id).status === 'paused');
     const job = await call<{ status: string }>(h, 'jobs:cancel', { id: started.jobId });
     expect(job.status).toBe('cancelled');
     const open = h.ctx.db.prepare("SELECT count(*) AS n FROM sim_sessions WHERE run_id = ? AND status != 'ended'").get(started.id);
@@ -101,12 +101,12 @@ describe('simulation over IPC', () => {
     const inner = play({ client: (ctx) => `我是${/第(\d+)号/.exec(ctx.systemPrompt ?? '')?.[1]}号`, counselor: (_c, turn) => (turn === 2 ? '再见' : '嗯？') });
     h.server.respond((ctx) => (broken && ctx.lastUserMessage === '我是2号' ? { fault: 'server_error' } : inner(ctx)));
     const started = await call<{ id: number; jobId: number }>(h, 'simulation:start', h.input({ maxRetries: 0 }));
-    await until(() => h!.ctx.simulation.summary(h!.ctx, started.id).status === 'done');
+    await until(() => h!.ctx.simulation.summary(started.id).status === 'done');
     expect(await call(h, 'simulation:run', { id: started.id })).toMatchObject({ failed: 1, dashboard: { endReasons: { error: 1 } }, history: [], owner: null });
 
     broken = false;
     expect(await call(h, 'simulation:retry', { id: started.id })).toMatchObject({ id: started.id, status: 'running' });
-    await until(() => h!.ctx.simulation.summary(h!.ctx, started.id).status === 'done');
+    await until(() => h!.ctx.simulation.summary(started.id).status === 'done');
     expect(await call(h, 'simulation:run', { id: started.id })).toMatchObject({ completed: 2, failed: 0, history: [{ kind: 'resumed', from: 'done' }, { kind: 'sessions_retried', sessions: 1 }] });
 
     const dispatch = createDispatch(createHandlerTable(), h.ctx, () => {});
@@ -127,7 +127,7 @@ describe('simulation over IPC', () => {
     expect(defaults.templates.counselor.default).toBe(override);
     h.server.respond(play({ counselor: () => '好的，下次见。' }));
     const started = await call<{ id: number }>(h, 'simulation:start', h.input());
-    await until(() => h!.ctx.simulation.summary(h!.ctx, started.id).status === 'done');
+    await until(() => h!.ctx.simulation.summary(started.id).status === 'done');
     const detail = await call<{ config: { counselor: { template: string } } }>(h, 'simulation:run', { id: started.id });
     expect(detail.config.counselor.template).toBe(override);
     expect(h.server.requests.some((r) => JSON.stringify(r.body).includes('本机改写版'))).toBe(true);

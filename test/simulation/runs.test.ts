@@ -28,8 +28,8 @@ function expectWellFormed(h: Harness, runId: number) {
 /** Four long sessions executing here, a few calls in, and a second connection to the database (another process, as the app is to the CLI). */
 async function runningWithAnother(h: Harness) {
   h.server.respond(play());
-  const run = await h.ctx.simulation.create(h.ctx, h.input({ maxTurns: 20, concurrency: 2 }));
-  const done = h.ctx.simulation.execute(h.ctx, run.id);
+  const run = await h.ctx.simulation.create(h.input({ maxTurns: 20, concurrency: 2 }));
+  const done = h.ctx.simulation.execute(run.id);
   while (callCount(h, run.id) < 3) await sleep(5);
   return { run, done, other: createAppContext({ dbPath: h.ctx.dbPath }) };
 }
@@ -43,7 +43,7 @@ describe('runs', () => {
       counselor: { endpointId: h.endpointId, model: 'test-model', temperature: 0.7, templateName: 'released' },
       maxTurns: 7,
     });
-    const detail = h.ctx.simulation.detail(h.ctx, run.id);
+    const detail = h.ctx.simulation.detail(run.id);
     expect(detail.config).toMatchObject({
       appVersion: h.ctx.version,
       language: 'zh',
@@ -69,7 +69,7 @@ describe('runs', () => {
     h.ctx.cards.bulk(h.cardIds.slice(0, 2), { kind: 'setSplit', split: 'test' });
     h.ctx.cards.bulk([h.cardIds[4]!], { kind: 'addTags', tags: ['焦虑'] });
     const ids = async (cards: object, repeat = 1) => {
-      const run = await h!.ctx.simulation.create(h!.ctx, h!.input({ cards, repeat }));
+      const run = await h!.ctx.simulation.create(h!.input({ cards, repeat }));
       return (h!.ctx.db.prepare('SELECT card_id FROM sim_sessions WHERE run_id = ? ORDER BY seq').all(run.id) as { card_id: number }[]).map((r) => r.card_id);
     };
     expect(await ids({ split: 'test' })).toEqual(h.cardIds.slice(0, 2));
@@ -79,8 +79,8 @@ describe('runs', () => {
     const sample = await ids({ sample: 3, seed: 7 });
     expect(sample).toHaveLength(3);
     expect(await ids({ sample: 3, seed: 7 })).toEqual(sample);
-    await expect(h.ctx.simulation.create(h.ctx, h.input({ cards: { tags: ['无此标签'] } }))).rejects.toThrow(/No role cards match/);
-    await expect(h.ctx.simulation.create(h.ctx, h.input({ language: 'en' }))).rejects.toThrow(/No role cards match/);
+    await expect(h.ctx.simulation.create(h.input({ cards: { tags: ['无此标签'] } }))).rejects.toThrow(/No role cards match/);
+    await expect(h.ctx.simulation.create(h.input({ language: 'en' }))).rejects.toThrow(/No role cards match/);
   });
 
   it('run at most `concurrency` sessions at once, and that many when there is work', async () => {
@@ -111,7 +111,7 @@ describe('runs', () => {
     const sum = (f: (c: (typeof calls)[number]) => number) => calls.reduce((n, c) => n + f(c), 0);
     expect(run).toMatchObject({ calls: 3, promptTokens: sum((c) => c.p), completionTokens: sum((c) => c.c), cachedTokens: 800 });
     expect(run.cost).toBeCloseTo(sum((c) => c.cost), 12);
-    const dash = h.ctx.simulation.dashboard(h.ctx, run.id);
+    const dash = h.ctx.simulation.dashboard(run.id);
     expect(dash).toMatchObject({ calls: 3, tokens: { prompt: run.promptTokens, completion: run.completionTokens, cached: 800 }, sessions: { total: 1, completed: 1 } });
     expect(dash.callsPerMinute).toBe(3);
   });
@@ -119,17 +119,17 @@ describe('runs', () => {
   it('pause: calls in flight finish and are saved, nothing new starts; resume repeats no completed call', async () => {
     h = await harness({ cards: 6, latencyMs: 20 });
     h.server.respond(play());
-    const run = await h.ctx.simulation.create(h.ctx, h.input({ maxTurns: 4, concurrency: 3 }));
-    const done = h.ctx.simulation.execute(h.ctx, run.id);
+    const run = await h.ctx.simulation.create(h.input({ maxTurns: 4, concurrency: 3 }));
+    const done = h.ctx.simulation.execute(run.id);
     while (callCount(h, run.id) < 5) await sleep(5);
-    h.ctx.simulation.pause(h.ctx, run.id);
+    h.ctx.simulation.pause(run.id);
     const paused = await done;
     expect(paused.status).toBe('paused');
     // Every request the server saw was saved: nothing was in flight and lost.
     expect(callCount(h, run.id)).toBe(chatCount(h));
-    expect(h.ctx.simulation.dashboard(h.ctx, run.id).sessions.running).toBe(0);
+    expect(h.ctx.simulation.dashboard(run.id).sessions.running).toBe(0);
     const before = chatCount(h);
-    const resumed = await h.ctx.simulation.execute(h.ctx, run.id);
+    const resumed = await h.ctx.simulation.execute(run.id);
     expect(resumed.status).toBe('done');
     // 6 sessions × 4 turns × 2 calls − the opener = 7 calls each.
     expect(callCount(h, run.id)).toBe(42);
@@ -142,16 +142,16 @@ describe('runs', () => {
   it('stop now: calls in flight are abandoned, the run is paused and resumes from the last saved turn', async () => {
     h = await harness({ cards: 4, latencyMs: 30 });
     h.server.respond(play());
-    const run = await h.ctx.simulation.create(h.ctx, h.input({ maxTurns: 3, concurrency: 4 }));
-    const done = h.ctx.simulation.execute(h.ctx, run.id);
+    const run = await h.ctx.simulation.create(h.input({ maxTurns: 3, concurrency: 4 }));
+    const done = h.ctx.simulation.execute(run.id);
     while (callCount(h, run.id) < 6) await sleep(2);
-    h.ctx.simulation.stopNow(h.ctx, run.id);
+    h.ctx.simulation.stopNow(run.id);
     expect((await done).status).toBe('paused');
     await sleep(50); // abandoned requests that reached the server are logged
     const saved = callCount(h, run.id);
     const seen = chatCount(h);
     expect(seen - saved).toBeLessThanOrEqual(4);
-    expect((await h.ctx.simulation.execute(h.ctx, run.id)).status).toBe('done');
+    expect((await h.ctx.simulation.execute(run.id)).status).toBe('done');
     expect(callCount(h, run.id)).toBe(4 * 5);
     // Only the abandoned calls were asked again.
     expect(chatCount(h)).toBe(4 * 5 + (seen - saved));
@@ -161,15 +161,15 @@ describe('runs', () => {
   it('cancel: calls in flight are aborted and unfinished sessions end as cancelled', async () => {
     h = await harness({ cards: 6, latencyMs: 20 });
     h.server.respond(play());
-    const run = await h.ctx.simulation.create(h.ctx, h.input({ maxTurns: 10, concurrency: 2 }));
-    const done = h.ctx.simulation.execute(h.ctx, run.id);
+    const run = await h.ctx.simulation.create(h.input({ maxTurns: 10, concurrency: 2 }));
+    const done = h.ctx.simulation.execute(run.id);
     while (callCount(h, run.id) < 3) await sleep(5);
-    h.ctx.simulation.cancel(h.ctx, run.id);
+    h.ctx.simulation.cancel(run.id);
     expect((await done).status).toBe('cancelled');
     const sessions = sessionsOf(h, run.id);
     expect(sessions.every((s) => s.status === 'ended' && s.endReason === 'cancelled')).toBe(true);
-    expect(h.ctx.simulation.summary(h.ctx, run.id)).toMatchObject({ status: 'cancelled', cancelled: 6 });
-    expect(() => h!.ctx.simulation.execute(h!.ctx, run.id)).toThrow(/cancelled; there is nothing to resume/);
+    expect(h.ctx.simulation.summary(run.id)).toMatchObject({ status: 'cancelled', cancelled: 6 });
+    expect(() => h!.ctx.simulation.execute(run.id)).toThrow(/cancelled; there is nothing to resume/);
   });
 
   it('cancel from another process (another connection): the executing one sees the flag and stops', async () => {
@@ -177,10 +177,10 @@ describe('runs', () => {
     const { run, done, other } = await runningWithAnother(h);
     try {
       // The other side sees the run live, and can only ask it to stop.
-      expect(other.simulation.dashboard(other, run.id)).toMatchObject({ status: 'running', sessions: { total: 4 } });
-      expect(other.simulation.cancel(other, run.id).status).toBe('running');
+      expect(other.simulation.dashboard(run.id)).toMatchObject({ status: 'running', sessions: { total: 4 } });
+      expect(other.simulation.cancel(run.id).status).toBe('running');
       expect((await done).status).toBe('cancelled');
-      expect(other.simulation.summary(other, run.id)).toMatchObject({ status: 'cancelled', cancelled: 4, unfinished: 0 });
+      expect(other.simulation.summary(run.id)).toMatchObject({ status: 'cancelled', cancelled: 4, unfinished: 0 });
     } finally {
       other.close();
     }
@@ -190,15 +190,15 @@ describe('runs', () => {
     h = await harness({ cards: 4, latencyMs: 20 });
     const { run, done, other } = await runningWithAnother(h);
     try {
-      expect(other.simulation.pause(other, run.id).status).toBe('running');
+      expect(other.simulation.pause(run.id).status).toBe('running');
       expect((await done).status).toBe('paused');
-      expect(other.simulation.summary(other, run.id)).toMatchObject({ status: 'paused', unfinished: 4 });
+      expect(other.simulation.summary(run.id)).toMatchObject({ status: 'paused', unfinished: 4 });
       expect(callCount(h, run.id)).toBe(chatCount(h)); // nothing in flight was lost
       expect(other.jobs.get(run.jobId!)).toMatchObject({ pauseRequested: false, owner: null });
     } finally {
       other.close();
     }
-    expect((await h.ctx.simulation.execute(h.ctx, run.id)).status).toBe('done');
+    expect((await h.ctx.simulation.execute(run.id)).status).toBe('done');
     expectWellFormed(h, run.id);
   });
 
@@ -206,14 +206,14 @@ describe('runs', () => {
     // The first owner renews far too rarely, as a suspended laptop would; the second sees it stale.
     h = await harness({ cards: 4, latencyMs: 20, jobLease: { heartbeatMs: 60_000, staleMs: 60_000 } });
     h.server.respond(play());
-    const run = await h.ctx.simulation.create(h.ctx, h.input({ maxTurns: 6, concurrency: 4 }));
+    const run = await h.ctx.simulation.create(h.input({ maxTurns: 6, concurrency: 4 }));
     // The app, open all along: it finds the owner stale itself when it starts the run.
     const other = createAppContext({ dbPath: h.ctx.dbPath, jobLease: { heartbeatMs: 20, staleMs: 100 } });
-    const frozen = h.ctx.simulation.execute(h.ctx, run.id);
+    const frozen = h.ctx.simulation.execute(run.id);
     while (callCount(h, run.id) < 6) await sleep(5);
     try {
       await sleep(150);
-      const takeover = other.simulation.execute(other, run.id);
+      const takeover = other.simulation.execute(run.id);
       const first = await frozen;
       expect(first).toMatchObject({ status: 'running', owner: { pid: process.pid } });
       expect(h.ctx.jobs.signals(run.jobId!).owned).toBe(false);
@@ -222,7 +222,7 @@ describe('runs', () => {
       expectWellFormed(h, run.id);
       expect(callCount(h, run.id)).toBe(4 * 11);
       expect(sessionsOf(h, run.id).every((s) => s.endReason === 'turn_limit' && s.turns === 6)).toBe(true);
-      expect(other.simulation.detail(other, run.id).history).toEqual([
+      expect(other.simulation.detail(run.id).history).toEqual([
         expect.objectContaining({ kind: 'taken_over', pid: process.pid, fromPid: process.pid, heartbeatAt: expect.any(String) }),
       ]);
     } finally {
@@ -237,9 +237,9 @@ describe('runs', () => {
     const first = await simulate(h, { counselor: { endpointId: endpoint2.id }, client: { endpointId: h.endpointId, model: 'no-such-model' } });
     expect(first.job.status).toBe('failed');
     h.ctx.endpoints.update({ id: endpoint2.id, baseUrl: h.server.url });
-    const job = await h.ctx.simulation.execute(h.ctx, first.run.id, { models: { client: 'test-model' } });
+    const job = await h.ctx.simulation.execute(first.run.id, { models: { client: 'test-model' } });
     expect(job.status).toBe('done');
-    const detail = h.ctx.simulation.detail(h.ctx, first.run.id);
+    const detail = h.ctx.simulation.detail(first.run.id);
     expect(detail.config).toMatchObject({ client: { model: 'test-model' }, counselor: { baseUrl: h.server.url } });
     expect(detail.history.map(({ at: _at, ...e }) => e)).toEqual([
       { kind: 'resumed', from: 'failed', pid: process.pid, host: h.ctx.jobs.owner.host },
@@ -260,30 +260,30 @@ describe('runs', () => {
     expect(run).toMatchObject({ completed: 2, failed: 1 });
     const errored = sessionsOf(h, run.id).find((s) => s.endReason === 'error')!;
     expect(errored).toMatchObject({ messageCount: 3, errorKind: 'server_error' });
-    const before = { calls: callCount(h, run.id), requests: chatCount(h), errors: h.ctx.simulation.summary(h.ctx, run.id).calls };
-    expect(() => h!.ctx.simulation.execute(h!.ctx, run.id)).toThrow(/finished; there is nothing to resume\. 1 of its sessions ended in error; retry them instead\./);
+    const before = { calls: callCount(h, run.id), requests: chatCount(h), errors: h.ctx.simulation.summary(run.id).calls };
+    expect(() => h!.ctx.simulation.execute(run.id)).toThrow(/finished; there is nothing to resume\. 1 of its sessions ended in error; retry them instead\./);
 
     broken = false;
-    const retried = await h.ctx.simulation.execute(h.ctx, run.id, { retryErrors: true });
+    const retried = await h.ctx.simulation.execute(run.id, { retryErrors: true });
     expect(retried.status).toBe('done');
     // From message 3: counselor 2, client 3, counselor 3 ('再见').
     expect(callCount(h, run.id) - before.calls).toBe(3);
     expect(chatCount(h) - before.requests).toBe(3);
     expect(sessionsOf(h, run.id).find((s) => s.id === errored.id)).toMatchObject({ endReason: 'phrase', error: null, errorKind: null, messageCount: 6, turns: 3 });
-    expect(h.ctx.simulation.summary(h.ctx, run.id)).toMatchObject({ status: 'done', completed: 3, failed: 0, calls: before.errors + 3 });
-    expect(h.ctx.simulation.dashboard(h.ctx, run.id).errorsByKind).toEqual({ server_error: 1 }); // the failed attempt stays on record
-    expect(h.ctx.simulation.detail(h.ctx, run.id).history.map((e) => e.kind)).toEqual(['resumed', 'sessions_retried']);
+    expect(h.ctx.simulation.summary(run.id)).toMatchObject({ status: 'done', completed: 3, failed: 0, calls: before.errors + 3 });
+    expect(h.ctx.simulation.dashboard(run.id).errorsByKind).toEqual({ server_error: 1 }); // the failed attempt stays on record
+    expect(h.ctx.simulation.detail(run.id).history.map((e) => e.kind)).toEqual(['resumed', 'sessions_retried']);
     expectWellFormed(h, run.id);
-    expect(() => h!.ctx.simulation.execute(h!.ctx, run.id, { retryErrors: true })).toThrow(/has no session that ended in error; there is nothing to retry/);
+    expect(() => h!.ctx.simulation.execute(run.id, { retryErrors: true })).toThrow(/has no session that ended in error; there is nothing to retry/);
   });
 
   it('cancel a paused run: its unfinished sessions end as cancelled at once', async () => {
     h = await harness({ cards: 2 });
     h.server.respond(play());
-    const run = await h.ctx.simulation.create(h.ctx, h.input());
-    h.ctx.simulation.pause(h.ctx, run.id);
-    expect(h.ctx.simulation.summary(h.ctx, run.id).status).toBe('paused');
-    expect(h.ctx.simulation.cancel(h.ctx, run.id)).toMatchObject({ status: 'cancelled', cancelled: 2, unfinished: 0 });
+    const run = await h.ctx.simulation.create(h.input());
+    h.ctx.simulation.pause(run.id);
+    expect(h.ctx.simulation.summary(run.id).status).toBe('paused');
+    expect(h.ctx.simulation.cancel(run.id)).toMatchObject({ status: 'cancelled', cancelled: 2, unfinished: 0 });
   });
 
   it('stream tokens to the live view in batches of ~50 ms, not a message per token', async () => {
@@ -309,16 +309,16 @@ describe('runs', () => {
     h = await harness();
     h.server.respond(play({ counselor: () => '再见' }));
     const { run } = await simulate(h);
-    expect(() => h!.ctx.simulation.execute(h!.ctx, run.id)).toThrow(/^Run \d+ is finished; there is nothing to resume\.$/);
-    const other = await h.ctx.simulation.create(h.ctx, h.input());
+    expect(() => h!.ctx.simulation.execute(run.id)).toThrow(/^Run \d+ is finished; there is nothing to resume\.$/);
+    const other = await h.ctx.simulation.create(h.input());
     // Another live owner: a fresh heartbeat, on this host, in a process that exists (init).
     h.ctx.db
       .prepare(`UPDATE jobs SET status = 'running', owner_pid = 1, owner_host = ?, owner_token = 'elsewhere', heartbeat_at = ?, started_at = '2025-06-01T08:00:00.000Z' WHERE id = ?`)
       .run(h.ctx.jobs.owner.host, Date.now(), other.jobId);
-    expect(() => h!.ctx.simulation.execute(h!.ctx, other.id)).toThrow(
+    expect(() => h!.ctx.simulation.execute(other.id)).toThrow(
       new RegExp(`^Run ${other.id} is running in process 1 on ${h.ctx.jobs.owner.host} \\(since 2025-06-01 08:00:00 UTC, heartbeat 0 s ago\\); pause it there, or wait\\.$`),
     );
-    expect(() => h!.ctx.simulation.remove(h!.ctx, other.id)).toThrow(/is running in process 1 .*; pause or cancel it before deleting it/);
+    expect(() => h!.ctx.simulation.remove(other.id)).toThrow(/is running in process 1 .*; pause or cancel it before deleting it/);
   });
 });
 
@@ -369,7 +369,7 @@ describe('rate limits', () => {
     // 120 rpm: 20 at once, then one every 500 ms. 4 sessions × 1 call: no wait; the limiter is exercised.
     const { job, run } = await simulate(h, { rateLimits: [{ endpointId: h.endpointId, rpm: 120, tpm: 100_000 }] });
     expect(job.status).toBe('done');
-    expect(h.ctx.simulation.detail(h.ctx, run.id).config!.rateLimits).toEqual([{ endpointId: h.endpointId, rpm: 120, tpm: 100_000 }]);
+    expect(h.ctx.simulation.detail(run.id).config!.rateLimits).toEqual([{ endpointId: h.endpointId, rpm: 120, tpm: 100_000 }]);
     expect(messagesOf(h, sessionsOf(h, run.id)[0]!.id)).toHaveLength(2);
   });
 });

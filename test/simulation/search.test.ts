@@ -188,8 +188,8 @@ describe('dialogue search', () => {
     h = await harness({ cards: 2, latencyMs: 30 });
     h.server.respond(play({ client: (_c, turn) => `第${turn}次：我一直失眠，心里很焦虑`, counselor: (_c, turn) => (turn === 6 ? '好的，再见' : '嗯，能多说说吗？') }));
     const search = h.ctx.simulation.dialogues.search;
-    const run = await h.ctx.simulation.create(h.ctx, h.input({ maxTurns: 6 }));
-    const done = h.ctx.simulation.execute(h.ctx, run.id);
+    const run = await h.ctx.simulation.create(h.input({ maxTurns: 6 }));
+    const done = h.ctx.simulation.execute(run.id);
     // While the sessions run, their saved turns are found (scanned: they are pending).
     let midway = 0;
     while (midway === 0) {

@@ -84,7 +84,7 @@ export async function harness(options: { cards?: number; latencyMs?: number; ser
       ...overrides,
     }),
     close: async () => {
-      await ctx.simulation.stopAll(ctx);
+      await ctx.simulation.stopAll();
       ctx.close();
       if (!options.server) await server.close();
     },
@@ -93,9 +93,9 @@ export async function harness(options: { cards?: number; latencyMs?: number; ser
 
 /** Creates a run and executes it to its end in this process. */
 export async function simulate(h: Harness, overrides: Partial<RunStartInput> = {}) {
-  const run = await h.ctx.simulation.create(h.ctx, h.input(overrides));
-  const job = await h.ctx.simulation.execute(h.ctx, run.id);
-  return { run: h.ctx.simulation.summary(h.ctx, run.id), job };
+  const run = await h.ctx.simulation.create(h.input(overrides));
+  const job = await h.ctx.simulation.execute(run.id);
+  return { run: h.ctx.simulation.summary(run.id), job };
 }
 
 /** The stored dialogue of a session. */

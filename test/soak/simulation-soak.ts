@@ -64,7 +64,7 @@ async function main(): Promise<void> {
   try {
     const endpoint = ctx.endpoints.create({ name: 'soak', baseUrl: server.url, model: 'test-model' });
     const cards = ctx.cards.insertMany(Array.from({ length: 50 }, (_, i) => ({ card: makeCard({ chiefComplaint: `第${i}号：最近总是失眠。` }) })));
-    const run = await ctx.simulation.create(ctx, {
+    const run = await ctx.simulation.create({
       client: { endpointId: endpoint.id },
       counselor: { endpointId: endpoint.id },
       cards: { ids: cards },
@@ -77,10 +77,10 @@ async function main(): Promise<void> {
       maxRetries: 8,
     });
     const started = performance.now();
-    const job = await ctx.simulation.execute(ctx, run.id);
+    const job = await ctx.simulation.execute(run.id);
     const seconds = (performance.now() - started) / 1000;
-    const summary = ctx.simulation.summary(ctx, run.id);
-    const dashboard = ctx.simulation.dashboard(ctx, run.id);
+    const summary = ctx.simulation.summary(run.id);
+    const dashboard = ctx.simulation.dashboard(run.id);
 
     if (job.status !== 'done') problems.push(`the run ended ${job.status}: ${job.error}`);
     if (summary.completed !== summary.sessions) problems.push(`${summary.completed} of ${summary.sessions} sessions completed (${JSON.stringify(dashboard.endReasons)})`);

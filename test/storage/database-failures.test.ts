@@ -1,9 +1,9 @@
 import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, rmSync, statfsSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, rmSync, statfsSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { dirname, join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src-main/storage/database';
 import { databaseFailure } from '../../src-main/storage/failure';
 import { RoleCardRepository } from '../../src-main/role-cards/repository';
@@ -124,7 +124,20 @@ function openFolder(): string {
   return dir;
 }
 
+/**
+ * 'nobody' must reach the built CLI and its node_modules: a clone in a mkdtemp folder (0700)
+ * shuts it out. Give others search permission (x, not read) on the folders above the project.
+ */
+function letNobodyReachProject(): void {
+  if (!asRoot) return;
+  for (let dir = process.cwd(); dir !== dirname(dir); dir = dirname(dir)) {
+    const mode = statSync(dir).mode & 0o7777;
+    if ((mode & 0o001) === 0) chmodSync(dir, mode | 0o001);
+  }
+}
+
 describe(`read-only files and folders (${asRoot ? 'running the CLI as nobody, since tests run as root' : 'as this user'})`, () => {
+  beforeAll(letNobodyReachProject);
   it('a read-only file: reading works, a write names the file and says how to fix it', async () => {
     const dir = openFolder();
     const file = join(dir, 'simpsy.db');

@@ -93,6 +93,7 @@ const cards = {
     group: (kind: 'exact' | 'near', n: number) => `${kind === 'exact' ? 'Same complaint' : 'Similar complaints'} · ${n} cards`,
     similarity: (pct: number) => `${pct}% similar`,
     open: 'Open',
+    moreCards: (n: number) => `and ${n.toLocaleString('en')} more`,
     showOnly: 'Show only these in the list',
   },
   bulk: {

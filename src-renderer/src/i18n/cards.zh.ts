@@ -92,6 +92,7 @@ const cards: typeof cardsEn = {
     group: (kind: 'exact' | 'near', n: number) => `${kind === 'exact' ? '主诉相同' : '主诉相似'} · ${n} 张`,
     similarity: (pct: number) => `相似度 ${pct}%`,
     open: '打开',
+    moreCards: (n: number) => `还有 ${n.toLocaleString('zh-CN')} 张`,
     showOnly: '在列表中只显示这些',
   },
   bulk: {

@@ -2,16 +2,19 @@ import type { ApiError } from '@contract';
 import type { MessageInstance } from 'antd/es/message/interface';
 import type { HookAPI as ModalInstance } from 'antd/es/modal/useModal';
 import type { NotificationInstance } from 'antd/es/notification/interface';
-import { currentMessages } from '../i18n';
+import type { Messages } from '../i18n/en';
 import { apiErrorText } from './error-text';
 
 // Store actions run outside React, but antd's message/notification/modal only pick up the
-// theme and locale through <App>'s hooks. <FeedbackBridge> hands those instances over here.
+// theme and locale through <App>'s hooks. <FeedbackBridge> hands those instances over here,
+// with the current dictionary (handed over, not imported: the settings store, which holds the
+// language, reports its own failures here).
 
 interface Feedback {
   message: MessageInstance;
   notification: NotificationInstance;
   modal: ModalInstance;
+  messages: () => Messages;
 }
 
 let feedback: Feedback | null = null;
@@ -25,11 +28,12 @@ export function connectFeedback(next: Feedback): () => void {
 
 /** A failed request: a short title and main's detail on its own line, both in the UI language. */
 export function notifyError(title: string, error: ApiError): void {
-  const description = apiErrorText(error, currentMessages());
   if (!feedback) {
-    console.error(title, description);
+    // No window to show it in yet: main's English message, as in main's own logs.
+    console.error(title, error.message);
     return;
   }
+  const description = apiErrorText(error, feedback.messages());
   feedback.notification.error({ title, description, placement: 'bottomRight', duration: 8 });
 }
 

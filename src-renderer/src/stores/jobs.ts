@@ -17,16 +17,37 @@ export const useJobsStore = create<JobsState>()(() => ({ status: 'idle', items: 
 
 const RECENT_LIMIT = 50;
 
+async function readJobs(): Promise<void> {
+  const result = await call(() => window.api.jobs.list({ limit: RECENT_LIMIT }));
+  if (result.ok) {
+    useJobsStore.setState({ status: 'ready', items: result.value });
+  } else {
+    useJobsStore.setState({ status: 'failed' });
+    notifyError(currentMessages().errors.loadJobs, result.error);
+  }
+}
+
+// One read at a time: progress of a job not listed yet arrives every 50 ms, and each would
+// ask again while the first answer is on its way. Asks meanwhile make one more read after it.
+let reading: Promise<void> | null = null;
+let readAgain = false;
+
 // ── Actions ────────────────────────────────────────────────────────────────────
 export const jobsActions = {
-  async refresh(): Promise<void> {
-    const result = await call(() => window.api.jobs.list({ limit: RECENT_LIMIT }));
-    if (result.ok) {
-      useJobsStore.setState({ status: 'ready', items: result.value });
-    } else {
-      useJobsStore.setState({ status: 'failed' });
-      notifyError(currentMessages().errors.loadJobs, result.error);
+  refresh(): Promise<void> {
+    if (reading) {
+      readAgain = true;
+      return reading;
     }
+    reading = (async () => {
+      do {
+        readAgain = false;
+        await readJobs();
+      } while (readAgain);
+    })().finally(() => {
+      reading = null;
+    });
+    return reading;
   },
 
   async cancel(id: number): Promise<void> {

@@ -24,6 +24,7 @@ import { create } from 'zustand';
 import { currentMessages } from '../i18n';
 import { call, compact } from '../lib/call';
 import { apiErrorText } from '../lib/error-text';
+import { duplicateFlags, type DuplicateFlag } from '../lib/duplicate-flags';
 import { exportAsking } from '../lib/export-target';
 import { callWithProgress, cancelJob, type JobProgress } from '../lib/job-progress';
 import { notifyError, notifySuccess } from '../lib/feedback';
@@ -59,13 +60,6 @@ interface LoadedPage {
   items: RoleCardSummary[];
   /** The dataVersion it was read at; older pages are shown until fresh ones arrive. */
   version: number;
-}
-
-export interface DuplicateFlag {
-  kind: 'exact' | 'near';
-  /** The other cards in its group. */
-  others: number[];
-  similarity: number;
 }
 
 export interface PoolCounts {
@@ -104,7 +98,7 @@ export interface RoleCardsState {
     status: 'idle' | 'loading' | 'ready';
     stale: boolean;
     groups: DuplicateGroup[];
-    flags: Record<number, DuplicateFlag>;
+    flags: Map<number, DuplicateFlag>;
     /** A large pool is searched as a job: how far it is, while it runs. */
     progress: JobProgress | null;
   };
@@ -127,7 +121,7 @@ export const useRoleCardsStore = create<RoleCardsState>()(() => ({
   activeIndex: 0,
   scrollTop: 0,
   tags: [],
-  duplicates: { status: 'idle', stale: false, groups: [], flags: {}, progress: null },
+  duplicates: { status: 'idle', stale: false, groups: [], flags: new Map(), progress: null },
   importProgress: null,
 }));
 
@@ -403,17 +397,7 @@ export const roleCardsActions = {
       set((s) => ({ duplicates: { ...s.duplicates, status: s.duplicates.groups.length > 0 ? 'ready' : 'idle' } }));
       return;
     }
-    const flags: Record<number, DuplicateFlag> = {};
-    for (const group of result.value) {
-      for (const id of group.cardIds) {
-        const best = Math.max(0, ...group.pairs.filter((p) => p.a === id || p.b === id).map((p) => p.similarity));
-        const previous = flags[id];
-        // An exact twin matters more than a near one.
-        if (previous && (previous.kind === 'exact' || group.kind === 'near')) continue;
-        flags[id] = { kind: group.kind, others: group.cardIds.filter((other) => other !== id), similarity: best };
-      }
-    }
-    set({ duplicates: { status: 'ready', stale: false, groups: result.value, flags, progress: null } });
+    set({ duplicates: { status: 'ready', stale: false, groups: result.value, flags: duplicateFlags(result.value), progress: null } });
   },
 
   /** Stops the duplicate search running as a job. */

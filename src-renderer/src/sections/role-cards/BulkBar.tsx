@@ -19,8 +19,7 @@ function TagPicker({ mode, onDone }: { mode: 'add' | 'remove'; onDone: () => voi
     if (ok) onDone();
   };
   return (
-    // The button sits beside the field, not below it: the field's list of known tags opens
-    // below and would cover it.
+    // Apply sits beside the field, not under it: the open options list would cover it.
     <Flex gap={8} align="start" style={{ width: 360 }}>
       <Select<string[]>
         mode={mode === 'add' ? 'tags' : 'multiple'}

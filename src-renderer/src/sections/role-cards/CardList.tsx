@@ -2,7 +2,8 @@ import { traits, type Level, type RoleCardSummary, type Trait } from '@contract'
 import { Checkbox, Empty, Skeleton, Tag, Tooltip, Typography } from 'antd';
 import { memo, useCallback, useEffect, useRef, type KeyboardEvent, type MouseEvent, type ReactNode } from 'react';
 import { useT, type Messages } from '../../i18n';
-import { isSelected, PAGE_SIZE, roleCardsActions, rowAt, useRoleCardsStore, type DuplicateFlag } from '../../stores/roleCards';
+import { otherCards, type DuplicateFlag } from '../../lib/duplicate-flags';
+import { isSelected, PAGE_SIZE, roleCardsActions, rowAt, useRoleCardsStore } from '../../stores/roleCards';
 import { selectLocale, useSettingsStore } from '../../stores/settings';
 import { palette } from '../../theme';
 import { levelName, profileLine, traitName } from './format';
@@ -102,7 +103,8 @@ const CardRow = memo(function CardRow({ index, card, selected, active, flag, que
       </div>
     );
   }
-  const dupIds = flag ? flag.others.slice(0, 3).map((id) => `#${id}`).join(' ') + (flag.others.length > 3 ? ' …' : '') : '';
+  const others = flag ? otherCards(flag, card.id) : undefined;
+  const dupIds = others ? others.ids.map((id) => `#${id}`).join(' ') + (others.more ? ' …' : '') : '';
   return (
     <div
       data-testid="card-row"
@@ -319,7 +321,7 @@ export function CardList({ height, onOpen }: { height: number; onOpen: (id: numb
             card={card}
             selected={card ? selection.mode === 'filter' || selection.ids.has(card.id) : false}
             active={index === activeIndex}
-            flag={card ? flags[card.id] : undefined}
+            flag={card ? flags.get(card.id) : undefined}
             query={query}
             t={t}
             onToggle={onToggle}

@@ -8,6 +8,9 @@ import { palette } from '../../theme';
 import { profileLine } from './format';
 
 /** Exact and near-duplicate complaints, group by group, with the cards side by side. */
+/** Cards listed per group; a group of thousands (a generated pool) says how many more. */
+const CARDS_SHOWN = 50;
+
 export function DuplicatesDrawer({ open, onClose, onOpenCard }: { open: boolean; onClose: () => void; onOpenCard: (id: number) => void }) {
   const t = useT().cards;
   const td = t.dup;
@@ -44,7 +47,9 @@ export function DuplicatesDrawer({ open, onClose, onOpenCard }: { open: boolean;
           <Typography.Text style={{ flexShrink: 0 }}>{td.threshold}</Typography.Text>
           <Slider min={0.5} max={1} step={0.05} value={threshold} onChange={setThreshold} style={{ flex: 1 }} tooltip={{ formatter: (v) => `${Math.round((v ?? 0) * 100)}%` }} />
           <Typography.Text style={{ width: 40, fontVariantNumeric: 'tabular-nums' }}>{Math.round(threshold * 100)}%</Typography.Text>
-          <Button loading={status === 'loading'} onClick={() => void roleCardsActions.loadDuplicates(threshold)} data-testid="duplicates-check">
+          {/* Never disabled while a search runs (its progress shows below): checking again, e.g. at
+              another threshold, replaces the search that runs after every change to the cards. */}
+          <Button onClick={() => void roleCardsActions.loadDuplicates(threshold)} data-testid="duplicates-check">
             {status === 'loading' ? td.checking : td.check}
           </Button>
         </Flex>
@@ -70,7 +75,9 @@ export function DuplicatesDrawer({ open, onClose, onOpenCard }: { open: boolean;
           <>
             <Typography.Text strong>{td.groups(groups.length)}</Typography.Text>
             {groups.map((g, i) => {
-              const best = Math.max(...g.pairs.map((p) => p.similarity));
+              // A loop, not Math.max(...pairs): a group can hold millions of pairs.
+              let best = 0;
+              for (const pair of g.pairs) if (pair.similarity > best) best = pair.similarity;
               return (
                 <div key={i} style={{ border: `1px solid ${palette.border}`, borderRadius: 10, overflow: 'hidden' }} data-testid="duplicate-group">
                   <Flex justify="space-between" style={{ padding: '8px 14px', background: palette.layout }}>
@@ -81,7 +88,7 @@ export function DuplicatesDrawer({ open, onClose, onOpenCard }: { open: boolean;
                       {g.kind === 'exact' ? td.exact : td.similarity(Math.round(best * 100))}
                     </Tag>
                   </Flex>
-                  {g.cardIds.map((id) => {
+                  {g.cardIds.slice(0, CARDS_SHOWN).map((id) => {
                     const card = cards[id];
                     return (
                       <Flex key={id} gap={10} align="flex-start" style={{ padding: '8px 14px', borderTop: `1px solid ${palette.border}` }}>
@@ -106,6 +113,11 @@ export function DuplicatesDrawer({ open, onClose, onOpenCard }: { open: boolean;
                       </Flex>
                     );
                   })}
+                  {g.cardIds.length > CARDS_SHOWN && (
+                    <Typography.Text type="secondary" style={{ display: 'block', padding: '8px 14px', fontSize: 13, borderTop: `1px solid ${palette.border}` }} data-testid="duplicate-group-more">
+                      {td.moreCards(g.cardIds.length - CARDS_SHOWN)}
+                    </Typography.Text>
+                  )}
                 </div>
               );
             })}

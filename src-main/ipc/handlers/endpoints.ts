@@ -1,7 +1,7 @@
-import type { HandlerPart } from '../ipc/handler-table';
-import { detectLocalServers, portsFromEnv } from './detect';
-import { toView } from './repository';
-import { testConnection } from './test-connection';
+import type { HandlerPart } from '../handler-table';
+import { detectLocalServers, portsFromEnv } from '../../endpoints/detect';
+import { toView } from '../../endpoints/repository';
+import { testConnection } from '../../endpoints/test-connection';
 
 export const endpointHandlers: HandlerPart<
   'endpoints:list' | 'endpoints:create' | 'endpoints:update' | 'endpoints:remove' | 'endpoints:test' | 'endpoints:detect'

@@ -1,4 +1,4 @@
-import type { HandlerPart } from '../ipc/handler-table';
+import type { HandlerPart } from '../handler-table';
 
 type SimulationChannel =
   | 'simulation:defaults'
@@ -21,20 +21,20 @@ type SimulationChannel =
   | 'dialogues:import';
 
 export const simulationHandlers: HandlerPart<SimulationChannel> = {
-  'simulation:defaults': ({ language }, ctx) => ctx.simulation.defaults(ctx, language),
-  'simulation:start': (input, ctx) => ctx.simulation.start(ctx, input),
-  'simulation:pause': ({ id }, ctx) => ctx.simulation.pause(ctx, id),
-  'simulation:resume': ({ id }, ctx) => ctx.simulation.resume(ctx, id),
-  'simulation:retry': ({ id }, ctx) => ctx.simulation.retry(ctx, id),
-  'simulation:cancel': ({ id }, ctx) => ctx.simulation.cancel(ctx, id),
+  'simulation:defaults': ({ language }, ctx) => ctx.simulation.defaults(language),
+  'simulation:start': (input, ctx) => ctx.simulation.start(input),
+  'simulation:pause': ({ id }, ctx) => ctx.simulation.pause(id),
+  'simulation:resume': ({ id }, ctx) => ctx.simulation.resume(id),
+  'simulation:retry': ({ id }, ctx) => ctx.simulation.retry(id),
+  'simulation:cancel': ({ id }, ctx) => ctx.simulation.cancel(id),
   'simulation:remove': ({ id }, ctx) => {
-    ctx.simulation.remove(ctx, id);
+    ctx.simulation.remove(id);
     return { removed: true as const };
   },
   // Newest first, as a list of runs is read.
-  'simulation:runs': (_input, ctx) => ctx.simulation.runs(ctx).reverse(),
-  'simulation:run': ({ id }, ctx) => ctx.simulation.detail(ctx, id),
-  'simulation:dashboard': ({ id }, ctx) => ctx.simulation.dashboard(ctx, id),
+  'simulation:runs': (_input, ctx) => ctx.simulation.runs().reverse(),
+  'simulation:run': ({ id }, ctx) => ctx.simulation.detail(id),
+  'simulation:dashboard': ({ id }, ctx) => ctx.simulation.dashboard(id),
   'dialogues:list': (input, ctx) => {
     // Picks up an index catch-up an earlier process left unfinished.
     ctx.simulation.dialogues.search.schedule();
@@ -45,6 +45,6 @@ export const simulationHandlers: HandlerPart<SimulationChannel> = {
   'dialogues:star': ({ ids, starred }, ctx) => ({ affected: ctx.simulation.dialogues.star(ids, starred) }),
   'dialogues:remove': ({ ids }, ctx) => ({ affected: ctx.simulation.dialogues.remove(ids) }),
   'dialogues:tags': (_input, ctx) => ctx.simulation.dialogues.tags(),
-  'dialogues:export': (input, ctx) => ctx.simulation.exportDialogues(ctx, input),
-  'dialogues:import': (input, ctx) => ctx.simulation.importDialogues(ctx, input),
+  'dialogues:export': (input, ctx) => ctx.simulation.exportDialogues(input),
+  'dialogues:import': (input, ctx) => ctx.simulation.importDialogues(input),
 };

@@ -1,4 +1,4 @@
-import type { HandlerPart } from '../ipc/handler-table';
+import type { HandlerPart } from '../handler-table';
 
 export const appHandlers: HandlerPart<'app:info' | 'files:choose' | 'settings:get' | 'settings:update'> = {
   'app:info': (_input, ctx) => ({

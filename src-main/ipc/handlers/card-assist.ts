@@ -1,8 +1,8 @@
-import type { HandlerPart } from '../ipc/handler-table';
-import { draftCard } from './drafting';
-import { getPrompt, setPrompt } from './prompt-store';
-import { renderCard } from './render';
-import { saveTranscript, listTranscripts } from './transcripts';
+import type { HandlerPart } from '../handler-table';
+import { draftCard } from '../../card-assist/drafting';
+import { getPrompt, setPrompt } from '../../card-assist/prompt-store';
+import { renderCard } from '../../card-assist/render';
+import { saveTranscript, listTranscripts } from '../../card-assist/transcripts';
 
 export type CardAssistChannel =
   | 'cards:render'
@@ -17,7 +17,7 @@ export type CardAssistChannel =
 export const cardAssistHandlers: HandlerPart<CardAssistChannel> = {
   'cards:render': (input, ctx) => renderCard(ctx, input),
   'cards:draft': (input, ctx) => draftCard(ctx, input),
-  'cards:chat': (input, ctx) => ctx.trialChats.chat(ctx, input),
+  'cards:chat': (input, ctx) => ctx.trialChats.chat(input),
   'cards:chatCancel': ({ chatId }, ctx) => ctx.trialChats.cancel(chatId),
   'cards:chatSave': (input, ctx) => saveTranscript(ctx, input),
   'cards:chats': ({ id }, ctx) => listTranscripts(ctx, id),

@@ -1,11 +1,11 @@
-import type { CardBulkInput } from '../contract/role-card';
-import type { HandlerPart } from '../ipc/handler-table';
-import type { AppContext } from '../app/context';
-import { cardText } from './card-text';
-import { importCardsJob, searchDuplicates } from './card-jobs';
-import { exportCards } from './export';
-import { scheduleIndexing } from './indexer';
-import { splitCards } from './split';
+import type { CardBulkInput } from '../../contract/role-card';
+import type { HandlerPart } from '../handler-table';
+import type { AppContext } from '../../app/context';
+import { cardText } from '../../role-cards/card-text';
+import { importCardsJob, searchDuplicates } from '../../role-cards/card-jobs';
+import { exportCards } from '../../role-cards/export';
+import { scheduleIndexing } from '../../role-cards/indexer';
+import { splitCards } from '../../role-cards/split';
 
 export type CardChannel =
   | 'cards:list'

@@ -1,0 +1,12 @@
+import { appHandlers } from './app';
+import { cardAssistHandlers } from './card-assist';
+import { endpointHandlers } from './endpoints';
+import { jobHandlers } from './jobs';
+import { cardHandlers } from './role-cards';
+import { simulationHandlers } from './simulation';
+import { joinHandlers, type HandlerTable } from '../handler-table';
+
+/** The handler table every transport registers: the Electron adapter and the test bridge alike. */
+export function createHandlerTable(): HandlerTable {
+  return joinHandlers(appHandlers, endpointHandlers, jobHandlers, cardHandlers, simulationHandlers, cardAssistHandlers);
+}

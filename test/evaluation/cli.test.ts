@@ -1,0 +1,169 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAppContext } from '../../src-main/app/context';
+import { startLlmServer, type LlmServer } from '../llm-server/server';
+import { agentOf, counselorTurnsBefore, paperFixtures } from '../simulation/support';
+import { simpsy } from '../support/cli';
+import { tempDbPath, tempDir } from '../support/temp';
+import { seedRun } from './support';
+
+// The built `simpsy eval` as a user runs it, from a folder of their own, on a real database.
+
+// The CLI's JSON, read field by field as a person would read it.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const lastLine = (stdout: string) => JSON.parse(stdout.trimEnd().split('\n').at(-1)!) as Record<string, any>;
+const close = (actual: number, expected: number) => expect(Math.abs(actual - expected)).toBeLessThanOrEqual(1e-9 * Math.abs(expected));
+
+const cardA = '性别：女性\n年龄：25岁\n来访者的主诉问题：最近总是失眠，和家人关系紧张。';
+const cardB = '性别：男性\n职业：公司职员\n来访者的主诉问题：工作压力大，总是加班。';
+const cardC = '性别：女性\n职业：学生\n来访者的主诉问题：和室友关系不好。';
+
+/** The hand-computed dataset of overlap.test.ts (run 1) and an English run (run 2), written by the simulation's store. */
+async function seededDb(): Promise<string> {
+  const db = tempDbPath();
+  const ctx = createAppContext({ dbPath: db });
+  try {
+    await seedRun(ctx, 'zh', [
+      { cardText: cardA, messages: ['你好', '请说。', '我最近总是失眠，和家人吵架。', '多久了？', '我今年25岁。', '再见'] },
+      { cardText: cardB, messages: ['你好', '请说。', '我是公司职员，工作压力很大。', '嗯。', '总是加班到很晚。', '再见'] },
+      { cardText: null, messages: ['你好', '请说。', '我最近总是失眠。', '再见'] },
+      { cardText: cardC, messages: ['你好', '请说。', '我是学生，和室友相处不好。', '再见'] },
+    ]);
+    await seedRun(ctx, 'en', [{ cardText: 'Gender: female', messages: ['Hello', 'Goodbye'] }]);
+  } finally {
+    ctx.close();
+  }
+  return db;
+}
+
+describe('simpsy eval on a hand-computed dataset', () => {
+  it('overlap prints the hand-computed scores as JSON, a table and a CSV', async () => {
+    const db = await seededDb();
+    const cwd = tempDir();
+    const json = await simpsy(['--db', db, 'eval', 'overlap', '--runs', '1', '--seed', '7', '--json', '--out', 'scores.csv'], {}, { cwd });
+    expect(json).toMatchObject({ code: 0, stderr: '' });
+    const r = lastLine(json.stdout);
+    expect(r.n).toBe(3);
+    expect(r.seed).toBe(7);
+    expect(r.sessions.map((s: { mapping: number }) => s.mapping)).toEqual([7 / 15, 6 / 14, 4 / 12]);
+    const forward = r.sessions[0].randomCardOf === 2;
+    expect(r.sessions.map((s: { random: number }) => s.random)).toEqual(forward ? [1 / 14, 0, 1 / 15] : [1 / 12, 1 / 15, 0]);
+    // scipy 1.17.1 ttest_ind on these two groups (see overlap.test.ts)
+    close(r.student.p, forward ? 0.0013722473763892562 : 0.00158456411575739);
+    close(r.welch.df, forward ? 3.213781150826117 : 3.4094851908879527);
+    expect(r.excluded).toEqual([{ sessionId: 3, externalId: null, reason: 'no card' }]);
+    expect(r.dataset).toEqual({ runIds: [1] });
+    const csv = readFileSync(join(cwd, 'scores.csv'), 'utf8').split('\r\n');
+    expect(csv[0]).toBe('dataset,session_id,run_id,external_id,mapping,random,random_card_of,card_words,client_words');
+    expect(csv[1]).toBe(`a,1,1,,${7 / 15},${forward ? 1 / 14 : 1 / 12},${forward ? 2 : 4},15,11`);
+    expect(csv).toHaveLength(5); // header, three sessions, the final line end
+
+    const text = await simpsy(['--db', db, 'evaluate', 'overlap', '--run', '1', '--seed', '7'], {}, { cwd });
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('Vocabulary overlap (Eq. 1), run 1 (simulation, zh): 3 sessions scored');
+    expect(text.stdout).toContain('left out 1 without a usable card: sessions 3');
+    expect(text.stdout).toMatch(/Mapping\s+0\.4095\s+0\.0687/);
+    expect(text.stdout).toMatch(/Student t\(4\) = 7\.(925|630), p = 0\.001(372|585)\n {2}Welch {3}t\(3\.(21|41)\) = 7\.(925|630), p = 0\.00(3255|2944)\n/);
+    expect(text.stdout).toMatch(/seed 7; no stopwords; words: @node-rs\/jieba/);
+
+    const again = await simpsy(['--db', db, 'eval', 'overlap', '--runs', '1', '--out', 'scores.csv'], {}, { cwd });
+    expect(again).toMatchObject({ code: 1, stderr: expect.stringMatching(/^simpsy: .*scores\.csv already exists/) });
+  });
+
+  it('stats prints Table 1 for one dataset or two side by side', async () => {
+    const db = await seededDb();
+    const one = await simpsy(['--db', db, 'eval', 'stats', '--runs', '1', '--json']);
+    expect(one.code).toBe(0);
+    const s = lastLine(one.stdout);
+    // turns 3, 3, 2, 2 → mean 2.5, sd √(1/3); client: 你好×4 (2 each), 14, 7, 14, 8, 8, 13 characters
+    expect(s.sessions).toBe(4);
+    expect(s.turns.mean).toBe(2.5);
+    close(s.turns.sd, Math.sqrt(1 / 3));
+    expect(s.client.utterances).toBe(10);
+    close(s.client.chars.mean, (2 * 4 + 14 + 7 + 14 + 8 + 8 + 13) / 10);
+    expect(s.counselor.utterances).toBe(10);
+
+    const side = await simpsy(['--db', db, 'eval', 'stats', '--runs', '1', '--compare', '2']);
+    expect(side.code).toBe(0);
+    expect(side.stdout).toMatch(/A: run 1 \(simulation, zh\)\s+B: run 2 \(simulation, en\)/);
+    expect(side.stdout).toMatch(/Sessions\s+4\s+1/);
+    expect(side.stdout).toMatch(/Client length, words\s+–\s+1\.0 ± –/);
+    const both = lastLine((await simpsy(['--db', db, 'eval', 'stats', '--runs', '1', '--vs-run', '2', '--json'])).stdout);
+    expect(both.b).toMatchObject({ sessions: 1, client: { utterances: 1, words: { mean: 1, sd: null } } });
+  });
+
+  it('says what to do about bad input, in one line', async () => {
+    const db = await seededDb();
+    const cwd = tempDir();
+    const cases: [string[], RegExp | string][] = [
+      [['eval', 'overlap'], 'simpsy: Say which runs to evaluate: --runs 3 (or --runs 3,4); see them with: simpsy runs list\n'],
+      [['eval', 'stats', '--runs', '1,x'], "simpsy: --runs takes run ids (whole numbers, comma-separated), got '1,x'; see them with: simpsy runs list\n"],
+      [['eval', 'stats', '--runs', '9'], 'simpsy: Run 9 does not exist; the runs are 1, 2.\n'],
+      [['eval', 'stats', '--runs', '1', '--end-reason', 'error'], 'simpsy: Run 1 has no ended session ended by error; widen the filter or pick runs whose sessions have ended.\n'],
+      [['eval', 'stats', '--runs', '1', '--end-reason', 'bye'], /^simpsy: --end-reason takes phrase, turn_limit/],
+      [['eval', 'stats', '--runs', '1,2'], /^simpsy: Runs 1 \(zh\), 2 \(en\) are in different languages/],
+      [['eval', 'overlap', '--runs', '1', '--seed', '-3'], "simpsy: --seed must be a whole number, got '-3'.\n"],
+      [['eval', 'overlap', '--runs', '2'], /^simpsy: Only one session of run 2 can be scored/],
+      [['eval', 'overlap', '--runs', '1', '--stopwords', 'none.txt'], `simpsy: Cannot read the stopword list ${join(cwd, 'none.txt')}: no such file; give a UTF-8 text file with one word a line.\n`],
+    ];
+    for (const [args, stderr] of cases) {
+      const r = await simpsy(['--db', db, ...args], {}, { cwd });
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.stdout, args.join(' ')).toBe('');
+      if (typeof stderr === 'string') expect(r.stderr).toBe(stderr);
+      else expect(r.stderr).toMatch(stderr);
+      expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    }
+    writeFileSync(join(cwd, 'stop.txt'), '性别\n的\n');
+    const stopped = lastLine((await simpsy(['--db', db, 'eval', 'overlap', '--runs', '1', '--stopwords', 'stop.txt', '--json'], {}, { cwd })).stdout);
+    expect(stopped.stopwords).toBe(2);
+    expect(stopped.sessions[0].mapping).toBe(7 / 13); // card A without 性别 and 的: 13 words, 7 shared
+  });
+});
+
+describe('simpsy eval end to end', () => {
+  let server: LlmServer;
+  beforeAll(async () => {
+    server = await startLlmServer();
+  });
+  afterAll(() => server.close());
+
+  it('on fixture cards simulated against the test server, and on the released dialogue imported', async () => {
+    // The client echoes a piece of its own card's complaint, so the mapping group must beat the random one.
+    server.respond((ctx) => {
+      const turn = counselorTurnsBefore(ctx) + 1;
+      if (agentOf(ctx) === 'counselor') return turn >= 3 ? '好的，今天就到这里，再见' : '能具体说说吗？';
+      const complaint = (ctx.systemPrompt ?? '').split('来访者的主诉问题：')[1] ?? '';
+      return `${complaint.slice(turn * 15, turn * 15 + 40)}。`;
+    });
+    const db = tempDbPath();
+    expect(await simpsy(['--db', db, 'endpoints', 'add', '--name', 'local', '--base-url', server.url, '--model', 'test-model'])).toMatchObject({ code: 0 });
+    expect(await simpsy(['--db', db, 'cards', 'import', paperFixtures])).toMatchObject({ code: 0 });
+    expect(await simpsy(['--db', db, 'simulate', '--client', 'local', '--counselor', 'local', '--cards', 'test', '--repeat', '2', '--max-turns', '10'])).toMatchObject({ code: 0 });
+    expect(await simpsy(['--db', db, 'dialogues', 'import', join(paperFixtures, 'dialogue')])).toMatchObject({ code: 0 });
+
+    const overlap = await simpsy(['--db', db, 'eval', 'overlap', '--runs', '1', '--seed', '3', '--json']);
+    expect(overlap).toMatchObject({ code: 0, stderr: '' });
+    const r = lastLine(overlap.stdout);
+    expect(r.n).toBe(12); // six cards, twice each
+    // twins (the same card, simulated twice) are never each other's random card
+    const cardOf = new Map<number, number>(r.sessions.map((s: { sessionId: number }, i: number) => [s.sessionId, i % 6]));
+    for (const s of r.sessions) expect(cardOf.get(s.randomCardOf)).not.toBe(cardOf.get(s.sessionId));
+    expect(r.mapping.mean).toBeGreaterThan(r.random.mean);
+    expect(r.student.p).toBeLessThan(0.001);
+
+    // The released dialogue has no card: stats work, overlap says why it cannot.
+    const stats = lastLine((await simpsy(['--db', db, 'eval', 'stats', '--runs', '1', '--compare', '2', '--json'])).stdout);
+    const released = JSON.parse(readFileSync(join(paperFixtures, 'dialogue', '0.json'), 'utf8')) as { role: string; content: string }[];
+    const graphemes = (t: string) => [...new Intl.Segmenter('zh', { granularity: 'grapheme' }).segment(t.trim())].length;
+    const clientLengths = released.filter((m) => m.role === 'client').map((m) => graphemes(m.content));
+    expect(stats.b.sessions).toBe(1);
+    expect(stats.b.turns).toEqual({ mean: released.length / 2, sd: null });
+    expect(stats.b.client.utterances).toBe(clientLengths.length);
+    close(stats.b.client.chars.mean, clientLengths.reduce((a, b) => a + b, 0) / clientLengths.length);
+    expect(stats.a.sessions).toBe(12);
+    const noCard = await simpsy(['--db', db, 'eval', 'overlap', '--runs', '2']);
+    expect(noCard).toMatchObject({ code: 1, stderr: 'simpsy: None of the 1 sessions of run 2 has a card (imported dialogues have none unless imported with their cards), so no overlap can be measured.\n' });
+  });
+});
