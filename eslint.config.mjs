@@ -10,7 +10,9 @@ import js from '@eslint/js';
 import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
-const nodeGlobals = { require: 'readonly', module: 'writable', process: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', __dirname: 'readonly', Buffer: 'readonly', URL: 'readonly', performance: 'readonly' };
+const nodeGlobals = Object.fromEntries(
+  ['require', 'process', 'console', 'setTimeout', 'clearTimeout', '__dirname', 'performance', 'URL', 'Buffer'].map((name) => [name, 'readonly']),
+);
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', '.electron-native/**'] },

@@ -10,7 +10,8 @@ import { seedRun } from './support';
 
 // The built `simpsy eval` as a user runs it, from a folder of their own, on a real database.
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests read many shapes of the one JSON line
+// The CLI's JSON, read field by field as a person would read it.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const lastLine = (stdout: string) => JSON.parse(stdout.trimEnd().split('\n').at(-1)!) as Record<string, any>;
 const close = (actual: number, expected: number) => expect(Math.abs(actual - expected)).toBeLessThanOrEqual(1e-9 * Math.abs(expected));
 

@@ -22,7 +22,7 @@ export interface VirtualRowsProps {
   renderRow: (index: number) => ReactNode;
   /** The rows in view changed (first and last index, overscan included). */
   onRange?: (first: number, last: number) => void;
-  /** Where the list is scrolled to, each time it comes to rest or shows other rows. */
+  /** Where the list is scrolled to (at most once a frame). */
   onScrollTop?: (top: number) => void;
   onKeyDown?: (event: KeyboardEvent<HTMLDivElement>) => void;
   ariaLabel?: string;
@@ -34,15 +34,23 @@ export interface VirtualRowsProps {
 export const VirtualRows = forwardRef<VirtualRowsHandle, VirtualRowsProps>(function VirtualRows(props, ref) {
   const { count, rowHeight, height, overscan = 6, renderRow, onRange } = props;
   const scroller = useRef<HTMLDivElement>(null);
-  const scrolled = useEffectEvent((top: number) => props.onScrollTop?.(top));
   const virtualizer = useVirtualizer({
     count,
     getScrollElement: () => scroller.current,
     estimateSize: () => rowHeight,
     overscan,
     initialOffset: props.initialScrollTop ?? 0,
-    onChange: (instance) => scrolled(instance.scrollOffset ?? 0),
   });
+
+  // Where the list rests is told once per frame, and never after it is gone: a late report
+  // from a list a new query replaced would overwrite the new list's start at the top.
+  const frame = useRef(0);
+  const report = useEffectEvent(() => props.onScrollTop?.(scroller.current?.scrollTop ?? 0));
+  const onScroll = () => {
+    cancelAnimationFrame(frame.current);
+    frame.current = requestAnimationFrame(report);
+  };
+  useEffect(() => () => cancelAnimationFrame(frame.current), []);
   const rows = virtualizer.getVirtualItems();
   const first = rows[0]?.index ?? 0;
   const last = rows.at(-1)?.index ?? -1;
@@ -67,6 +75,7 @@ export const VirtualRows = forwardRef<VirtualRowsHandle, VirtualRowsProps>(funct
   return (
     <div
       ref={scroller}
+      onScroll={props.onScrollTop && onScroll}
       tabIndex={0}
       onKeyDown={props.onKeyDown}
       role="list"
