@@ -555,7 +555,7 @@ describe('role-card studio (headless Chromium, real handlers over the bridge)', 
     await app.byTestId('cards-export').click();
     await app.byTestId('export-format-json').click();
     await app.byTestId('export-choose').click();
-    await app.byTestId('export-done').waitFor();
+    await app.byTestId('export-done').waitFor({ timeout: 30_000 }); // every file is fsynced: slow on a busy disk
     expect(await app.byTestId('export-done').getAttribute('data-count')).toBe('8');
     const json = JSON.parse(readFileSync(join(out, 'cards.json'), 'utf8')) as { cards: unknown[] };
     expect(json.cards).toHaveLength(8);
@@ -573,7 +573,7 @@ describe('role-card studio (headless Chromium, real handlers over the bridge)', 
       // antd spaces out a two-character Chinese label (替 换): the button is found by its test id.
       await (answer === '替换' ? page.getByTestId('confirm-replace') : page.locator('.ant-modal-confirm').getByRole('button', { name: answer })).click();
       await page.locator('.ant-modal-confirm').waitFor({ state: 'detached' });
-      if (answer === '替换') await app.byTestId('export-done').waitFor();
+      if (answer === '替换') await app.byTestId('export-done').waitFor({ timeout: 30_000 }); // every file is fsynced: slow on a busy disk
       else {
         expect(readFileSync(join(out, 'cards.json'), 'utf8')).toBe('an older export');
         await page.keyboard.press('Escape');
@@ -589,7 +589,7 @@ describe('role-card studio (headless Chromium, real handlers over the bridge)', 
     await app.byTestId('cards-export').click();
     await app.byTestId('export-format-paper').click();
     await app.byTestId('export-choose').click();
-    await app.byTestId('export-done').waitFor();
+    await app.byTestId('export-done').waitFor({ timeout: 30_000 }); // every file is fsynced: slow on a busy disk
     expect(readdirSync(join(paper, 'raw_role_card', 'test')).sort()).toEqual(['0.txt', '1.txt', '2.txt']);
     expect(readdirSync(join(paper, 'raw_role_card', 'train'))).toHaveLength(5);
     expect(existsSync(join(paper, 'user_profiles', 'test.json'))).toBe(true);
