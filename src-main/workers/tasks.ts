@@ -1,5 +1,6 @@
 import { duplicatesTask } from '../role-cards/duplicates';
 import { readInputTask } from '../role-cards/import';
+import { ratingsTask } from '../ratings/ratings';
 import type { TaskRegistry } from './task';
 
 // The app's worker tasks, by name. A new capability adds its line here (evaluation:
@@ -11,6 +12,7 @@ import type { TaskRegistry } from './task';
 export const appTasks = {
   'cards.duplicates': duplicatesTask,
   'cards.readInput': readInputTask,
+  'ratings.compute': ratingsTask,
 } satisfies TaskRegistry;
 
 export type AppTasks = typeof appTasks;
