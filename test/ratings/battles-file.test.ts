@@ -27,7 +27,7 @@ describe('reading a battles file', () => {
   const bad: [string, string, RegExp][] = [
     ['a judge that answered "C"', line({ ...ok }) + '\n' + line({ ...ok, winner: 'C' }), /^f\.jsonl, line 2: field 'winner' is "C"; it must be one of "model_a", "model_b", "tie", "tie \(bothbad\)"\. Fix the file/],
     ['a missing model', line({ model_a: 'A', winner: 'tie' }), /^f\.jsonl, line 1: field 'model_b' is missing/],
-    ['an empty model name', line({ ...ok, model_a: '  ' }), /line 1: field 'model_a' must be a model's name \(text\), got "  "/],
+    ['an empty model name', line({ ...ok, model_a: '  ' }), /line 1: field 'model_a' must be a model's name \(text\), got " {2}"/],
     ['a model against itself', line({ ...ok, model_b: 'A' }), /line 1: model_a and model_b are both 'A'/],
     ['a missing winner', line({ model_a: 'A', model_b: 'B' }), /line 1: field 'winner' is missing/],
     ['bad JSON on line 3', `${line(ok)}\n\n{"model_a": "A",`, /^f\.jsonl, line 3: not valid JSON/],
