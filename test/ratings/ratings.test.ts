@@ -172,7 +172,7 @@ describe('summary matrices', () => {
 describe('in a worker thread', () => {
   const pool = new WorkerPool({ registry: appTasks, size: 1, entry: sourceEntry(join(__dirname, '../../src-main/workers/worker.ts')) });
   afterAll(() => pool.close());
-  const many = Array.from({ length: 3000 }, (_, i) => ({ modelA: `c${i % 4}`, modelB: `c${(i + 1 + (i % 3)) % 4}`, winner: (['model_a', 'model_b', 'tie', 'model_a'] as const)[i % 4] }));
+  const many = Array.from({ length: 3000 }, (_, i) => ({ modelA: `c${i % 4}`, modelB: `c${(i + 1 + (i % 3)) % 4}`, winner: (['model_a', 'model_b', 'tie', 'model_a'] as const)[i % 4]! }));
 
   it('computes what the same code computes here, reporting bootstrap rounds as progress', async () => {
     const progress: TaskProgress[] = [];
