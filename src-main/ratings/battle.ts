@@ -41,12 +41,16 @@ export interface CodedBattles {
   outcome: Uint8Array<ArrayBuffer>;
 }
 
+/** Models a set of battles can have: elo.ts packs a battle's two model indices in 15 bits each. */
+export const MAX_MODELS = 1 << 15;
+
 export function codeBattles(battles: readonly RatedBattle[]): CodedBattles {
   const index = new Map<string, number>();
   const models: string[] = [];
   const id = (name: string) => {
     let i = index.get(name);
     if (i === undefined) {
+      if (models.length === MAX_MODELS) throw new RangeError(`The battles name more than ${MAX_MODELS} models; rate fewer at a time.`);
       i = models.length;
       index.set(name, i);
       models.push(name);

@@ -1,8 +1,8 @@
 import { randomFrom } from '../common/random';
 import { noTaskControl, type TaskControl } from '../workers/task';
 import type { CodedBattles } from './battle';
-import { cellOf, fitBradleyTerry, tallyCells } from './bradley-terry';
-import { eloPass } from './elo';
+import { fitBradleyTerry, tallyCells } from './bradley-terry';
+import { eloPass, packBattles } from './elo';
 
 // Bootstrap of both ratings, as Chatbot Arena does it: each round draws n battles from the n
 // with replacement (pandas' battles.sample(frac=1, replace=True)) and rates them: online Elo
@@ -25,29 +25,20 @@ export interface BootstrapSamples {
 
 export function bootstrapRatings(battles: CodedBattles, rounds: number, seed: number, control: TaskControl = noTaskControl): BootstrapSamples {
   const m = battles.models.length;
-  const n = battles.a.length;
-  const random = randomFrom(seed);
-  const cellIndex = new Uint32Array(n);
-  for (let i = 0; i < n; i++) cellIndex[i] = cellOf(m, battles.a[i]!, battles.b[i]!, battles.outcome[i]!);
-  const order = new Uint32Array(n);
-  const cells = new Uint32Array(m * m * 4);
+  const packed = packBattles(battles);
+  const draw = { random: randomFrom(seed), cells: new Uint32Array(m * m * 4), models: m };
   const ratings = new Float64Array(m);
-  const played = new Uint8Array(m);
   const samples: BootstrapSamples = { rounds, elo: new Float64Array(rounds * m), bt: new Float64Array(rounds * m), separatedRounds: 0 };
   for (let r = 0; r < rounds; r++) {
     control.checkpoint();
     control.progress(r, rounds);
-    cells.fill(0);
-    for (let i = 0; i < n; i++) {
-      const j = Math.floor(random() * n);
-      order[i] = j;
-      cells[cellIndex[j]!]!++;
-    }
-    eloPass(battles, order, ratings, played);
-    const fit = fitBradleyTerry(tallyCells(cells, m));
+    draw.cells.fill(0);
+    eloPass(packed, ratings, draw);
+    const fit = fitBradleyTerry(tallyCells(draw.cells, m));
     if (fit.separated) samples.separatedRounds++;
     for (let j = 0; j < m; j++) {
-      samples.elo[r * m + j] = played[j] ? ratings[j]! : Number.NaN;
+      // A model no drawn battle had: left out of this round (its Bradley–Terry rating is NaN then).
+      samples.elo[r * m + j] = Number.isNaN(fit.ratings[j]!) ? Number.NaN : ratings[j]!;
       samples.bt[r * m + j] = fit.ratings[j]!;
     }
   }

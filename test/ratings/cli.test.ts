@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { ModelRating } from '../../src-main/ratings/ratings';
 import { simpsy } from '../support/cli';
 import { tempDbPath, tempDir } from '../support/temp';
 import { byName, near } from './support';
@@ -22,16 +23,16 @@ describe('simpsy ratings --battles', () => {
     expect(r).toMatchObject({ battles: 300, bootstrap: 1000, seed: 42 });
     expect(r.models.map((m: { name: string }) => m.name)).toEqual(['simpsybot_D', 'simpsybot_Q', 'gpt-4o', '心理咨询师-7B', 'baseline']);
     // Python reference (test/ratings/reference/fastchat_reference.py, see reference.test.ts).
-    near(byName(r.models, 'simpsybot_D').elo, 1068.977303020518);
-    near(byName(r.models, 'baseline').elo, 959.436065937395);
-    near(byName(r.models, 'simpsybot_D').bt, 1120.6898480318637);
-    near(byName(r.models, '心理咨询师-7B').bt, 957.059323373753);
+    near(byName(r.models as ModelRating[], 'simpsybot_D').elo, 1068.977303020518);
+    near(byName(r.models as ModelRating[], 'baseline').elo, 959.436065937395);
+    near(byName(r.models as ModelRating[], 'simpsybot_D').bt, 1120.6898480318637);
+    near(byName(r.models as ModelRating[], '心理咨询师-7B').bt, 957.059323373753);
     for (const m of r.models) {
       expect(Object.keys(m)).toEqual(expect.arrayContaining(['name', 'elo', 'eloCi', 'bt', 'btCi', 'battles', 'wins', 'ties']));
       expect(m.btCi[0]).toBeLessThan(m.bt);
       expect(m.btCi[1]).toBeGreaterThan(m.bt);
     }
-    expect(byName(r.models, 'simpsybot_D')).toMatchObject({ eloRank: 1, btRank: 1 });
+    expect(byName(r.models as ModelRating[], 'simpsybot_D')).toMatchObject({ eloRank: 1, btRank: 1 });
     expect(r.battleCounts.flat().reduce((a: number, b: number) => a + b, 0)).toBe(600);
     expect(run.stdout).toMatch(/300 battles from .*battles-300\.jsonl; 95% intervals from 1000 bootstrap rounds \(seed 42\)/);
     expect(run.stdout).toMatch(/^counselor\s+Elo\s+Elo 95%\s+rank\s+BT/m);
