@@ -8,7 +8,7 @@ import { summariseBattles, type ModelTally } from './summary';
 
 // The ratings of a set of battles: online Elo (chronological) and Bradley–Terry, each with a
 // 95% bootstrap interval and a rank by non-overlapping intervals, plus the battle counts and
-// win rates per pair. Runs in a worker (the task below); see docs/arena.md.
+// win rates per pair. Runs in a worker (the task below); see docs/ratings.md.
 
 export const DEFAULT_BOOTSTRAP = 1000;
 
