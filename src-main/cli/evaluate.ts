@@ -5,7 +5,7 @@ import { DomainError } from '../common/errors';
 import { writeFileSafely } from '../common/safe-write';
 import { loadDataset, runsLabel, type Dataset, type DatasetSpec } from '../evaluation/dataset';
 import type { MeanSd } from '../evaluation/describe';
-import { compareMapping, type GroupScores, type GroupSummary } from '../evaluation/groups';
+import { compareMapping, type ExcludedSession, type GroupScores, type GroupSummary } from '../evaluation/groups';
 import { overlapEvaluation, type OverlapResult } from '../evaluation/overlap';
 import { overlapScoresCsv, semanticScoresCsv } from '../evaluation/scores-csv';
 import { DEFAULT_EMBEDDING_MODEL, DEFAULT_MAX_CHARS, semanticEvaluation, type SemanticResult } from '../evaluation/semantic';
@@ -113,7 +113,7 @@ function statsRows(s: DatasetStatistics[]): string[][] {
 }
 
 /** What every card-based measure prints as JSON for one dataset. */
-function groupsJson(d: Dataset, r: GroupSummary & { sessions: GroupScores[]; note: string; excluded: unknown[] }) {
+function groupsJson(d: Dataset, r: GroupSummary & { sessions: GroupScores[]; excluded: ExcludedSession[] }) {
   return {
     dataset: d.spec,
     n: r.n,
@@ -128,10 +128,22 @@ function groupsJson(d: Dataset, r: GroupSummary & { sessions: GroupScores[]; not
 
 const overlapJson = (d: Dataset, r: OverlapResult) => ({ ...groupsJson(d, r), seed: r.seed, tokeniser: r.tokeniser, stopwords: r.stopwords });
 
-const semanticJson = (d: Dataset, r: SemanticResult) => {
-  const { sessions: _s, excluded: _e, note: _n, n: _c, mapping: _m, random: _r, student: _st, welch: _w, ...settings } = r;
-  return { ...groupsJson(d, r), ...settings };
-};
+const semanticJson = (d: Dataset, r: SemanticResult) => ({
+  ...groupsJson(d, r),
+  seed: r.seed,
+  endpoint: r.endpoint,
+  model: r.model,
+  dims: r.dims,
+  maxChars: r.maxChars,
+  texts: r.texts,
+  cached: r.cached,
+  embedded: r.embedded,
+  requests: r.requests,
+  retries: r.retries,
+  promptTokens: r.promptTokens,
+  cost: r.cost,
+  truncated: r.truncated,
+});
 
 function printGroups(heading: string, d: Dataset, r: GroupSummary & { note: string }, footer: string[]): void {
   out(`${heading}, ${title(d)}: ${r.n} sessions scored`);

@@ -169,7 +169,7 @@ export async function semanticEvaluation(db: Db, dataset: Dataset, o: SemanticOp
     embedded: missing.length,
     requests,
     retries,
-    promptTokens: missing.length === 0 ? 0 : promptTokens,
+    promptTokens,
     cost,
     truncated: { texts: [...texts.values()].filter((t) => t.cut).length, sessionIds: [...cutIn].sort((a, b) => a - b) },
     sessions,
