@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import { dialogueExportFormats, dialogueListInput, endReasons, type DialogueExportFormat, type DialogueFilter, type EndReason } from '../contract/simulation';
+import { dialogueExportFormats, dialogueListInput, endReasons, paperCardSplits, type DialogueExportFormat, type DialogueFilter, type DialogueImportInput, type EndReason } from '../contract/simulation';
 import { DomainError } from '../common/errors';
+import { indexAll } from '../role-cards/indexer';
 import { printJson, table } from './io';
 import type { WithContext } from './context';
 
@@ -29,6 +30,15 @@ function filterOf(o: { run?: string; endReason?: string; query?: string }): Dial
   const run = id('--run', o.run);
   const ends = reasons(o.endReason);
   return { ...(run ? { runIds: [run] } : {}), ...(ends ? { endReasons: ends } : {}), ...(o.query ? { query: o.query } : {}) };
+}
+
+function cardsOf(o: { cards?: string; split?: string }): Pick<DialogueImportInput, 'cards'> {
+  if (o.cards === undefined && o.split === undefined) return {};
+  if (o.cards === undefined) throw new DomainError('validation', '--split goes with --cards DIR (the folder holding raw_role_card/ and user_profiles/).');
+  if (!(paperCardSplits as readonly string[]).includes(o.split ?? '')) {
+    throw new DomainError('validation', `--cards needs --split ${paperCardSplits.join(' or ')} (the raw_role_card/<split> folder to pair with)${o.split === undefined ? '' : `, got '${o.split}'`}.`);
+  }
+  return { cards: { path: resolve(o.cards), split: o.split as (typeof paperCardSplits)[number] } };
 }
 
 export function dialoguesCommand(program: Command, withContext: WithContext): void {
@@ -61,13 +71,19 @@ export function dialoguesCommand(program: Command, withContext: WithContext): vo
     .argument('<path>', 'folder or file')
     .option('--title <text>', 'a title for the dataset')
     .option('--lang <zh|en>', 'language (default: detected)')
-    .action((path: string, o: { title?: string; lang?: string }) =>
+    .option('--cards <dir>', "the cards the clients saw, in the paper's layout: N.json pairs with raw_role_card/<split>/N.txt and user_profiles/<split>.json")
+    .option('--split <train|test>', 'the split of --cards to pair with')
+    .action((path: string, o: { title?: string; lang?: string; cards?: string; split?: string }) =>
       withContext(async (ctx) => {
         if (o.lang !== undefined && o.lang !== 'zh' && o.lang !== 'en') throw new DomainError('validation', `--lang must be zh or en, got '${o.lang}'.`);
-        const result = await ctx.simulation.importDialogues({ path: resolve(path), ...(o.title ? { title: o.title } : {}), ...(o.lang ? { language: o.lang as 'zh' | 'en' } : {}) });
+        const result = await ctx.simulation.importDialogues({ path: resolve(path), ...(o.title ? { title: o.title } : {}), ...(o.lang ? { language: o.lang as 'zh' | 'en' } : {}), ...cardsOf(o) });
         for (const p of result.problems) err(`skipped ${p.file}: ${p.message}`);
         out(`Imported ${result.sessions} dialogue${result.sessions === 1 ? '' : 's'} (${result.messages} messages) as run ${result.runId}${result.merged ? `; joined ${result.merged} consecutive same-role messages` : ''}.`);
-        // A batch tool finishes the job: the search index is complete when the command returns.
+        if (result.withCard > 0 || o.cards) {
+          out(`${result.withCard} with the card the client saw, ${result.withoutCard} without${o.cards ? `; cards added to the pool: ${result.cardsImported}, already there: ${result.cardsExisting}` : ''}.`);
+        }
+        // A batch tool finishes the job: the search indexes are complete when the command returns.
+        if (result.cardsImported > 0) indexAll(ctx.cards);
         ctx.simulation.dialogues.search.catchUpAll();
       }),
     );

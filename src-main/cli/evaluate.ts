@@ -5,20 +5,27 @@ import { DomainError } from '../common/errors';
 import { writeFileSafely } from '../common/safe-write';
 import { loadDataset, runsLabel, type Dataset, type DatasetSpec } from '../evaluation/dataset';
 import type { MeanSd } from '../evaluation/describe';
-import { compareMapping, overlapEvaluation, type OverlapResult } from '../evaluation/overlap';
-import { overlapScoresCsv } from '../evaluation/scores-csv';
+import { compareMapping, type ExcludedSession, type GroupScores, type GroupSummary } from '../evaluation/groups';
+import { overlapEvaluation, type OverlapResult } from '../evaluation/overlap';
+import { overlapScoresCsv, semanticScoresCsv } from '../evaluation/scores-csv';
+import { DEFAULT_EMBEDDING_MODEL, DEFAULT_MAX_CHARS, semanticEvaluation, type SemanticResult } from '../evaluation/semantic';
 import { datasetStatistics, type DatasetStatistics, type RoleStatistics } from '../evaluation/statistics';
 import type { TTest } from '../evaluation/t-test';
 import { readStopwords } from '../evaluation/words';
+import { DEFAULT_EMBEDDING_BATCH } from '../llm/embeddings';
+import { connectEndpoint, endpointTimeoutMs } from '../llm/client';
+import { RateLimiter } from '../llm/rate-limiter';
+import type { AppContext } from '../app/context';
 import { reasons } from './dialogues';
 import { table } from './io';
 import type { WithContext } from './context';
 
-// `simpsy eval stats|overlap`: the paper's §4 measures on a dataset (the ended sessions of
+// `simpsy eval stats|overlap|semantic`: the paper's §4 measures on a dataset (the ended sessions of
 // one or more runs), or two side by side (--compare). Output is a readable table; --json
 // prints one JSON object as the last line of stdout (NaN and ±∞ appear as null).
 
 const out = (line: string): void => void process.stdout.write(`${line}\n`);
+const err = (line: string): void => void process.stderr.write(`${line}\n`);
 
 interface DatasetFlags {
   runs?: string;
@@ -37,6 +44,12 @@ function runIds(flag: string, raw: string[]): number[] {
   const bad = ids.find((s) => !/^\d+$/.test(s) || Number(s) < 1);
   if (bad !== undefined || ids.length === 0) throw new DomainError('validation', `${flag} takes run ids (whole numbers, comma-separated), got '${raw.join(',')}'; see them with: simpsy runs list`);
   return ids.map(Number);
+}
+
+function positive(flag: string, raw: string): number {
+  const n = count(flag, raw)!;
+  if (n < 1) throw new DomainError('validation', `${flag} must be a whole number from 1, got '${raw}'.`);
+  return n;
 }
 
 function count(flag: string, raw: string | undefined): number | undefined {
@@ -99,7 +112,8 @@ function statsRows(s: DatasetStatistics[]): string[][] {
   ];
 }
 
-function overlapJson(d: Dataset, r: OverlapResult) {
+/** What every card-based measure prints as JSON for one dataset. */
+function groupsJson(d: Dataset, r: GroupSummary & { sessions: GroupScores[]; excluded: ExcludedSession[] }) {
   return {
     dataset: d.spec,
     n: r.n,
@@ -107,28 +121,80 @@ function overlapJson(d: Dataset, r: OverlapResult) {
     random: r.random,
     student: r.student,
     welch: r.welch,
-    seed: r.seed,
-    tokeniser: r.tokeniser,
-    stopwords: r.stopwords,
     excluded: r.excluded,
     sessions: r.sessions.map((s) => ({ sessionId: s.sessionId, externalId: s.externalId, mapping: s.mapping, random: s.random, randomCardOf: s.randomCardOf })),
   };
 }
 
-function printOverlap(d: Dataset, r: OverlapResult): void {
-  out(`Vocabulary overlap (Eq. 1), ${title(d)}: ${r.n} sessions scored`);
-  if (r.excluded.length > 0) {
-    const ids = r.excluded.map((e) => e.sessionId);
-    out(`  left out ${r.excluded.length} without a usable card: sessions ${ids.slice(0, 10).join(', ')}${ids.length > 10 ? ', …' : ''}`);
-  }
+const overlapJson = (d: Dataset, r: OverlapResult) => ({ ...groupsJson(d, r), seed: r.seed, tokeniser: r.tokeniser, stopwords: r.stopwords });
+
+const semanticJson = (d: Dataset, r: SemanticResult) => ({
+  ...groupsJson(d, r),
+  seed: r.seed,
+  endpoint: r.endpoint,
+  model: r.model,
+  dims: r.dims,
+  maxChars: r.maxChars,
+  texts: r.texts,
+  cached: r.cached,
+  embedded: r.embedded,
+  requests: r.requests,
+  retries: r.retries,
+  promptTokens: r.promptTokens,
+  cost: r.cost,
+  truncated: r.truncated,
+});
+
+function printGroups(heading: string, d: Dataset, r: GroupSummary & { note: string }, footer: string[]): void {
+  out(`${heading}, ${title(d)}: ${r.n} sessions scored`);
+  if (r.note) out(`  ${r.note} (left out)`);
   out(table(['', 'MEAN', 'SD'], [['Mapping', fixed(r.mapping.mean, 4), fixed(r.mapping.sd, 4)], ['Random', fixed(r.random.mean, 4), fixed(r.random.sd, 4)]]));
   out(`  ${test('Student', r.student)}`);
   out(`  ${test('Welch  ', r.welch)}`);
-  out(`  seed ${r.seed}; ${r.stopwords === null ? 'no stopwords' : `${r.stopwords} stopwords removed`}; words: ${r.tokeniser}`);
+  for (const line of footer) out(`  ${line}`);
 }
 
+type Results<R> = { datasets: Dataset[]; results: R[] };
+
+/** The end every card-based measure shares: --out, then one JSON object, or the tables and the A vs B tests. */
+function finishGroups<R extends GroupSummary & { sessions: GroupScores[]; note: string }>(
+  ctx: AppContext,
+  o: { json?: boolean; out?: string; force?: boolean },
+  { datasets, results }: Results<R>,
+  shape: { csv: (labelled: { label: string; result: R }[]) => string; json: (d: Dataset, r: R) => object; print: (d: Dataset, r: R) => void },
+): void {
+  if (o.out) {
+    const labelled = results.map((result, i) => ({ label: results.length > 1 ? 'ab'[i]! : 'a', result }));
+    writeFileSafely(resolve(o.out), shape.csv(labelled), { overwrite: o.force ?? false, protect: [ctx.dbPath] });
+  }
+  const between = results.length > 1 ? compareMapping(results[0]!, results[1]!) : null;
+  if (o.json) {
+    const one = results.map((r, i) => shape.json(datasets[i]!, r));
+    return out(JSON.stringify(between ? { a: one[0], b: one[1], ...between } : one[0]));
+  }
+  results.forEach((r, i) => {
+    if (i > 0) out('');
+    shape.print(datasets[i]!, r);
+  });
+  if (between) {
+    out('');
+    out('Mapping group, A vs B:');
+    out(`  ${test('Student', between.student)}`);
+    out(`  ${test('Welch  ', between.welch)}`);
+  }
+  if (o.out) out(`Per-session scores written to ${resolve(o.out)}.`);
+}
+
+const printOverlap = (d: Dataset, r: OverlapResult) =>
+  printGroups('Vocabulary overlap (Eq. 1)', d, r, [`seed ${r.seed}; ${r.stopwords === null ? 'no stopwords' : `${r.stopwords} stopwords removed`}; words: ${r.tokeniser}`]);
+
+const printSemantic = (d: Dataset, r: SemanticResult) =>
+  printGroups('Semantic consistency (Eq. 2)', d, r, [
+    `seed ${r.seed}; model ${r.model} at ${r.endpoint}, ${r.dims} dimensions; ${r.texts} texts: ${r.cached} from the cache, ${r.embedded} embedded in ${r.requests} request${r.requests === 1 ? '' : 's'}${r.retries ? ` (${r.retries} retried)` : ''}`,
+  ]);
+
 export function evaluateCommand(program: Command, withContext: WithContext): void {
-  const evaluate = program.command('eval').alias('evaluate').description("The paper's evaluation (§4) on runs: dataset statistics, vocabulary overlap");
+  const evaluate = program.command('eval').alias('evaluate').description("The paper's evaluation (§4) on runs: dataset statistics, vocabulary overlap, semantic consistency");
 
   datasetFlags(evaluate.command('stats').description('Table 1: sessions, turns, utterances and their lengths (characters; words for English)')).action((o: DatasetFlags) =>
     withContext((ctx) => {
@@ -154,26 +220,47 @@ export function evaluateCommand(program: Command, withContext: WithContext): voi
         const options = { seed, ...(stopwords ? { stopwords } : {}) };
         const datasets = [loadDataset(ctx.db, a), ...(b ? [loadDataset(ctx.db, b)] : [])];
         const results = datasets.map((d) => overlapEvaluation(d, options));
-        if (o.out) {
-          const labelled = results.map((result, i) => ({ label: results.length > 1 ? 'ab'[i]! : 'a', result }));
-          writeFileSafely(resolve(o.out), overlapScoresCsv(labelled), { overwrite: o.force ?? false, protect: [ctx.dbPath] });
-        }
-        const between = results.length > 1 ? compareMapping(results[0]!, results[1]!) : null;
-        if (o.json) {
-          const one = results.map((r, i) => overlapJson(datasets[i]!, r));
-          return out(JSON.stringify(between ? { a: one[0], b: one[1], ...between } : one[0]));
+        finishGroups(ctx, o, { datasets, results }, { csv: overlapScoresCsv, json: overlapJson, print: printOverlap });
+      }),
+    );
+
+  datasetFlags(evaluate.command('semantic').description("Eq. 2: cosine of each client's utterances with its card (mapping) and another session's card (random), embedded by an endpoint; t-tests"))
+    .option('--embed <endpoint>', 'the saved endpoint that serves embeddings (see: simpsy endpoints list)')
+    .option('--model <name>', 'the embedding model', DEFAULT_EMBEDDING_MODEL)
+    .option('--seed <n>', 'seed of the random pairing', '1')
+    .option('--max-chars <n>', 'longest text embedded, in characters; longer ones are cut, and counted', String(DEFAULT_MAX_CHARS))
+    .option('--batch <n>', 'texts per request', String(DEFAULT_EMBEDDING_BATCH))
+    .option('--rpm <n>', 'requests per minute to the endpoint')
+    .option('--tpm <n>', 'tokens per minute to the endpoint')
+    .option('--out <file>', 'write the per-session scores as CSV')
+    .option('--force', 'replace an existing --out file')
+    .action((o: DatasetFlags & { embed?: string; model: string; seed: string; maxChars: string; batch: string; rpm?: string; tpm?: string; out?: string; force?: boolean }) =>
+      withContext(async (ctx) => {
+        if (!o.embed) throw new DomainError('validation', 'Say which endpoint embeds the texts: --embed NAME (see them with: simpsy endpoints list; Ollama, vLLM, TEI and SiliconFlow serve bge-m3).');
+        const { a, b } = specs(o);
+        const seed = count('--seed', o.seed)!;
+        const maxChars = positive('--max-chars', o.maxChars);
+        const batchSize = positive('--batch', o.batch);
+        const rpm = o.rpm === undefined ? null : positive('--rpm', o.rpm);
+        const tpm = o.tpm === undefined ? null : positive('--tpm', o.tpm);
+        const record = ctx.endpoints.getByName(o.embed);
+        const endpoint = connectEndpoint(record, ctx.secrets);
+        const datasets = [loadDataset(ctx.db, a), ...(b ? [loadDataset(ctx.db, b)] : [])];
+        // The simulation's retry policy; one limiter for both datasets: they call one endpoint.
+        const policies = { timeoutMs: endpointTimeoutMs(record), retry: { maxRetries: 6, baseMs: 1000, maxMs: 30_000 }, limiter: rpm || tpm ? new RateLimiter({ rpm, tpm }) : null };
+        const progress = process.stderr.isTTY ? (p: { texts: number; done: number }) => process.stderr.write(`\rEmbedding: ${p.done}/${p.texts} texts`) : undefined;
+        const results: SemanticResult[] = [];
+        for (const d of datasets) {
+          results.push(await semanticEvaluation(ctx.db, d, { seed, endpoint, model: o.model, maxChars, batchSize, policies, ...(progress ? { onProgress: progress } : {}) }));
+          if (progress) process.stderr.write('\n');
         }
         results.forEach((r, i) => {
-          if (i > 0) out('');
-          printOverlap(datasets[i]!, r);
+          if (r.truncated.texts > 0) {
+            const ids = r.truncated.sessionIds;
+            err(`warning: ${r.truncated.texts} text${r.truncated.texts === 1 ? '' : 's'}${results.length > 1 ? ` of dataset ${'AB'[i]}` : ''} longer than ${r.maxChars} characters ${r.truncated.texts === 1 ? 'was' : 'were'} cut to that length before embedding (sessions ${ids.slice(0, 10).join(', ')}${ids.length > 10 ? ', …' : ''}); --max-chars changes the limit.`);
+          }
         });
-        if (between) {
-          out('');
-          out('Mapping group, A vs B:');
-          out(`  ${test('Student', between.student)}`);
-          out(`  ${test('Welch  ', between.welch)}`);
-        }
-        if (o.out) out(`Per-session scores written to ${resolve(o.out)}.`);
+        finishGroups(ctx, o, { datasets, results }, { csv: semanticScoresCsv, json: semanticJson, print: printSemantic });
       }),
     );
 }

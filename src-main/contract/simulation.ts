@@ -399,11 +399,19 @@ export interface DialogueExportResult {
   lines: number;
 }
 
+/** The paper's card splits as its folders name them (`raw_role_card/train`, `raw_role_card/test`). */
+export const paperCardSplits = ['train', 'test'] as const;
+
 export const dialogueImportInput = z.strictObject({
   /** A folder of N.json files (the paper's `dialogue/`), one such file, or a JSONL export. */
   path: absolutePath,
   title: plain(z.string().trim().max(200)).optional(),
   language: z.enum(cardLanguages).optional(),
+  /**
+   * The cards the clients saw, in the paper's layout: dialogue N.json pairs with
+   * raw_role_card/<split>/N.txt and element N of user_profiles/<split>.json.
+   */
+  cards: z.strictObject({ path: absolutePath, split: z.enum(paperCardSplits) }).optional(),
 });
 export type DialogueImportInput = z.output<typeof dialogueImportInput>;
 
@@ -415,6 +423,12 @@ export interface DialogueImportResult {
   problems: { file: string; message: string }[];
   /** Consecutive messages of one role that were joined into one turn. */
   merged: number;
+  /** Sessions stored with the card their client saw, and without one. */
+  withCard: number;
+  withoutCard: number;
+  /** Cards of the paper layout (`cards`) added to the pool, and those already there. */
+  cardsImported: number;
+  cardsExisting: number;
 }
 
 // ---------------------------------------------------------------------------------------

@@ -1,9 +1,10 @@
-import { DomainError } from '../common/errors';
-import { clientUtterances, runsLabel, type Dataset } from './dataset';
-import { cardDerangement } from './derangement';
-import { meanSd, type MeanSd } from './describe';
-import { tTests, type TTest } from './t-test';
+import { clientUtterances, type Dataset } from './dataset';
+import type { MeanSd } from './describe';
+import { excludedNote, mappingAndRandom, requireTwoScorable, sessionsWithCards, summarise, type CardedSession, type ExcludedSession, type GroupScores } from './groups';
+import type { TTest } from './t-test';
 import { tokeniserFor, type Tokeniser } from './words';
+
+export { compareMapping, type ExcludedSession } from './groups';
 
 // Vocabulary overlap rate (paper §4.1, Eq. 1): for each session,
 //   |V(card) ∩ V(client)| / |V(card)|
@@ -11,26 +12,13 @@ import { tokeniserFor, type Tokeniser } from './words';
 // and V(client) the set of words of all the session's client utterances (the opener
 // included: it is u₁), joined with line breaks. Mapping group: each session against its own
 // card; random group: against another session's card (derangement.ts). Then mean, sd and
-// the two t-tests between the groups. Sessions without a card are listed as excluded, never
-// scored; so is a card with no words at all (the rate would be 0/0).
+// the two t-tests between the groups (groups.ts, shared with semantic consistency). Sessions
+// without a card are listed as excluded, never scored; so is a card with no words at all
+// (the rate would be 0/0).
 
-export interface OverlapSession {
-  sessionId: number;
-  runId: number;
-  externalId: string | null;
-  /** Against its own card. */
-  mapping: number;
-  /** Against the card of session `randomCardOf`. */
-  random: number;
-  randomCardOf: number;
+export interface OverlapSession extends GroupScores {
   cardWords: number;
   clientWords: number;
-}
-
-export interface ExcludedSession {
-  sessionId: number;
-  externalId: string | null;
-  reason: 'no card' | 'card has no words';
 }
 
 export interface OverlapResult {
@@ -45,6 +33,8 @@ export interface OverlapResult {
   welch: TTest;
   sessions: OverlapSession[];
   excluded: ExcludedSession[];
+  /** What `excluded` says, in words ('' when nothing was left out). */
+  note: string;
 }
 
 export interface OverlapOptions {
@@ -72,68 +62,29 @@ export function overlapEvaluation(dataset: Dataset, options: OverlapOptions): Ov
   };
 
   const excluded: ExcludedSession[] = [];
-  const scored: { session: Dataset['sessions'][number]; card: Set<string>; cardText: string; client: Set<string> }[] = [];
+  const scored: (CardedSession & { card: Set<string>; client: Set<string> })[] = [];
   const cardVocabulary = new Map<string, Set<string>>(); // repeated cards are segmented once
-  for (const session of dataset.sessions) {
-    if (session.cardText === null || session.cardText.trim() === '') {
-      excluded.push({ sessionId: session.id, externalId: session.externalId, reason: 'no card' });
-      continue;
-    }
-    let card = cardVocabulary.get(session.cardText);
-    if (!card) cardVocabulary.set(session.cardText, (card = vocabulary(session.cardText)));
+  for (const s of sessionsWithCards(dataset, excluded)) {
+    let card = cardVocabulary.get(s.cardText);
+    if (!card) cardVocabulary.set(s.cardText, (card = vocabulary(s.cardText)));
     if (card.size === 0) {
-      excluded.push({ sessionId: session.id, externalId: session.externalId, reason: 'card has no words' });
+      excluded.push({ sessionId: s.session.id, externalId: s.session.externalId, reason: 'card has no words' });
       continue;
     }
-    scored.push({ session, card, cardText: session.cardText, client: vocabulary(clientUtterances(session).join('\n')) });
+    scored.push({ ...s, card, client: vocabulary(clientUtterances(s.session).join('\n')) });
   }
+  excluded.sort((a, b) => a.sessionId - b.sessionId);
+  requireTwoScorable(dataset, scored.length, excluded, 'overlap');
 
-  const where = runsLabel(dataset.spec.runIds);
-  if (scored.length < 2) {
-    const noCard = excluded.filter((e) => e.reason === 'no card').length;
-    const noWords = excluded.length - noCard;
-    const why = [noCard ? `${noCard} without a card` : '', noWords ? `${noWords} whose card has no words` : ''].filter(Boolean).join(', ');
-    throw new DomainError(
-      'validation',
-      scored.length === 0 && noWords === 0
-        ? `None of the ${dataset.sessions.length} sessions of ${where} has a card (imported dialogues have none unless imported with their cards), so no overlap can be measured.`
-        : `Only ${scored.length === 0 ? 'no' : 'one'} session of ${where} can be scored (${why}): the random group needs at least two sessions with cards.`,
-    );
-  }
-
-  const pairing = cardDerangement(scored.map((s) => s.cardText), options.seed);
-  const sessions: OverlapSession[] = scored.map((s, i) => {
-    const other = scored[pairing[i]!]!;
-    return {
-      sessionId: s.session.id,
-      runId: s.session.runId,
-      externalId: s.session.externalId,
-      mapping: vocabularyOverlap(s.card, s.client),
-      random: vocabularyOverlap(other.card, s.client),
-      randomCardOf: other.session.id,
-      cardWords: s.card.size,
-      clientWords: s.client.size,
-    };
-  });
-  const mapping = sessions.map((s) => s.mapping);
-  const random = sessions.map((s) => s.random);
+  const groups = mappingAndRandom(scored, options.seed, (client, card) => vocabularyOverlap(card.card, client.client));
+  const sessions: OverlapSession[] = groups.map((g, i) => ({ ...g, cardWords: scored[i]!.card.size, clientWords: scored[i]!.client.size }));
   return {
-    n: sessions.length,
+    ...summarise(sessions),
     seed: options.seed,
     tokeniser: tokeniser.description,
     stopwords: stop ? stop.size : null,
-    mapping: meanSd(mapping),
-    random: meanSd(random),
-    ...tTests(mapping, random),
     sessions,
     excluded,
+    note: excludedNote(excluded),
   };
-}
-
-/** Two datasets side by side: the t-tests between their mapping groups. */
-export function compareMapping(a: OverlapResult, b: OverlapResult) {
-  return tTests(
-    a.sessions.map((s) => s.mapping),
-    b.sessions.map((s) => s.mapping),
-  );
 }

@@ -7,7 +7,7 @@ import { detectFormat, readTextFile, type ReadResult } from './formats/detect';
 import type { ReadCard } from './formats/fields';
 import { readCsv } from './formats/csv';
 import { readJson, readJsonLines } from './formats/json';
-import { readPaperFolder } from './formats/paper';
+import { readPaperFolder, type PaperSelection } from './formats/paper';
 import { MAX_REPORTED_PROBLEMS, Problems, type Place, type ProblemList } from './import-report';
 import type { CardKeys, RoleCardRepository } from './repository';
 
@@ -51,9 +51,10 @@ export function importCards(repo: RoleCardRepository, input: CardImportInput): I
 /**
  * Reads an input and checks every card: the file's size, bytes and encoding, its format, each
  * record against the model, and each card's identity keys. Pure CPU and file reads; the
- * import's heavy half (a worker task for large inputs, see import-job.ts).
+ * import's heavy half (a worker task for large inputs, see import-job.ts). `only` reads just
+ * some cards of a paper-format folder (the cards of imported dialogues).
  */
-export function readInput(input: CardImportInput, control: TaskControl = noTaskControl): ReadInput {
+export function readInput(input: CardImportInput, control: TaskControl = noTaskControl, only?: PaperSelection): ReadInput {
   const problems = new Problems();
   const warnings = new Problems();
   const result = (format: CardFormat | null, encoding: string | null, found = 0, cards: Checked[] = []): ReadInput => ({
@@ -103,7 +104,7 @@ export function readInput(input: CardImportInput, control: TaskControl = noTaskC
 
   let cards: ReadCard[];
   let encoding: string | null = 'utf-8';
-  if (format === 'paper') cards = readPaperFolder(input.path, problems, warnings);
+  if (format === 'paper') cards = readPaperFolder(input.path, problems, warnings, only);
   else {
     const text = readFile(format);
     if (!text.ok) {

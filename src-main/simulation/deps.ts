@@ -24,7 +24,8 @@ export interface SimulationDeps {
   readonly jobs: JobStore;
   readonly runner: JobRunner;
   readonly endpoints: Pick<EndpointRepository, 'get'>;
-  readonly cards: Pick<RoleCardRepository, 'ids' | 'byIds'>;
+  /** Whole: importing dialogues with their cards imports the cards too. */
+  readonly cards: RoleCardRepository;
   /** Where API keys come from: the app's encrypted copies, else the environment. */
   readonly secrets: SecretBox;
   readonly env: NodeJS.ProcessEnv;

@@ -7,8 +7,10 @@ import { DomainError, keyedError } from '../common/errors';
 import { controlCharacterIn } from '../contract/text';
 import { now } from '../common/time';
 import { readTextFile } from '../role-cards/formats/detect';
+import type { RoleCardRepository } from '../role-cards/repository';
 import type { Db } from '../storage/database';
 import { writeTransaction } from '../storage/transaction';
+import { cardClaimOf, prepareCards, type CardClaim, type PairedCard } from './import-cards';
 import { defaultTerminationPhrases } from './resources';
 import { terminationMatcher } from './termination';
 import type { SimulationStore } from './store';
@@ -24,6 +26,9 @@ import type { SimulationStore } from './store';
 // the dialogue alternates as stored dialogues must. A dialogue that does not start with the
 // client, or is not a dialogue, is reported and skipped. The ending is recorded as `phrase`
 // when the last counselor turn holds a termination phrase of the language, else `imported`.
+// The card each client saw comes with the dialogues (a record's `card` or `cardId`) or from
+// the paper's card folder (`cards`); see import-cards.ts. A dialogue without one is stored
+// without a card, and evaluation leaves it out of the card-based measures.
 //
 // Text that is not what it seems refuses the whole import, naming where: a file that is not
 // UTF-8 (file, line and byte), a text holding a control character (file, line or record,
@@ -37,7 +42,9 @@ interface Message {
 
 interface Parsed {
   externalId: string;
+  place: string;
   messages: Message[];
+  card: CardClaim | null;
 }
 
 interface Ready extends Parsed {
@@ -118,7 +125,8 @@ function toDialogue(record: Entry, problems: Problems, refusals: string[]): Pars
     }
     out.push({ role, content });
   }
-  return { externalId: record.externalId, messages: out };
+  const card = cardClaimOf(record.value, record.place, record.check, refusals);
+  return { externalId: record.externalId, place: record.place, messages: out, card };
 }
 
 function isMessageList(v: unknown): boolean {
@@ -217,6 +225,7 @@ export async function importDialogues(
   resourcesDir: string,
   appVersion: string,
   input: DialogueImportInput,
+  cards: RoleCardRepository,
 ): Promise<DialogueImportResult> {
   const titleFault = input.title ? controlCharacterIn(input.title) : undefined;
   if (titleFault) throw new DomainError('validation', `The title ${holds(titleFault)}.`);
@@ -272,38 +281,54 @@ export async function importDialogues(
   if (ready.length === 0) {
     throw new DomainError('validation', `No dialogue could be imported from ${input.path}${problems[0] ? `: ${problems[0].file}: ${problems[0].message}` : ''}.`);
   }
+  const pairing = prepareCards(cards, input.cards, ready, refusals);
+  if (refusals.length > 0) throw refusal(input.path, refusals);
 
+  let paired: ReturnType<typeof pairing.write> = { cards: [], imported: 0, existing: 0 };
   const runId = writeTransaction(db, () => {
+    paired = pairing.write();
     const id = store.createRun(
       {
         kind: 'import',
         title: input.title || `Imported: ${basename(input.path)}`,
         language,
-        config: { source: input.path, files: files.length, importedAt: now(), appVersion, terminationPhrases: termination.phrases },
+        config: { source: input.path, files: files.length, importedAt: now(), appVersion, terminationPhrases: termination.phrases, ...(input.cards ? { cards: input.cards } : {}) },
         appVersion,
         jobId: null,
       },
       [],
     );
-    insertSessions(db, id, ready);
+    insertSessions(db, id, ready, paired.cards);
     db.prepare('UPDATE sim_runs SET session_count = ? WHERE id = ?').run(ready.length, id);
     return id;
   });
-  return { runId, sessions: ready.length, messages: ready.reduce((n, d) => n + d.messages.length, 0), problems, merged };
+  const withCard = paired.cards.filter((c) => c !== null).length;
+  return {
+    runId,
+    sessions: ready.length,
+    messages: ready.reduce((n, d) => n + d.messages.length, 0),
+    problems,
+    merged,
+    withCard,
+    withoutCard: ready.length - withCard,
+    cardsImported: paired.imported,
+    cardsExisting: paired.existing,
+  };
 }
 
 /** Alternating messages from the client: the counselor has every odd position, so turns = ⌊messages/2⌋. */
-function insertSessions(db: Db, runId: number, sessions: Ready[]): void {
+function insertSessions(db: Db, runId: number, sessions: Ready[], cards: (PairedCard | null)[]): void {
   const session = db.prepare(
     `INSERT INTO sim_sessions (run_id, seq, card_id, repetition, card_text, external_id, status, end_reason, end_phrase, turns, message_count,
        created_at, started_at, finished_at, updated_at)
-     VALUES (?, ?, NULL, 1, NULL, ?, 'ended', ?, ?, ?, ?, ?, ?, ?, ?)`,
+     VALUES (?, ?, ?, 1, ?, ?, 'ended', ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const message = db.prepare('INSERT INTO sim_messages (session_id, idx, role, content, call_id, created_at) VALUES (?, ?, ?, ?, NULL, ?)');
   const stamp = now();
   for (let i = 0; i < sessions.length; i++) {
     const d = sessions[i]!;
-    const id = session.run(runId, i + 1, d.externalId, d.end, d.phrase, d.turns, d.messages.length, stamp, stamp, stamp, stamp).lastInsertRowid;
+    const card = cards[i] ?? null;
+    const id = session.run(runId, i + 1, card?.cardId ?? null, card?.cardText ?? null, d.externalId, d.end, d.phrase, d.turns, d.messages.length, stamp, stamp, stamp, stamp).lastInsertRowid;
     for (let idx = 0; idx < d.messages.length; idx++) message.run(id, idx, d.messages[idx]!.role, d.messages[idx]!.content, stamp);
   }
 }

@@ -62,7 +62,7 @@ describe('simpsy eval on a hand-computed dataset', () => {
     const text = await simpsy(['--db', db, 'evaluate', 'overlap', '--run', '1', '--seed', '7'], {}, { cwd });
     expect(text.code).toBe(0);
     expect(text.stdout).toContain('Vocabulary overlap (Eq. 1), run 1 (simulation, zh): 3 sessions scored');
-    expect(text.stdout).toContain('left out 1 without a usable card: sessions 3');
+    expect(text.stdout).toContain('  1 session has no card: id 3 (left out)\n');
     expect(text.stdout).toMatch(/Mapping\s+0\.4095\s+0\.0687/);
     expect(text.stdout).toMatch(/Student t\(4\) = 7\.(925|630), p = 0\.001(372|585)\n {2}Welch {3}t\(3\.(21|41)\) = 7\.(925|630), p = 0\.00(3255|2944)\n/);
     expect(text.stdout).toMatch(/seed 7; no stopwords; words: @node-rs\/jieba/);
@@ -164,6 +164,6 @@ describe('simpsy eval end to end', () => {
     close(stats.b.client.chars.mean, clientLengths.reduce((a, b) => a + b, 0) / clientLengths.length);
     expect(stats.a.sessions).toBe(12);
     const noCard = await simpsy(['--db', db, 'eval', 'overlap', '--runs', '2']);
-    expect(noCard).toMatchObject({ code: 1, stderr: 'simpsy: None of the 1 sessions of run 2 has a card (imported dialogues have none unless imported with their cards), so no overlap can be measured.\n' });
+    expect(noCard).toMatchObject({ code: 1, stderr: 'simpsy: None of the 1 sessions of run 2 has a card (import dialogues with their cards: simpsy dialogues import DIR/dialogue --cards DIR --split train), so no overlap can be measured.\n' });
   });
 });

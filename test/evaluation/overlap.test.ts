@@ -51,6 +51,7 @@ describe('vocabulary overlap (Eq. 1)', () => {
     expect(r.seed).toBe(7);
     expect(r.stopwords).toBeNull();
     expect(r.excluded).toEqual([{ sessionId: none, externalId: null, reason: 'no card' }]);
+    expect(r.note).toBe(`1 session has no card: id ${none}`);
     // Mapping: A∩c1 = {25 岁 最近 总是 失眠 和 家人} 7/15; B∩c2 = {公司 职员 工作 压力 总是 加班} 6/14; C∩c3 = {学生 和 室友 不好} 4/12.
     expect(r.sessions.map((s) => [s.sessionId, s.mapping, s.cardWords, s.clientWords])).toEqual([
       [s1, 7 / 15, 15, 11],
@@ -97,7 +98,7 @@ describe('vocabulary overlap (Eq. 1)', () => {
       { cardText: null, messages: ['你好', '再见'] },
     ]);
     expect(() => overlapEvaluation(loadDataset(c.db, { runIds: [noCards.runId] }), { seed: 1 })).toThrow(
-      `None of the 2 sessions of run ${noCards.runId} has a card (imported dialogues have none unless imported with their cards), so no overlap can be measured.`,
+      `None of the 2 sessions of run ${noCards.runId} has a card (import dialogues with their cards: simpsy dialogues import DIR/dialogue --cards DIR --split train), so no overlap can be measured.`,
     );
     const one = await seedRun(c, 'zh', [
       { cardText: cardA, messages: ['你好', '再见'] },

@@ -318,6 +318,9 @@ const malformed: Record<RequestChannel, [string, unknown][]> = {
     ['a path with NUL', { path: '/tmp/a\u0000b' }],
     ['an unknown language', { path: '/tmp/dialogue', language: 'fr' }],
     ['a title with a C1 control character', { path: '/tmp/dialogue', title: 'data\u0085set' }],
+    ['cards without a split', { path: '/tmp/dialogue', cards: { path: '/tmp/release' } }],
+    ['cards of an unknown split', { path: '/tmp/dialogue', cards: { path: '/tmp/release', split: 'dev' } }],
+    ['cards at a relative path', { path: '/tmp/dialogue', cards: { path: 'release', split: 'train' } }],
   ],
 };
 

@@ -118,7 +118,7 @@ function expectSameAsScan(c: AppContext, seed: number, n = 300): void {
   expect(mismatches).toEqual([]);
 }
 
-const importFile = (c: AppContext, path: string) => importDialogues(c.db, c.simulation.store, c.resourcesDir, c.version, { path });
+const importFile = (c: AppContext, path: string) => importDialogues(c.db, c.simulation.store, c.resourcesDir, c.version, { path }, c.cards);
 
 describe('dialogue search', () => {
   it('returns exactly what the LIKE scan returns, for any query, whether sessions are indexed or not', async () => {

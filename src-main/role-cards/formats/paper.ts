@@ -193,16 +193,26 @@ export function readProfile(text: string, place: Place, problems: Problems): Pro
 
 const splitFolders: Record<string, Split> = { train: 'pool', pool: 'pool', test: 'test' };
 
-/** Every card in a paper-format folder, in split then N order. */
-export function readPaperFolder(root: string, problems: Problems, warnings: Problems): ReadCard[] {
+/** Some cards of one split: what pairing imported dialogues with their cards reads. */
+export interface PaperSelection {
+  folder: string;
+  numbers: ReadonlySet<number>;
+}
+
+/** Every card in a paper-format folder, in split then N order; or only the selected ones. */
+export function readPaperFolder(root: string, problems: Problems, warnings: Problems, only?: PaperSelection): ReadCard[] {
   const cardsDir = join(root, 'raw_role_card');
   if (!isFolder(cardsDir)) {
     problems.add({ file: root }, 'No raw_role_card folder here. A paper-format folder holds raw_role_card/<split>/N.txt and user_profiles/<split>.json');
     return [];
   }
   const cards: ReadCard[] = [];
-  const folders = readdirSync(cardsDir).filter((n) => isFolder(join(cardsDir, n))).sort();
+  const folders = only ? [only.folder] : readdirSync(cardsDir).filter((n) => isFolder(join(cardsDir, n))).sort();
   if (folders.length === 0) problems.add({ file: 'raw_role_card' }, 'No split folders (train, test) inside raw_role_card');
+  if (only && !isFolder(join(cardsDir, only.folder))) {
+    problems.add({ file: 'raw_role_card' }, `No split folder '${only.folder}' inside raw_role_card`);
+    return [];
+  }
   for (const folder of folders) {
     const split = splitFolders[folder];
     if (!split) {
@@ -210,7 +220,8 @@ export function readPaperFolder(root: string, problems: Problems, warnings: Prob
       continue;
     }
     const complaints = readComplaints(root, folder, problems);
-    const names = readdirSync(join(cardsDir, folder));
+    // A selection reads just its cards: the rest of the split is neither read nor judged.
+    const names = only ? [...only.numbers].map((n) => `${n}.txt`).filter((name) => isFile(join(cardsDir, folder, name))) : readdirSync(join(cardsDir, folder));
     const numbered = names
       .map((name) => ({ name, n: /^(0|[1-9]\d*)\.txt$/.exec(name)?.[1] }))
       .filter((f): f is { name: string; n: string } => {
@@ -219,7 +230,7 @@ export function readPaperFolder(root: string, problems: Problems, warnings: Prob
       })
       .map((f) => ({ name: f.name, n: Number(f.n) }))
       .sort((a, b) => a.n - b.n);
-    if (complaints && complaints.length > numbered.length) {
+    if (!only && complaints && complaints.length > numbered.length) {
       warnings.add(
         { file: `user_profiles/${folder}.json` },
         `${complaints.length} complaints but ${numbered.length} card files; complaints without a card are not imported`,
@@ -301,6 +312,14 @@ function readComplaints(root: string, folder: string, problems: Problems): unkno
     return null;
   }
 }
+
+const isFile = (path: string) => {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+};
 
 const isFolder = (path: string) => {
   try {

@@ -7,6 +7,7 @@ import apiErrors from './api-errors.en';
 import cards from './cards.en';
 import sim from './simulations.en';
 import dlg from './dialogues.en';
+import dlgCards from './dialogue-cards.en';
 import endpoints from './endpoints.en';
 import local from './local-servers.en';
 
@@ -211,6 +212,7 @@ const en = {
   cards,
   sim,
   dlg,
+  dlgCards,
   replace: {
     title: 'Replace the existing export?',
     file: (path: string) => `${path} already exists. Replace it with this export? The old file stays until the new one is complete.`,

@@ -2,6 +2,7 @@ import apiErrors from './api-errors.zh';
 import cards from './cards.zh';
 import sim from './simulations.zh';
 import dlg from './dialogues.zh';
+import dlgCards from './dialogue-cards.zh';
 import endpoints from './endpoints.zh';
 import local from './local-servers.zh';
 import type { Messages } from './en';
@@ -200,6 +201,7 @@ const zh: Messages = {
   cards,
   sim,
   dlg,
+  dlgCards,
   replace: {
     title: '替换已有的导出？',
     file: (path: string) => `${path} 已存在。要用本次导出替换它吗？新文件完整写好之前，旧文件保持不变。`,

@@ -1,4 +1,4 @@
-import { DownloadOutlined, FileOutlined, FolderOpenOutlined, ImportOutlined, SearchOutlined, StarFilled } from '@ant-design/icons';
+import { DownloadOutlined, FileOutlined, FolderOpenOutlined, IdcardOutlined, ImportOutlined, SearchOutlined, StarFilled } from '@ant-design/icons';
 import type { DialogueExportFormat, EndReason } from '@contract';
 import { Button, Card, Dropdown, Flex, Input, InputNumber, Select, Space, Tooltip, Typography } from 'antd';
 import { useEffect, useState } from 'react';
@@ -18,6 +18,7 @@ import {
 } from '../stores/dialogues';
 import { DialogueList } from './dialogues/DialogueList';
 import { DialogueView } from './dialogues/DialogueView';
+import { ImportWithCards } from './dialogues/ImportWithCards';
 
 // Dialogues: every session of every run (and imported datasets), searchable in any language.
 
@@ -135,6 +136,8 @@ function Filters() {
 
 export function Dialogues() {
   const t = useT().dlg;
+  const tc = useT().dlgCards;
+  const [withCards, setWithCards] = useState(false);
   const total = useDialoguesStore(selectDialogueTotal);
   const PANE_HEIGHT = usePaneHeight();
 
@@ -151,6 +154,7 @@ export function Dialogues() {
   const importItems = [
     { key: 'folder', icon: <FolderOpenOutlined />, label: <span data-testid="import-folder">{t.importFolder}</span>, onClick: () => void dialoguesActions.importFrom('open-folder') },
     { key: 'file', icon: <FileOutlined />, label: <span data-testid="import-file">{t.importFile}</span>, onClick: () => void dialoguesActions.importFrom('open-file') },
+    { key: 'cards', icon: <IdcardOutlined />, label: <span data-testid="import-with-cards">{tc.menu}</span>, onClick: () => setWithCards(true) },
   ];
 
   const status = useDialoguesStore((st) => st.status);
@@ -171,11 +175,14 @@ export function Dialogues() {
             : { text: sections.nextNoEndpoint, action: { label: empty.addEndpoint, to: 'settings' } }
         }
         extra={
-          <Dropdown menu={{ items: importItems }} trigger={['click']}>
-            <Button icon={<ImportOutlined />} style={{ marginTop: 20 }} data-testid="dialogue-import">
-              {t.importTitle}
-            </Button>
-          </Dropdown>
+          <>
+            <Dropdown menu={{ items: importItems }} trigger={['click']}>
+              <Button icon={<ImportOutlined />} style={{ marginTop: 20 }} data-testid="dialogue-import">
+                {t.importTitle}
+              </Button>
+            </Dropdown>
+            <ImportWithCards open={withCards} onClose={() => setWithCards(false)} />
+          </>
         }
       />
     );
@@ -211,6 +218,7 @@ export function Dialogues() {
           <DialogueView height={PANE_HEIGHT + 30} />
         </Card>
       </Flex>
+      <ImportWithCards open={withCards} onClose={() => setWithCards(false)} />
     </Flex>
   );
 }

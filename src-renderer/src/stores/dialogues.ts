@@ -1,4 +1,4 @@
-import type { DialogueDetail, DialogueExportFormat, DialogueFilter, DialogueSummary } from '@contract';
+import type { DialogueDetail, DialogueExportFormat, DialogueFilter, DialogueImportInput, DialogueSummary } from '@contract';
 import { create } from 'zustand';
 import { currentMessages } from '../i18n';
 import { call, compact } from '../lib/call';
@@ -190,14 +190,32 @@ export const dialoguesActions = {
 
   /** Imports the paper's released dialogues (a folder of N.json, one file, or JSONL). */
   async importFrom(mode: 'open-file' | 'open-folder'): Promise<void> {
-    const m = currentMessages().dlg;
-    const choice = await call(() => window.api.files.choose({ mode, title: m.importTitle }));
-    if (!choice.ok) return notifyError(m.errors.import, choice.error);
-    if (!choice.value.path) return;
-    const result = await call(() => window.api.dialogues.import({ path: choice.value.path! }));
-    if (!result.ok) return notifyError(m.errors.import, result.error);
-    notifySuccess(m.imported(result.value.sessions, result.value.problems.length));
+    const path = await dialoguesActions.choosePath(mode, currentMessages().dlg.importTitle);
+    if (path) await dialoguesActions.importDialogues({ path });
+  },
+
+  /** A path from the system's file dialog; null when the person cancelled (or it failed, said). */
+  async choosePath(mode: 'open-file' | 'open-folder', title: string): Promise<string | null> {
+    const choice = await call(() => window.api.files.choose({ mode, title }));
+    if (!choice.ok) {
+      notifyError(currentMessages().dlg.errors.import, choice.error);
+      return null;
+    }
+    return choice.value.path ?? null;
+  },
+
+  /** Imports dialogues, with the cards their clients saw when `cards` is given; true when done. */
+  async importDialogues(input: DialogueImportInput): Promise<boolean> {
+    const m = currentMessages();
+    const result = await call(() => window.api.dialogues.import(input));
+    if (!result.ok) {
+      notifyError(m.dlg.errors.import, result.error);
+      return false;
+    }
+    const r = result.value;
+    notifySuccess(input.cards ? m.dlgCards.imported(r.sessions, r.withCard, r.cardsImported) : m.dlg.imported(r.sessions, r.problems.length));
     await Promise.all([dialoguesActions.reload(), dialoguesActions.loadFacets()]);
+    return true;
   },
 };
 
