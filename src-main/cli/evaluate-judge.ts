@@ -48,7 +48,7 @@ function describePlan(p: JudgePlan): string {
   return `Plan: ${p.questions} questions, ${p.answered} answered by stored replies; ${p.calls} calls to make, about ${p.promptTokens} prompt + ${p.completionTokens} answer tokens, ${cost}.`;
 }
 
-/** Runs the job here, pausing on Ctrl-C and cancelling on a second; progress to stderr. */
+/** Runs the job here, pausing on Ctrl-C and cancelling on a second; progress to a terminal's stderr. */
 async function runJob(ctx: AppContext, judge: JudgeService, jobId: number): Promise<{ job: JobView; evaluation: JudgeEvaluation | null }> {
   let signals = 0;
   const onSignal = () => {
@@ -59,8 +59,9 @@ async function runJob(ctx: AppContext, judge: JudgeService, jobId: number): Prom
     } else judge.cancel(jobId);
   };
   let shownAt = 0;
+  // Progress is for a person watching; a script reads the result.
   const onProgress = (e: { jobId: number; done: number; total: number }) => {
-    if (e.jobId !== jobId || Date.now() - shownAt < 2000) return;
+    if (!process.stderr.isTTY || e.jobId !== jobId || Date.now() - shownAt < 2000) return;
     shownAt = Date.now();
     err(`  ${e.done} of ${e.total} questions`);
   };

@@ -6,10 +6,11 @@
 // Rules, in order (docs/evaluation.md, "WAI-O-S"):
 //  1. NFKC (full-width ６ → 6), Markdown emphasis and code fences dropped, Chinese numerals
 //     一…七 written as digits when they stand as a score (六分, 评分为六).
-//  2. The scale itself is not a score: "1 to 7", "1-7分", "从1到7", "(1–7)" are removed.
-//  3. Marked scores: a number after a score word (score, rating, 评分, 得分, 打分, 分数, 给出)
-//     or before 分 or "/7" / "out of 7". One value among them (however often repeated) is the
-//     score; two different values are ambiguous.
+//  2. The scale itself is not a score: "1 to 7", "1-7分", "从1到7", "(1–7)", "满分7分" are removed.
+//  3. Marked scores: a number after a score word (score, rating, give, 评分, 得分, 打分, 分数, 给)
+//     or before 分 or "/7" / "out of 7", and an alternative offered beside it ("5 or 6").
+//     One value among them (however often repeated) is the score; two different values are
+//     ambiguous.
 //  4. No marked score: the reply's standalone integers. Exactly one distinct value is the
 //     score; none or several are no score.
 
