@@ -1,4 +1,4 @@
-import { setMaxListeners } from 'node:events';
+import { JobStopper } from '../../jobs/checkpoint';
 import { JobCancelled, JobLost, JobPaused, type JobControl } from '../../jobs/runner';
 import { CallAborted, CallFailed } from '../../llm/attempts';
 import { chat } from '../../llm/chat';
@@ -64,44 +64,16 @@ const CHECK_MS = 100;
 export async function askAll<T>(questions: readonly JudgeQuestion[], o: AskOptions<T>): Promise<{ answers: Answer<T>[]; tally: AskTally }> {
   const answers: Answer<T>[] = new Array(questions.length);
   const tally: AskTally = { calls: 0, cached: 0, cost: 0 };
-  const stop = new AbortController();
-  setMaxListeners(0, stop.signal);
-  let cancelled = false;
-  let lost = false;
   let failure: Error | null = null;
   const control = o.control;
-  const onJobAbort = () => {
-    if (control?.signal.reason instanceof JobLost) lost = true;
-    else cancelled = true;
-    stop.abort();
-  };
-  control?.signal.addEventListener('abort', onJobAbort, { once: true });
-
-  let checkedAt = 0;
-  const stopping = (): boolean => {
-    if (!control) return false;
-    if (stop.signal.aborted || failure || control.isPauseRequested()) return true;
-    const at = performance.now();
-    if (at - checkedAt < CHECK_MS) return false;
-    checkedAt = at;
-    try {
-      control.checkpoint();
-    } catch (error) {
-      if (error instanceof JobCancelled || error instanceof JobLost) {
-        if (error instanceof JobLost) lost = true;
-        else cancelled = true;
-        stop.abort();
-      }
-      return true;
-    }
-    return false;
-  };
+  const stop = control ? new JobStopper(control, CHECK_MS) : null;
+  const stopping = (): boolean => failure !== null || (stop?.stopping() ?? false);
 
   const params = { ...o.endpoint.params };
   let done = 0;
   let next = 0;
 
-  /** One question, attempt after attempt; false when stopped before it was answered. */
+  /** One question, attempt after attempt; null when stopped before it was answered. */
   const ask = async (q: JudgeQuestion): Promise<Answer<T> | null> => {
     const replies: string[] = [];
     let reading: Reading<T> = { ok: false, detail: 'not asked' };
@@ -117,7 +89,7 @@ export async function askAll<T>(questions: readonly JudgeQuestion[], o: AskOptio
             timeoutMs: o.timeoutMs,
             retry: o.retry,
             limiter: o.limiter,
-            signal: stop.signal,
+            signal: stop!.signal,
             mayStart: () => !stopping(),
           });
           answer.release();
@@ -129,8 +101,7 @@ export async function askAll<T>(questions: readonly JudgeQuestion[], o: AskOptio
         } catch (error) {
           if (error instanceof CallAborted) return null;
           if (error instanceof JobLost) {
-            lost = true;
-            stop.abort();
+            stop!.lose();
             return null;
           }
           if (error instanceof CallFailed) {
@@ -160,7 +131,7 @@ export async function askAll<T>(questions: readonly JudgeQuestion[], o: AskOptio
         o.onProgress?.(done, questions.length);
       } catch (error) {
         unexpected ??= error;
-        stop.abort();
+        stop?.abort();
         return;
       }
     }
@@ -168,11 +139,11 @@ export async function askAll<T>(questions: readonly JudgeQuestion[], o: AskOptio
   try {
     await Promise.all(Array.from({ length: Math.max(1, Math.min(o.concurrency, questions.length)) }, worker));
   } finally {
-    control?.signal.removeEventListener('abort', onJobAbort);
+    stop?.dispose();
   }
-  if (lost) throw new JobLost();
+  if (stop?.lost) throw new JobLost();
   if (unexpected) throw unexpected;
-  if (cancelled) throw new JobCancelled();
+  if (stop?.cancelled) throw new JobCancelled();
   if (failure) throw failure;
   if (done < questions.length) throw new JobPaused();
   return { answers, tally };
