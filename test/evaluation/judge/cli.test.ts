@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppContext } from '../../../src-main/app/context';
 import { startLlmServer, type LlmServer } from '../../llm-server/server';
-import { simpsy } from '../../support/cli';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { simpsy, startSimpsy } from '../../support/cli';
 import { tempDbPath, tempDir } from '../../support/temp';
 import { seedRun } from '../support';
 
@@ -121,5 +122,26 @@ describe('simpsy eval wai and topics', () => {
     const bad = await simpsy(['--db', db, 'eval', 'topics', '--runs', '1', '--judge', 'judge', '--topics', list]);
     expect(bad.stderr).toContain(`${list}, line 1, element 1, field "definition"`);
     expect(chatCalls()).toBe(0);
+  });
+
+  it('Ctrl-C pauses with the calls in flight stored; --job resumes asking only the rest', { timeout: SLOW }, async () => {
+    server.reset();
+    server.setLatency(80);
+    server.respond(() => '["焦虑"]');
+    const db = await seededDb();
+    const running = startSimpsy(['--db', db, 'eval', 'topics', '--runs', '1,2', '--judge', 'judge', '--rounds', '5', '--concurrency', '2', '--json']);
+    while (chatCalls() < 4) await sleep(20);
+    running.child.kill('SIGINT');
+    expect(await running.exited).toBe(130);
+    expect(running.output.stderr).toContain('Pausing: letting the calls in flight finish and be stored');
+    expect(running.output.stderr).toMatch(/Evaluation job 1 paused; resume with --job 1 \(stored answers are reused\)\./);
+    const asked = chatCalls();
+    expect(asked).toBeLessThan(20);
+    server.setLatency(0);
+    const resumed = await simpsy(['--db', db, 'eval', 'topics', '--job', '1', '--json']);
+    expect(resumed).toMatchObject({ code: 0, stderr: '' });
+    expect(resumed.stdout).toContain(`Plan: 20 questions, ${asked} answered by stored replies; ${20 - asked} calls to make`);
+    expect(lastLine(resumed.stdout)).toMatchObject({ n: 4, calls: 20 - asked, cached: asked, entropy: { mean: 0, sd: 0 } });
+    expect(chatCalls()).toBe(20);
   });
 });
