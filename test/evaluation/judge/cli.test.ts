@@ -71,6 +71,17 @@ describe('simpsy eval wai and topics', () => {
     const table = await simpsy(['--db', db, 'eval', 'wai', '--runs', '1', '--judge', 'judge', '--rounds', '2']);
     expect(table.stdout).toContain('WAI-O-S: 2 sessions, 2 rounds averaged; items 4 and 10 reversed (8 − score)');
     expect(table.stdout).toMatch(/Goal\s+4\.000 ± 0\.000\s+2/);
+
+    // Against run 2 (every answer 4): the tests per factor over sessions. Task: A [6, 4] vs B [4, 4];
+    // scipy 1.17.1 ttest_ind: t = 1.0, p = 0.4226497308103742; Welch: df = 1.0, p = 0.5000000000000001.
+    const compared = await simpsy(['--db', db, 'eval', 'wai', '--runs', '1', '--compare', '2', '--judge', 'judge', '--rounds', '2', '--json']);
+    const c = lastLine(compared.stdout);
+    expect(c).toMatchObject({ calls: 48, cached: 48, a: { task: r.task }, b: { task: { mean: 4, sd: 0, n: 2 } } });
+    expect(c.task.student).toMatchObject({ t: 1, df: 2 });
+    expect(c.task.student.p).toBeCloseTo(0.4226497308103742, 12);
+    expect(c.task.welch.df).toBeCloseTo(1, 12);
+    expect(c.task.welch.p).toBeCloseTo(0.5000000000000001, 12);
+    expect(c.goal.student.t).toBeNull(); // both groups all 4: no variance, equal means (NaN, as scipy)
   });
 
   it('topics compares two datasets over the rounds, counts topics outside the list, and --plan calls nothing', { timeout: SLOW }, async () => {
