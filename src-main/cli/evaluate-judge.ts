@@ -105,13 +105,24 @@ function printTopics(label: string, r: TopicsResult): void {
   if (top.length > 0) out(`  commonest in round 1: ${top.map(([t, n]) => `${t} ${n}`).join(', ')}`);
   const outside = Object.entries(r.outside);
   if (outside.length > 0) out(`  named outside the list (all rounds): ${outside.sort((x, y) => y[1] - x[1]).map(([t, n]) => `${t} ${n}`).join(', ')}`);
+  if (r.missing > 0) {
+    const gaps = r.sessions.filter((s) => s.rounds.includes(null)).map((s) => `session ${s.sessionId} round ${s.rounds.flatMap((x, i) => (x === null ? [i + 1] : [])).join(', ')}`);
+    out(`  no topic read after every attempt (missing): ${listSome(gaps)}`);
+  }
 }
 
 function printWai(label: string, r: WaiResult): void {
   out(`WAI-O-S${label}: ${r.n} sessions, ${r.rounds} rounds averaged; items 4 and 10 reversed (8 − score)`);
   out(table(['FACTOR', 'MEAN ± SD', 'SESSIONS'], (['goal', 'task', 'bond'] as const).map((f) => [f[0]!.toUpperCase() + f.slice(1), meanSd(r[f], 3), String(r[f].n)])));
-  if (r.missing > 0) out(`  ${r.missing} answers without a readable score after every attempt (missing, not scored)`);
+  if (r.missing > 0) {
+    out(`  ${r.missing} answers without a readable score after every attempt (missing, not scored):`);
+    const gaps = r.sessions.map((s) => ({ s, items: s.items.filter((it) => it.scores.includes(null)).map((it) => it.item) })).filter((g) => g.items.length > 0);
+    out(`  ${listSome(gaps.map((g) => `session ${g.s.sessionId} item${g.items.length > 1 ? 's' : ''} ${g.items.join(', ')}`))}`);
+  }
 }
+
+/** The first ten, then how many more. */
+const listSome = (parts: string[]) => (parts.length > 10 ? `${parts.slice(0, 10).join('; ')}; and ${parts.length - 10} more` : parts.join('; '));
 
 function printEvaluation(e: JudgeEvaluation): void {
   const results = [e.a, ...(e.b ? [e.b] : [])];

@@ -119,7 +119,7 @@ describe('simpsy eval wai and topics', () => {
     expect(chatCalls()).toBe(12);
   });
 
-  it('names what is wrong: no judge, an unknown judge, a bad topic list', { timeout: SLOW }, async () => {
+  it('names what is wrong: no judge, an unknown judge, a bad topic list, a judge that never gives a number', { timeout: SLOW }, async () => {
     server.reset();
     const db = await seededDb();
     const noJudge = await simpsy(['--db', db, 'eval', 'topics', '--runs', '1']);
@@ -133,6 +133,15 @@ describe('simpsy eval wai and topics', () => {
     const bad = await simpsy(['--db', db, 'eval', 'topics', '--runs', '1', '--judge', 'judge', '--topics', list]);
     expect(bad.stderr).toContain(`${list}, line 1, element 1, field "definition"`);
     expect(chatCalls()).toBe(0);
+
+    // A judge that never gives a number: every answer missing, counted and named, no score made up.
+    server.respond(() => 'The counselor shows warmth, but I cannot give a single number here.');
+    const never = await simpsy(['--db', db, 'eval', 'wai', '--runs', '2', '--judge', 'judge', '--rounds', '1', '--attempts', '2']);
+    expect(never).toMatchObject({ code: 0, stderr: '' });
+    expect(chatCalls()).toBe(2 * 12 * 2);
+    expect(never.stdout).toContain('24 answers without a readable score after every attempt (missing, not scored):');
+    expect(never.stdout).toContain('session 3 items 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12; session 4 items 1, 2,');
+    expect(never.stdout).toMatch(/Goal\s+–\s+±\s+–\s+0/);
   });
 
   it('Ctrl-C pauses with the calls in flight stored; --job resumes asking only the rest', { timeout: SLOW }, async () => {
