@@ -6,7 +6,7 @@ import { DomainError } from '../common/errors';
 import { writeFileSafely } from '../common/safe-write';
 import type { JudgePlan } from '../evaluation/judge/plan';
 import { topicsScoresCsv, waiScoresCsv } from '../evaluation/judge/scores-csv';
-import { JUDGE_DEFAULTS, JudgeService, type JudgeEvaluation, type JudgeMeasure } from '../evaluation/judge/service';
+import { JUDGE_DEFAULTS, type JudgeEvaluation, type JudgeMeasure, type JudgeService } from '../evaluation/judge/service';
 import type { TopicsResult } from '../evaluation/judge/topics';
 import type { WaiResult } from '../evaluation/judge/wai';
 import type { TTests } from '../evaluation/t-test';
@@ -163,7 +163,7 @@ function judgeCommand(evaluate: Command, measure: JudgeMeasure, description: str
     .option('--force', 'replace an existing --out file')
     .action((o: JudgeFlags) =>
       withContext(async (ctx) => {
-        const judge = new JudgeService(ctx);
+        const judge = ctx.judges;
         let jobId: number;
         if (o.job) {
           jobId = count('--job', o.job)!;

@@ -1,7 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAppContext, type AppContext } from '../../../src-main/app/context';
-import { JudgeService } from '../../../src-main/evaluation/judge/service';
 import type { TopicsResult } from '../../../src-main/evaluation/judge/topics';
 import type { WaiResult } from '../../../src-main/evaluation/judge/wai';
 import { readWaiItems } from '../../../src-main/evaluation/judge/materials';
@@ -58,7 +57,7 @@ async function open(sessions: Record<string, string[]>[] = []) {
     const { runId } = await seedRun(ctx, 'zh', Object.values(run).map((lines) => ({ cardText: null, messages: ['你好', '请说。', ...lines, '再见'] })));
     runs.push(runId);
   }
-  return { ctx, judge: new JudgeService(ctx), endpointId: endpoint.id, runs };
+  return { ctx, judge: ctx.judges, endpointId: endpoint.id, runs };
 }
 
 const items = readWaiItems(findResourcesDir(process.env), 'zh');
@@ -154,17 +153,17 @@ describe('topic diversity as a job', () => {
     expect(chatCalls().length - asked).toBe(18 - stored);
   });
 
-  it('fails naming the question when the judge refuses, and resumes where it stopped', async () => {
+  it('waits out a rate limit, fails naming the question when the judge refuses, and resumes where it stopped', async () => {
     const { judge, endpointId, runs } = await open([topicSessions('丙')]);
     server.respond(() => '焦虑');
-    server.enqueue('["焦虑"]', '["焦虑"]', { fault: 'unauthorized' });
+    server.enqueue({ fault: 'rate_limit', retryAfter: 0.05 }, '["焦虑"]', '["焦虑"]', { fault: 'unauthorized' });
     const job = judge.create({ measure: 'topics', a: { runIds: runs }, endpointId, rounds: 3, concurrency: 1 });
     const failed = await judge.execute(job.id);
     expect(failed.job.status).toBe('failed');
     expect(failed.job.error).toMatch(/^The judge failed on session \d+, round 3 \(attempt 1\): .*Fix the endpoint, then resume the evaluation; the 2 answers so far are kept\./);
     const resumed = await judge.execute(job.id);
     expect(resumed.job.status).toBe('done');
-    expect(chatCalls()).toHaveLength(3 + 16);
+    expect(chatCalls()).toHaveLength(1 + 3 + 16); // the 429, two answers and the 401, then the other 16
   });
 
   it('compares two datasets by a t-test over the rounds\' entropies', async () => {
