@@ -168,8 +168,9 @@ export class JudgeService {
   /** Questions, what is already answered, calls left, and their estimated tokens and cost. */
   plan(jobOrParams: number | JudgeJobParams): JudgePlan {
     const p = typeof jobOrParams === 'number' ? this.params(jobOrParams) : jobOrParams;
-    const { endpoint, setup } = this.prepare(p);
-    return planCalls(setup.questions, { cache: this.cache, params: endpoint.params, attempts: p.attempts, read: setup.read, replyTokens: REPLY_TOKENS[p.measure] });
+    // No key is needed to plan: nothing is sent.
+    const setup = this.prepare(p);
+    return planCalls(setup.questions, { cache: this.cache, params: { ...this.deps.endpoints.get(p.endpointId), model: p.model }, attempts: p.attempts, read: setup.read, replyTokens: REPLY_TOKENS[p.measure] });
   }
 
   /** Runs or resumes the job here until done, paused, cancelled or failed; the evaluation when done. */
@@ -224,7 +225,6 @@ export class JudgeService {
   }
 
   private prepare(p: JudgeJobParams) {
-    const endpoint = this.connect(p);
     const datasets = this.datasets(p);
     const perDataset = datasets.map(({ label, d }) => ({
       label,
@@ -233,11 +233,12 @@ export class JudgeService {
     }));
     const read = (p.measure === 'topics' ? topicReader({ topics: p.topics!, template: p.template }) : readWaiScore) as (reply: string) => Reading<unknown>;
     const questions: JudgeQuestion[] = perDataset.flatMap((x) => x.questions);
-    return { endpoint, setup: { perDataset, questions, read } };
+    return { perDataset, questions, read };
   }
 
   private async evaluate(jobId: number, p: JudgeJobParams, control: JobControl | null): Promise<JudgeEvaluation> {
-    const { endpoint, setup } = this.prepare(p);
+    const setup = this.prepare(p);
+    const endpoint = this.connect(p);
     const timeoutMs = endpointTimeoutMs(this.deps.endpoints.get(p.endpointId));
     const { answers, tally } = await askAll(setup.questions, {
       endpoint,
