@@ -5,7 +5,7 @@ import { chat } from '../../llm/chat';
 import type { ChatMessage, LlmEndpoint } from '../../llm/params';
 import type { RateLimiter } from '../../llm/rate-limiter';
 import type { RetryPolicy } from '../../llm/retry';
-import { requestKey, type JudgeCache } from './cache';
+import { requestKey, type CachedAnswer, type JudgeCache } from './cache';
 
 // Asks a judge every question of an evaluation, as a step of a durable job. Each question is
 // tried up to `attempts` times: a reply the measure cannot read (no score, no topic) is asked
@@ -70,8 +70,35 @@ export async function askAll<T>(questions: readonly JudgeQuestion[], o: AskOptio
   const stopping = (): boolean => failure !== null || (stop?.stopping() ?? false);
 
   const params = { ...o.endpoint.params };
+  // A question asked twice at once (two compared datasets sharing sessions) is sent once.
+  const inFlight = new Map<string, Promise<CachedAnswer | null>>();
   let done = 0;
   let next = 0;
+
+  /** One request, its answer stored before it is used; null when stopped, or failed for good (`failure`). */
+  const send = async (q: JudgeQuestion, key: string, attempt: number): Promise<CachedAnswer | null> => {
+    try {
+      const answer = await chat(o.endpoint, q.messages, { timeoutMs: o.timeoutMs, retry: o.retry, limiter: o.limiter, signal: stop!.signal, mayStart: () => !stopping() });
+      answer.release();
+      tally.calls++;
+      tally.cost += answer.cost;
+      const stored = { reply: answer.text, usage: answer.usage, cost: answer.cost };
+      control!.assertOwned();
+      o.cache.put(key, params, q.round, attempt, stored, o.read(stored.reply));
+      return stored;
+    } catch (error) {
+      if (error instanceof CallAborted) return null;
+      if (error instanceof JobLost) {
+        stop!.lose();
+        return null;
+      }
+      if (error instanceof CallFailed) {
+        failure ??= new Error(`The judge failed on ${q.label} (attempt ${attempt}): ${error.message} Fix the endpoint, then resume the evaluation; the ${tally.calls + tally.cached} answers so far are kept.`);
+        return null;
+      }
+      throw error;
+    }
+  };
 
   /** One question, attempt after attempt; null when stopped before it was answered. */
   const ask = async (q: JudgeQuestion): Promise<Answer<T> | null> => {
@@ -84,31 +111,16 @@ export async function askAll<T>(questions: readonly JudgeQuestion[], o: AskOptio
       else {
         if (!control) throw new Error(`${q.label} has no stored answer; the evaluation did not finish: resume its job.`);
         if (stopping()) return null;
-        try {
-          const answer = await chat(o.endpoint, q.messages, {
-            timeoutMs: o.timeoutMs,
-            retry: o.retry,
-            limiter: o.limiter,
-            signal: stop!.signal,
-            mayStart: () => !stopping(),
-          });
-          answer.release();
-          tally.calls++;
-          tally.cost += answer.cost;
-          stored = { reply: answer.text, usage: answer.usage, cost: answer.cost };
-          control.assertOwned();
-          o.cache.put(key, params, q.round, attempt, stored, o.read(stored.reply));
-        } catch (error) {
-          if (error instanceof CallAborted) return null;
-          if (error instanceof JobLost) {
-            stop!.lose();
-            return null;
-          }
-          if (error instanceof CallFailed) {
-            failure ??= new Error(`The judge failed on ${q.label} (attempt ${attempt}): ${error.message} Fix the endpoint, then resume the evaluation; the ${tally.calls + tally.cached} answers so far are kept.`);
-            return null;
-          }
-          throw error;
+        const pending = inFlight.get(key);
+        if (pending) {
+          stored = await pending;
+          if (!stored) return null;
+          tally.cached++;
+        } else {
+          const asking = send(q, key, attempt);
+          inFlight.set(key, asking);
+          stored = await asking.finally(() => inFlight.delete(key));
+          if (!stored) return null;
         }
       }
       replies.push(stored.reply);

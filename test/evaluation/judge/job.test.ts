@@ -166,6 +166,17 @@ describe('topic diversity as a job', () => {
     expect(chatCalls()).toHaveLength(1 + 3 + 16); // the 429, two answers and the 401, then the other 16
   });
 
+  it('sends a question shared by two compared datasets once, even when both ask it at the same moment', async () => {
+    const { judge, endpointId, runs } = await open([{ a: ['我是A。'], b: ['我是B。'], c: ['我是C。'] }]);
+    server.setLatency(50);
+    server.respond(() => '["焦虑"]');
+    const { job, evaluation } = await judge.execute(judge.create({ measure: 'topics', a: { runIds: runs }, b: { runIds: runs }, endpointId, rounds: 2, concurrency: 12 }).id);
+    expect(job.status).toBe('done');
+    expect(chatCalls()).toHaveLength(6);
+    expect(evaluation!.tally).toMatchObject({ calls: 6, cached: 6 });
+    expect(evaluation!.b).toEqual(evaluation!.a);
+  });
+
   it('compares two datasets by a t-test over the rounds\' entropies', async () => {
     const { judge, endpointId, runs } = await open([
       { a1: ['我是A1。'], a2: ['我是A2。'], a3: ['我是A3。'] },
