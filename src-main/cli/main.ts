@@ -11,6 +11,7 @@ import { endpointsCommand } from './endpoints';
 import { evaluateCommand } from './evaluate';
 import { judgeCommands } from './evaluate-judge';
 import { endQuietlyOnClosedPipe } from './io';
+import { ratingsCommand } from './ratings';
 import { runsCommand } from './runs';
 import { simulateCommand } from './simulate';
 
@@ -41,6 +42,7 @@ dialoguesCommand(program, withContext);
 evaluateCommand(program, withContext);
 judgeCommands(program, withContext);
 dbCommand(program, dbPath);
+ratingsCommand(program, withContext);
 
 function fail(message: string): void {
   process.stderr.write(`simpsy: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
