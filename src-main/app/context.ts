@@ -11,6 +11,7 @@ import { unresumableCardJobs } from '../role-cards/card-jobs';
 import { RoleCardRepository } from '../role-cards/repository';
 import { findResourcesDir } from '../simulation/resources';
 import { SimulationService } from '../simulation/service';
+import { JudgeService } from '../evaluation/judge/service';
 import { WorkerPool } from '../workers/pool';
 import { appTasks, type AppTasks } from '../workers/tasks';
 import { AppEvents } from './events';
@@ -57,6 +58,8 @@ export interface AppContext {
   readonly trialChats: TrialChats;
   /** Worker threads for CPU-heavy work (duplicate search, reading large imports); see src-main/workers. */
   readonly workers: WorkerPool<AppTasks>;
+  /** The evaluation measures a model judges (topics, WAI-O-S), as jobs. */
+  readonly judges: JudgeService;
   /** Stops the worker threads (their tasks reject), then closes the database. */
   close(): void;
 }
@@ -107,6 +110,7 @@ export function createAppContext(options: AppContextOptions): AppContext {
     }),
     trialChats: new TrialChats({ db, resourcesDir, events, cards, endpoints, secrets, env }),
     workers,
+    judges: new JudgeService({ db, jobs, runner, endpoints, secrets, env, resourcesDir }),
     close: () => {
       void workers.close();
       db.close();

@@ -24,10 +24,10 @@ import type { WithContext } from './context';
 // one or more runs), or two side by side (--compare). Output is a readable table; --json
 // prints one JSON object as the last line of stdout (NaN and ±∞ appear as null).
 
-const out = (line: string): void => void process.stdout.write(`${line}\n`);
+export const out = (line: string): void => void process.stdout.write(`${line}\n`);
 const err = (line: string): void => void process.stderr.write(`${line}\n`);
 
-interface DatasetFlags {
+export interface DatasetFlags {
   runs?: string;
   run?: string[];
   compare?: string;
@@ -52,13 +52,13 @@ function positive(flag: string, raw: string): number {
   return n;
 }
 
-function count(flag: string, raw: string | undefined): number | undefined {
+export function count(flag: string, raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
   if (!/^\d+$/.test(raw.trim())) throw new DomainError('validation', `${flag} must be a whole number, got '${raw}'.`);
   return Number(raw);
 }
 
-function specs(o: DatasetFlags): { a: DatasetSpec; b: DatasetSpec | null } {
+export function specs(o: DatasetFlags): { a: DatasetSpec; b: DatasetSpec | null } {
   const a = [...(o.runs ? [o.runs] : []), ...(o.run ?? [])];
   if (a.length === 0) throw new DomainError('validation', 'Say which runs to evaluate: --runs 3 (or --runs 3,4); see them with: simpsy runs list');
   const b = [...(o.compare ? [o.compare] : []), ...(o.vsRun ?? [])];
@@ -74,18 +74,18 @@ function specs(o: DatasetFlags): { a: DatasetSpec; b: DatasetSpec | null } {
   return { a: { runIds: runIds('--runs', a), ...filter }, b: b.length > 0 ? { runIds: runIds('--compare', b), ...filter } : null };
 }
 
-const fixed = (v: number | null, digits: number) => (v === null || !Number.isFinite(v) ? '–' : v.toFixed(digits));
-const meanSd = (m: MeanSd, digits = 2) => `${fixed(m.mean, digits)} ± ${fixed(m.sd, digits)}`;
+export const fixed = (v: number | null, digits: number) => (v === null || !Number.isFinite(v) ? '–' : v.toFixed(digits));
+export const meanSd = (m: MeanSd, digits = 2) => `${fixed(m.mean, digits)} ± ${fixed(m.sd, digits)}`;
 // Four significant digits: a p-value is read by its size, and 0.0014 would hide that it is 0.001372.
 const pValue = (p: number) => (Number.isNaN(p) ? '–' : p === 0 ? '0' : p < 1e-4 ? p.toExponential(3) : p.toPrecision(4));
-const test = (name: string, t: TTest) => `${name} t(${Number.isInteger(t.df) ? t.df : fixed(t.df, 2)}) = ${fixed(t.t, 3)}, p = ${pValue(t.p)}`;
+export const test = (name: string, t: TTest) => `${name} t(${Number.isInteger(t.df) ? t.df : fixed(t.df, 2)}) = ${fixed(t.t, 3)}, p = ${pValue(t.p)}`;
 
-function title(d: Dataset): string {
+export function title(d: Dataset): string {
   const kinds = [...new Set(d.runs.map((r) => r.kind))].join('+');
   return `${runsLabel(d.spec.runIds)} (${kinds}, ${d.language})`;
 }
 
-function datasetFlags(command: Command): Command {
+export function datasetFlags(command: Command): Command {
   return command
     .option('--runs <ids>', 'the dataset: run ids, comma-separated')
     .option('--compare <ids>', 'a second dataset to show side by side')

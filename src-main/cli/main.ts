@@ -9,6 +9,7 @@ import { dbCommand } from './db';
 import { dialoguesCommand } from './dialogues';
 import { endpointsCommand } from './endpoints';
 import { evaluateCommand } from './evaluate';
+import { judgeCommands } from './evaluate-judge';
 import { endQuietlyOnClosedPipe } from './io';
 import { ratingsCommand } from './ratings';
 import { runsCommand } from './runs';
@@ -39,6 +40,7 @@ simulateCommand(program, withContext);
 runsCommand(program, withContext);
 dialoguesCommand(program, withContext);
 evaluateCommand(program, withContext);
+judgeCommands(program, withContext);
 dbCommand(program, dbPath);
 ratingsCommand(program, withContext);
 

@@ -1,6 +1,6 @@
-import { setMaxListeners } from 'node:events';
 import type OpenAI from 'openai';
 import type { AgentRole, RunSnapshot } from '../contract/simulation';
+import { JobStopper } from '../jobs/checkpoint';
 import { JobCancelled, JobLost, JobPaused, type JobControl } from '../jobs/runner';
 import { chat } from '../llm/chat';
 import { createLlmClient, resolveApiKey } from '../llm/client';
@@ -75,42 +75,15 @@ export async function executeRun(ctx: Pick<SimulationDeps, 'endpoints' | 'secret
   const limiters = new Map<number, RateLimiter>();
   for (const l of snapshot.rateLimits) if (l.rpm || l.tpm) limiters.set(l.endpointId, new RateLimiter(l));
 
-  const stop = new AbortController();
-  setMaxListeners(0, stop.signal);
+  const stop = new JobStopper(control, CHECK_MS);
   let stoppedNow = false;
-  let cancelled = false;
-  let lost = false;
   let fatal: LlmFailure | null = null;
-  const onJobAbort = () => {
-    if (control.signal.reason instanceof JobLost) lost = true;
-    else cancelled = true;
-    stop.abort();
-  };
-  control.signal.addEventListener('abort', onJobAbort, { once: true });
 
   /**
    * Checked before every call. A cancel asked in this process aborts at once; one asked from
    * another process (a flag in the database) is looked up at most every CHECK_MS.
    */
-  let checkedAt = 0;
-  const stopping = (): boolean => {
-    if (stop.signal.aborted || fatal) return true;
-    if (control.isPauseRequested()) return true;
-    const at = performance.now();
-    if (at - checkedAt < CHECK_MS) return false;
-    checkedAt = at;
-    try {
-      control.checkpoint();
-    } catch (error) {
-      if (error instanceof JobCancelled || error instanceof JobLost) {
-        if (error instanceof JobLost) lost = true;
-        else cancelled = true;
-        stop.abort();
-      }
-      return true;
-    }
-    return false;
-  };
+  const stopping = (): boolean => fatal !== null || stop.stopping();
 
   store.beginExecution(runId);
   store.guard(runId, () => control.assertOwned());
@@ -226,7 +199,7 @@ export async function executeRun(ctx: Pick<SimulationDeps, 'endpoints' | 'secret
     const workers = Math.max(1, Math.min(snapshot.concurrency * OPEN_PER_SLOT, queue.length));
     await Promise.all(Array.from({ length: workers }, worker));
   } finally {
-    control.signal.removeEventListener('abort', onJobAbort);
+    stop.dispose();
     store.flush();
     store.guard(runId, null);
     batcher.flush();
@@ -237,7 +210,7 @@ export async function executeRun(ctx: Pick<SimulationDeps, 'endpoints' | 'secret
     }
   }
 
-  if (lost || unexpected instanceof JobLost) throw new JobLost();
+  if (stop.lost || unexpected instanceof JobLost) throw new JobLost();
   if (unexpected) {
     try {
       store.releaseRunning(runId);
@@ -246,7 +219,7 @@ export async function executeRun(ctx: Pick<SimulationDeps, 'endpoints' | 'secret
     }
     throw unexpected;
   }
-  if (cancelled) {
+  if (stop.cancelled) {
     for (const sessionId of store.cancelUnfinished(runId)) {
       ctx.events.emit('simulation:session', { runId, sessionId, status: 'ended', endReason: 'cancelled', endPhrase: null, error: null, rejected: null });
     }

@@ -8,6 +8,7 @@ import { m006JobLeases } from './006_job_leases';
 import { m007ChangeCounters } from './007_change_counters';
 import { m008DialogueSearch } from './008_dialogue_search';
 import { m009EmbeddingCache } from './009_embedding_cache';
+import { m010JudgeCache } from './010_judge_cache';
 
 // Forward-only: append new migrations, never edit or reorder shipped ones.
 // A test checks the versions are 1..n with no gaps.
@@ -21,4 +22,5 @@ export const migrations: readonly Migration[] = [
   m007ChangeCounters,
   m008DialogueSearch,
   m009EmbeddingCache,
+  m010JudgeCache,
 ];
