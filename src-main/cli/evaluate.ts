@@ -4,11 +4,12 @@ import { endReasons } from '../contract/simulation';
 import { DomainError } from '../common/errors';
 import { writeFileSafely } from '../common/safe-write';
 import { loadDataset, runsLabel, type Dataset, type DatasetSpec } from '../evaluation/dataset';
-import type { MeanSd } from '../evaluation/describe';
 import { compareMapping, overlapEvaluation, type OverlapResult } from '../evaluation/overlap';
-import { overlapScoresCsv } from '../evaluation/scores-csv';
-import { datasetStatistics, type DatasetStatistics, type RoleStatistics } from '../evaluation/statistics';
-import type { TTest } from '../evaluation/t-test';
+import { overlapOutcome, statsOutcome } from '../evaluation/measures';
+import { scoresCsv } from '../evaluation/scores-csv';
+import { datasetStatistics } from '../evaluation/statistics';
+import { fixed, statsRows, test } from './evaluation-format';
+import { storedCommands } from './evaluations-stored';
 import { readStopwords } from '../evaluation/words';
 import { reasons } from './dialogues';
 import { table } from './io';
@@ -30,6 +31,8 @@ interface DatasetFlags {
   maxTurns?: string;
   tag?: string[];
   json?: boolean;
+  /** commander's --no-save: false when given. */
+  save: boolean;
 }
 
 function runIds(flag: string, raw: string[]): number[] {
@@ -61,12 +64,6 @@ function specs(o: DatasetFlags): { a: DatasetSpec; b: DatasetSpec | null } {
   return { a: { runIds: runIds('--runs', a), ...filter }, b: b.length > 0 ? { runIds: runIds('--compare', b), ...filter } : null };
 }
 
-const fixed = (v: number | null, digits: number) => (v === null || !Number.isFinite(v) ? '–' : v.toFixed(digits));
-const meanSd = (m: MeanSd, digits = 2) => `${fixed(m.mean, digits)} ± ${fixed(m.sd, digits)}`;
-// Four significant digits: a p-value is read by its size, and 0.0014 would hide that it is 0.001372.
-const pValue = (p: number) => (Number.isNaN(p) ? '–' : p === 0 ? '0' : p < 1e-4 ? p.toExponential(3) : p.toPrecision(4));
-const test = (name: string, t: TTest) => `${name} t(${Number.isInteger(t.df) ? t.df : fixed(t.df, 2)}) = ${fixed(t.t, 3)}, p = ${pValue(t.p)}`;
-
 function title(d: Dataset): string {
   const kinds = [...new Set(d.runs.map((r) => r.kind))].join('+');
   return `${runsLabel(d.spec.runIds)} (${kinds}, ${d.language})`;
@@ -82,21 +79,8 @@ function datasetFlags(command: Command): Command {
     .option('--min-turns <n>', 'only sessions with at least this many turns')
     .option('--max-turns <n>', 'only sessions with at most this many turns')
     .option('--tag <tag>', 'only sessions with this tag (repeat for several)', (v, prev: string[] = []) => [...prev, v])
-    .option('--json', 'print one JSON object as the last line');
-}
-
-function statsRows(s: DatasetStatistics[]): string[][] {
-  const role = (label: string, pick: (x: DatasetStatistics) => RoleStatistics) => [
-    [`${label} utterances`, ...s.map((x) => String(pick(x).utterances))],
-    [`${label} length, characters`, ...s.map((x) => meanSd(pick(x).chars, 1))],
-    ...(s.some((x) => pick(x).words) ? [[`${label} length, words`, ...s.map((x) => (pick(x).words ? meanSd(pick(x).words!, 1) : '–'))]] : []),
-  ];
-  return [
-    ['Sessions', ...s.map((x) => String(x.sessions))],
-    ['Turns per session', ...s.map((x) => meanSd(x.turns))],
-    ...role('Client', (x) => x.client),
-    ...role('Counselor', (x) => x.counselor),
-  ];
+    .option('--json', 'print one JSON object as the last line')
+    .option('--no-save', 'do not keep the result (by default it is stored: simpsy eval list)');
 }
 
 function overlapJson(d: Dataset, r: OverlapResult) {
@@ -135,9 +119,12 @@ export function evaluateCommand(program: Command, withContext: WithContext): voi
       const { a, b } = specs(o);
       const datasets = [loadDataset(ctx.db, a), ...(b ? [loadDataset(ctx.db, b)] : [])];
       const stats = datasets.map(datasetStatistics);
-      if (o.json) return out(JSON.stringify(stats.length === 1 ? stats[0] : { a: stats[0], b: stats[1] }));
+      const saved = o.save ? ctx.evaluation.store('stats', datasets, statsOutcome(datasets)) : null;
+      const id = saved === null ? {} : { evaluationId: saved };
+      if (o.json) return out(JSON.stringify(stats.length === 1 ? { ...stats[0], ...id } : { a: stats[0], b: stats[1], ...id }));
       out(table(['', ...datasets.map((d, i) => `${datasets.length > 1 ? `${'AB'[i]}: ` : ''}${title(d)}`)], statsRows(stats)));
       out('Mean ± sd (sample sd); lengths in characters (grapheme clusters) over all utterances of the role.');
+      if (saved !== null) out(savedLine(saved));
     }),
   );
 
@@ -154,14 +141,14 @@ export function evaluateCommand(program: Command, withContext: WithContext): voi
         const options = { seed, ...(stopwords ? { stopwords } : {}) };
         const datasets = [loadDataset(ctx.db, a), ...(b ? [loadDataset(ctx.db, b)] : [])];
         const results = datasets.map((d) => overlapEvaluation(d, options));
-        if (o.out) {
-          const labelled = results.map((result, i) => ({ label: results.length > 1 ? 'ab'[i]! : 'a', result }));
-          writeFileSafely(resolve(o.out), overlapScoresCsv(labelled), { overwrite: o.force ?? false, protect: [ctx.dbPath] });
-        }
+        const outcome = overlapOutcome(results, seed, stopwords ? [...stopwords] : null);
+        if (o.out) writeFileSafely(resolve(o.out), scoresCsv(outcome.scores), { overwrite: o.force ?? false, protect: [ctx.dbPath] });
+        const saved = o.save ? ctx.evaluation.store('overlap', datasets, outcome) : null;
+        const id = saved === null ? {} : { evaluationId: saved };
         const between = results.length > 1 ? compareMapping(results[0]!, results[1]!) : null;
         if (o.json) {
           const one = results.map((r, i) => overlapJson(datasets[i]!, r));
-          return out(JSON.stringify(between ? { a: one[0], b: one[1], ...between } : one[0]));
+          return out(JSON.stringify(between ? { a: one[0], b: one[1], ...between, ...id } : { ...one[0], ...id }));
         }
         results.forEach((r, i) => {
           if (i > 0) out('');
@@ -174,6 +161,11 @@ export function evaluateCommand(program: Command, withContext: WithContext): voi
           out(`  ${test('Welch  ', between.welch)}`);
         }
         if (o.out) out(`Per-session scores written to ${resolve(o.out)}.`);
+        if (saved !== null) out(savedLine(saved));
       }),
     );
+
+  storedCommands(evaluate, withContext);
 }
+
+const savedLine = (id: number) => `Kept as evaluation ${id}: simpsy eval show ${id}, simpsy eval report ${id} report.html`;

@@ -56,6 +56,12 @@ export const requestChannels = [
   'dialogues:tags',
   'dialogues:export',
   'dialogues:import',
+  'evaluation:measures',
+  'evaluation:run',
+  'evaluation:list',
+  'evaluation:get',
+  'evaluation:remove',
+  'evaluation:report',
 ] as const;
 
 export const eventChannels = [

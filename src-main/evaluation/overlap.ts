@@ -3,6 +3,7 @@ import { clientUtterances, runsLabel, type Dataset } from './dataset';
 import { cardDerangement } from './derangement';
 import { meanSd, type MeanSd } from './describe';
 import { tTests, type TTest } from './t-test';
+import type { TaskControl } from '../workers/task';
 import { tokeniserFor, type Tokeniser } from './words';
 
 // Vocabulary overlap rate (paper §4.1, Eq. 1): for each session,
@@ -52,6 +53,8 @@ export interface OverlapOptions {
   stopwords?: ReadonlySet<string>;
   /** Defaults to the dataset language's tokeniser. */
   tokeniser?: Tokeniser;
+  /** Progress per session segmented, and a stop between sessions (a worker task's control). */
+  control?: TaskControl;
 }
 
 /** Eq. 1 on two word sets. */
@@ -74,7 +77,10 @@ export function overlapEvaluation(dataset: Dataset, options: OverlapOptions): Ov
   const excluded: ExcludedSession[] = [];
   const scored: { session: Dataset['sessions'][number]; card: Set<string>; cardText: string; client: Set<string> }[] = [];
   const cardVocabulary = new Map<string, Set<string>>(); // repeated cards are segmented once
-  for (const session of dataset.sessions) {
+  const control = options.control;
+  for (const [done, session] of dataset.sessions.entries()) {
+    control?.checkpoint();
+    control?.progress(done, dataset.sessions.length);
     if (session.cardText === null || session.cardText.trim() === '') {
       excluded.push({ sessionId: session.id, externalId: session.externalId, reason: 'no card' });
       continue;

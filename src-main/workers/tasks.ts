@@ -1,3 +1,4 @@
+import { overlapTask } from '../evaluation/overlap-task';
 import { duplicatesTask } from '../role-cards/duplicates';
 import { readInputTask } from '../role-cards/import';
 import type { TaskRegistry } from './task';
@@ -11,6 +12,7 @@ import type { TaskRegistry } from './task';
 export const appTasks = {
   'cards.duplicates': duplicatesTask,
   'cards.readInput': readInputTask,
+  'evaluation.overlap': overlapTask,
 } satisfies TaskRegistry;
 
 export type AppTasks = typeof appTasks;

@@ -319,6 +319,34 @@ const malformed: Record<RequestChannel, [string, unknown][]> = {
     ['an unknown language', { path: '/tmp/dialogue', language: 'fr' }],
     ['a title with a C1 control character', { path: '/tmp/dialogue', title: 'data\u0085set' }],
   ],
+  'evaluation:measures': shared,
+  'evaluation:run': [
+    ...shared,
+    ['no measure', { a: { runIds: [1] } }],
+    ['an unknown measure', { measure: 'bleu', a: { runIds: [1] } }],
+    ['no dataset A', { measure: 'overlap' }],
+    ['no runs in A', { measure: 'overlap', a: { runIds: [] } }],
+    ['a run id of zero', { measure: 'overlap', a: { runIds: [0] } }],
+    ['run ids as text', { measure: 'overlap', a: { runIds: '1,2' } }],
+    ['an unknown end reason', { measure: 'stats', a: { runIds: [1], endReasons: ['bored'] } }],
+    ['fewest turns above the most', { measure: 'stats', a: { runIds: [1], minTurns: 9, maxTurns: 2 } }],
+    ['an extra field in B', { measure: 'stats', a: { runIds: [1] }, b: { runIds: [2], query: 'x' } }],
+    ['a negative seed', { measure: 'overlap', a: { runIds: [1] }, seed: -1 }],
+    ['a fractional seed', { measure: 'overlap', a: { runIds: [1] }, seed: 1.5 }],
+    ['an empty stopword', { measure: 'overlap', a: { runIds: [1] }, stopwords: ['  '] }],
+    ['a huge stopword', { measure: 'overlap', a: { runIds: [1] }, stopwords: [long] }],
+  ],
+  'evaluation:list': [...shared, ['an unknown measure', { measure: 'bleu' }]],
+  'evaluation:get': [...shared, ['id as text', { id: '1' }], ['id zero', { id: 0 }]],
+  'evaluation:remove': [...shared, ['a negative id', { id: -3 }], ['no id', {}]],
+  'evaluation:report': [
+    ...shared,
+    ['no path', { id: 1 }],
+    ['a relative path', { id: 1, path: 'report.html' }],
+    ['a relative CSV path', { id: 1, path: '/tmp/r.html', csvPath: 'scores.csv' }],
+    ['an unknown language', { id: 1, path: '/tmp/r.html', language: 'fr' }],
+    ['overwrite as text', { id: 1, path: '/tmp/r.html', overwrite: 'yes' }],
+  ],
 };
 
 let ctx: AppContext;
@@ -326,7 +354,7 @@ let dispatch: Dispatch;
 
 function snapshot(): string {
   return JSON.stringify(
-    ['settings', 'endpoints', 'jobs', 'role_cards', 'role_card_revisions', 'sim_runs', 'sim_sessions', 'sim_messages', 'prompt_overrides', 'card_chats'].map((t) => ctx.db.prepare(`SELECT * FROM ${t} ORDER BY rowid`).all()),
+    ['settings', 'endpoints', 'jobs', 'role_cards', 'role_card_revisions', 'sim_runs', 'sim_sessions', 'sim_messages', 'prompt_overrides', 'card_chats', 'evaluations', 'evaluation_scores'].map((t) => ctx.db.prepare(`SELECT * FROM ${t} ORDER BY rowid`).all()),
   );
 }
 
