@@ -1,14 +1,10 @@
-import type { MeanSdView, RoleStatisticsView, StatisticsView } from '../contract/evaluation';
-import { pText, testLine } from '../evaluation/report';
+import type { RoleStatisticsView, StatisticsView } from '../contract/evaluation';
+import { meanSdText as meanSd } from '../contract/evaluation-format';
 
 // How `simpsy eval` writes numbers: fixed decimals, mean ± sd, p-values by their size, the
 // Table 1 rows; shared by the commands that compute and those that show a stored evaluation.
 
-export const fixed = (v: number | null | undefined, digits: number) => (v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(digits));
-export const meanSd = (m: MeanSdView, digits = 2) => `${fixed(m.mean, digits)} ± ${fixed(m.sd, digits)}`;
-/** Four significant digits: a p-value is read by its size, and 0.0014 would hide that it is 0.001372. */
-export const pValue = pText;
-export const test = testLine;
+export { fixed, pText as pValue, testText as test } from '../contract/evaluation-format';
 
 export function statsRows(s: StatisticsView[]): string[][] {
   const role = (label: string, pick: (x: StatisticsView) => RoleStatisticsView) => [

@@ -62,6 +62,7 @@ export const requestChannels = [
   'evaluation:get',
   'evaluation:remove',
   'evaluation:report',
+  'evaluation:saveChart',
 ] as const;
 
 export const eventChannels = [

@@ -34,10 +34,11 @@ export interface HistogramRange {
 export function histogramCounts(values: readonly number[], { min, max, bins }: HistogramRange): number[] {
   if (!(max > min) || bins < 1) throw new RangeError('A histogram needs max > min and at least one bin');
   const counts = new Array<number>(bins).fill(0);
-  const width = (max - min) / bins;
   for (const v of values) {
     if (!Number.isFinite(v) || v < min || v > max) continue;
-    counts[v === max ? bins - 1 : Math.min(bins - 1, Math.floor((v - min) / width))]!++;
+    // Scaled before the division, with a hair of tolerance, so a value on an edge lands in the
+    // bin it starts (0.15 / 0.05 is 2.9999999999999996 in floating point; 3/20 must count in 0.15–0.20).
+    counts[Math.min(bins - 1, Math.floor(((v - min) * bins) / (max - min) + 1e-9))]!++;
   }
   return counts;
 }

@@ -50,6 +50,23 @@ export const evaluationReportInput = z.strictObject({
 });
 export type EvaluationReportInput = z.output<typeof evaluationReportInput>;
 
+/**
+ * A chart the window drew, to a file: SVG as its text (vector, for papers), PNG as base64.
+ * Bounded by the IPC payload limit (256 KB); a 2× PNG of a chart is some 60 KB.
+ */
+export const chartSaveInput = z
+  .strictObject({
+    path: absolutePath,
+    format: z.enum(['svg', 'png']),
+    content: z.string().min(1).max(240_000),
+    overwrite: z.boolean().optional(),
+  })
+  .refine((i) => (i.format === 'svg' ? /^\s*<svg[\s>]/.test(i.content) : /^[A-Za-z0-9+/]+={0,2}$/.test(i.content)), {
+    message: 'An SVG chart is SVG text; a PNG chart is base64',
+    path: ['content'],
+  });
+export type ChartSaveInput = z.output<typeof chartSaveInput>;
+
 /** What the window lists in its measure picker. */
 export interface MeasureInfo {
   measure: EvaluationMeasure;

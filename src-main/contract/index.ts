@@ -66,6 +66,7 @@ import {
   type TemplateDefaults,
 } from './simulation';
 import {
+  chartSaveInput,
   evaluationMeasures,
   evaluationReportInput,
   evaluationRunInput,
@@ -86,6 +87,7 @@ export * from './card-assist';
 export * from './files';
 export * from './evaluation';
 export * from './evaluation-charts';
+export * from './evaluation-format';
 
 // The one contract between renderer and main: every request channel with its input
 // schema (main parses every payload with it, strictly) and its result type.
@@ -164,6 +166,7 @@ export const contract = {
   'evaluation:get': { input: byId, result: returns<EvaluationDetail>() },
   'evaluation:remove': { input: byId, result: returns<{ removed: true }>() },
   'evaluation:report': { input: evaluationReportInput, result: returns<{ path: string; csvPath: string | null }>() },
+  'evaluation:saveChart': { input: chartSaveInput, result: returns<{ path: string }>() },
 } satisfies Record<RequestChannel, { input: z.ZodType; result: unknown }>;
 
 /** A domain's data changed (by this process or another); listeners read what they show again. */

@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
 import type { CardLanguage } from '../contract/role-card';
 import { chartText, evaluationCharts, type ChartOption } from '../contract/evaluation-charts';
-import type { EvaluationDetail, MeanSdView, OverlapSummary, StatsSummary, StatisticsView, StoredDataset, TTestView } from '../contract/evaluation';
+import type { EvaluationDetail, OverlapSummary, StatsSummary, StatisticsView, StoredDataset } from '../contract/evaluation';
+import { fixed, meanSdText as meanSd, testText as testLine } from '../contract/evaluation-format';
 import { reportText, type ReportText } from './report-text';
 
 // A stored evaluation as one self-contained HTML file: its tables, its charts inline as SVG
@@ -37,13 +38,6 @@ export function chartSvg(option: ChartOption, size = { width: 760, height: 380 }
 }
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-const fixed = (v: number | null | undefined, d: number) => (v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(d));
-const meanSd = (m: MeanSdView | null | undefined, d = 2) => (m ? `${fixed(m.mean, d)} ± ${fixed(m.sd, d)}` : '–');
-/** Four significant digits, as the CLI prints a p-value. */
-export const pText = (p: number | null) => (p === null || Number.isNaN(p) ? '–' : p === 0 ? '0' : p < 1e-4 ? p.toExponential(3) : p.toPrecision(4));
-export const testLine = (name: string, t: TTestView) =>
-  `${name} t(${t.df === null ? '–' : Number.isInteger(t.df) ? t.df : t.df.toFixed(2)}) = ${fixed(t.t, 3)}, p = ${pText(t.p)}`;
-
 const table = (head: string[], rows: string[][]) =>
   `<table><thead><tr>${head.map((h) => `<th>${escape(h)}</th>`).join('')}</tr></thead><tbody>${rows
     .map((r) => `<tr>${r.map((c, i) => (i === 0 ? `<th>${escape(c)}</th>` : `<td>${escape(c)}</td>`)).join('')}</tr>`)

@@ -347,6 +347,16 @@ const malformed: Record<RequestChannel, [string, unknown][]> = {
     ['an unknown language', { id: 1, path: '/tmp/r.html', language: 'fr' }],
     ['overwrite as text', { id: 1, path: '/tmp/r.html', overwrite: 'yes' }],
   ],
+  'evaluation:saveChart': [
+    ...shared,
+    ['no content', { path: '/tmp/c.svg', format: 'svg' }],
+    ['an unknown format', { path: '/tmp/c.pdf', format: 'pdf', content: '<svg></svg>' }],
+    ['SVG that is not SVG', { path: '/tmp/c.svg', format: 'svg', content: '<script>alert(1)</script>' }],
+    ['PNG that is not base64', { path: '/tmp/c.png', format: 'png', content: 'not base64!' }],
+    ['PNG bytes that are not a PNG', { path: '/tmp/c.png', format: 'png', content: 'aGVsbG8=' }],
+    ['a relative path', { path: 'c.svg', format: 'svg', content: '<svg></svg>' }],
+    ['content over the limit', { path: '/tmp/c.svg', format: 'svg', content: `<svg>${'x'.repeat(240_000)}</svg>` }],
+  ],
 };
 
 let ctx: AppContext;

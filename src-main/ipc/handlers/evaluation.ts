@@ -1,6 +1,7 @@
+import { saveChart } from '../../evaluation/chart-file';
 import type { HandlerPart } from '../handler-table';
 
-type EvaluationChannel = 'evaluation:measures' | 'evaluation:run' | 'evaluation:list' | 'evaluation:get' | 'evaluation:remove' | 'evaluation:report';
+type EvaluationChannel = 'evaluation:measures' | 'evaluation:run' | 'evaluation:list' | 'evaluation:get' | 'evaluation:remove' | 'evaluation:report' | 'evaluation:saveChart';
 
 export const evaluationHandlers: HandlerPart<EvaluationChannel> = {
   'evaluation:measures': (_input, ctx) => ctx.evaluation.measures(),
@@ -13,4 +14,5 @@ export const evaluationHandlers: HandlerPart<EvaluationChannel> = {
     return { removed: true as const };
   },
   'evaluation:report': (input, ctx) => ctx.evaluation.report(input, [ctx.dbPath]),
+  'evaluation:saveChart': (input, ctx) => saveChart(input, [ctx.dbPath]),
 };

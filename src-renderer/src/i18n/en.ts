@@ -7,6 +7,7 @@ import apiErrors from './api-errors.en';
 import cards from './cards.en';
 import sim from './simulations.en';
 import dlg from './dialogues.en';
+import ev from './evaluation.en';
 import endpoints from './endpoints.en';
 import local from './local-servers.en';
 
@@ -56,12 +57,12 @@ const en = {
     },
     evaluation: {
       title: 'Evaluation',
-      subtitle: 'Score dialogues with a judge model.',
+      subtitle: 'The paper’s measures of client fidelity, diversity and alliance.',
       emptyTitle: 'Nothing evaluated yet',
       purpose:
-        'Rate dialogues against criteria, such as how faithfully the client keeps to its role card and how well the counselor responds, using a judge model. Scores sit beside each dialogue and can be compared across models.',
+        'Measure dialogues as the paper’s §4 does: dataset statistics, and how closely each client keeps to its role card (vocabulary overlap) with significance tests; two datasets, such as simulated and real dialogues, side by side. Every evaluation is kept, reopens at once and exports as a report.',
       nextNoEndpoint: 'The judge is a model too: add a model endpoint in Settings first.',
-      nextWithEndpoints: 'Evaluation works on dialogues. Run a simulation first, then score its dialogues here.',
+      nextWithEndpoints: 'Evaluation works on dialogues. Run a simulation or import dialogues first, then evaluate them here.',
     },
     arena: {
       title: 'Arena',
@@ -211,6 +212,7 @@ const en = {
   cards,
   sim,
   dlg,
+  ev,
   replace: {
     title: 'Replace the existing export?',
     file: (path: string) => `${path} already exists. Replace it with this export? The old file stays until the new one is complete.`,
