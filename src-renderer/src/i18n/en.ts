@@ -199,6 +199,7 @@ const en = {
       'cards.duplicates': () => 'Finding duplicate complaints',
       'cards.check': (file: string) => `Checking ${file}`,
       'cards.import': (file: string) => `Importing ${file}`,
+      'evaluation.overlap': (datasets: string) => `Vocabulary overlap: ${datasets}`,
     } as Record<string, (subject: string) => string>,
     status: {
       queued: 'Queued',

@@ -38,6 +38,7 @@ const ev = {
   segmenting: (done: number, total: number) => `Segmenting sessions: ${done} of ${total}`,
   past: 'Past evaluations',
   noPast: 'No evaluation kept yet. Pick a dataset and a measure above, then Run.',
+  pickPast: 'Open a past evaluation on the left, or run a new one above.',
   remove: 'Delete',
   removeConfirm: 'Delete this evaluation? Its dialogues stay.',
   removed: 'Evaluation deleted',
@@ -56,6 +57,15 @@ const ev = {
   settings: 'Settings',
   datasets: 'Datasets',
   noneSetting: 'none',
+  /** Names of the settings measures record; a key not listed here is shown as stored. */
+  settingNames: {
+    seed: 'Seed (random pairing)',
+    tokeniser: 'Words (tokeniser)',
+    stopwords: 'Stopwords',
+    lengths: 'Lengths counted in',
+    sd: 'Standard deviation',
+    words: 'English words',
+  } as Record<string, string>,
   table: {
     sessions: 'Sessions',
     turns: 'Turns per session',

@@ -36,6 +36,7 @@ const ev: typeof evEn = {
   segmenting: (done: number, total: number) => `正在分词：${done} / ${total} 个会话`,
   past: '历史评估',
   noPast: '还没有保存的评估。在上方选择数据集和评估指标，然后点击“运行”。',
+  pickPast: '在左侧打开一次历史评估，或在上方运行新的评估。',
   remove: '删除',
   removeConfirm: '删除这次评估？对话本身不受影响。',
   removed: '已删除评估',
@@ -54,6 +55,14 @@ const ev: typeof evEn = {
   settings: '设置',
   datasets: '数据集',
   noneSetting: '无',
+  settingNames: {
+    seed: '随机种子（随机配对）',
+    tokeniser: '分词方式',
+    stopwords: '停用词',
+    lengths: '长度计数单位',
+    sd: '标准差',
+    words: '英文词',
+  },
   table: {
     sessions: '会话数',
     turns: '每会话轮数',

@@ -188,6 +188,7 @@ const zh: Messages = {
       'cards.duplicates': () => '查找重复主诉',
       'cards.check': (file: string) => `检查 ${file}`,
       'cards.import': (file: string) => `导入 ${file}`,
+      'evaluation.overlap': (datasets: string) => `词汇重叠率：${datasets}`,
     },
     status: {
       queued: '排队中',

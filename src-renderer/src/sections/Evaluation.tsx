@@ -56,9 +56,9 @@ function NewEvaluation() {
         <Flex gap={12} align="center" wrap>
           {info?.seeded && (
             <Tooltip title={t.seedHint}>
-              <span>
+              <span data-testid="evaluation-seed">
                 {t.seed}{' '}
-                <InputNumber min={0} precision={0} value={seed} onChange={(v) => evaluationActions.setSeed(v ?? 1)} style={{ width: 90 }} data-testid="evaluation-seed" />
+                <InputNumber min={0} precision={0} value={seed} onChange={(v) => evaluationActions.setSeed(v ?? 1)} style={{ width: 90 }} />
               </span>
             </Tooltip>
           )}
@@ -126,6 +126,7 @@ export function Evaluation() {
   const status = useEvaluationStore((s) => s.status);
   const runs = useEvaluationStore((s) => s.runs);
   const open = useEvaluationStore(selectOpenEvaluation);
+  const hasPast = useEvaluationStore((s) => s.past.length > 0);
 
   useEffect(() => {
     void evaluationActions.load();
@@ -141,7 +142,7 @@ export function Evaluation() {
       <Flex gap={16} align="start">
         <PastEvaluations />
         <Card style={{ flex: 1, minWidth: 0 }} styles={{ body: { padding: '16px 20px' } }}>
-          {open ? <ResultView evaluation={open} /> : <Empty description={t.noPast} />}
+          {open ? <ResultView evaluation={open} /> : <Empty description={hasPast ? t.pickPast : t.noPast} />}
         </Card>
       </Flex>
     </Flex>

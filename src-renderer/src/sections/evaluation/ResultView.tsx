@@ -70,7 +70,7 @@ export function ResultView({ evaluation: e }: { evaluation: EvaluationDetail }) 
         data-testid="evaluation-settings"
         items={Object.entries(e.settings).map(([k, v]) => ({
           key: k,
-          label: k,
+          label: ev.settingNames[k] ?? k,
           children: <span style={{ wordBreak: 'break-word' }}>{v === null ? ev.noneSetting : typeof v === 'string' ? v : JSON.stringify(v)}</span>,
         }))}
       />
