@@ -85,7 +85,7 @@ function overlapTables(s: OverlapSummary, names: string[], t: ReportText): strin
     ? `<p class="test"><b>${escape(t.mapping)}, A vs B:</b> ${escape(testLine('Student', s.between.student))}; ${escape(testLine('Welch', s.between.welch))}</p>`
     : '';
   const excluded = groups
-    .map((g, i) => (g.excluded.length ? `<p class="note">${escape(t.excluded(names[i]!, g.excluded.length, g.excluded.map((e) => `${e.sessionId} (${e.reason})`).join(', ')))}</p>` : ''))
+    .map((g, i) => (g.excluded.length ? `<p class="note">${escape(t.excluded(names[i]!, g.excluded.length, g.excluded.map((e) => `${e.sessionId} (${t.reasons[e.reason] ?? e.reason})`).join(', ')))}</p>` : ''))
     .join('');
   return table(['', 'n', t.mean, t.sd], rows) + tests + between + excluded;
 }
@@ -107,7 +107,7 @@ export function evaluationReportHtml(e: EvaluationDetail, language: CardLanguage
     .map((d, i) => `<li><b>${escape(names[i]!)}</b>: ${escape(t.sessionCount(d.sessionIds.length))}; ${escape(filterText(d, t))}</li>`)
     .join('');
   const settings = Object.entries(e.settings)
-    .map(([k, v]) => [k, v === null ? t.none : typeof v === 'string' ? v : JSON.stringify(v)])
+    .map(([k, v]) => [t.settingNames[k] ?? k, v === null ? t.none : typeof v === 'string' ? v : JSON.stringify(v)])
     .map(([k, v]) => `<tr><th>${escape(k!)}</th><td>${escape(v!)}</td></tr>`)
     .join('');
   return `<!doctype html>

@@ -5,23 +5,14 @@ import { DomainError } from '../../src-main/common/errors';
 import { EvaluationResults, type NewEvaluation } from '../../src-main/evaluation/results-store';
 import { openDatabase } from '../../src-main/storage/database';
 import { tempDbPath } from '../support/temp';
-import { seedRun } from './support';
+import { cardA, cardC, handComputedSessions, seedRun } from './support';
 
 // Stored evaluations on a real database file through the real migrations: saved in one
 // transaction, listed, read back as they were computed, deleted with their scores.
 
-const cardA = '性别：女性\n年龄：25岁\n来访者的主诉问题：最近总是失眠，和家人关系紧张。';
-const cardB = '性别：男性\n职业：公司职员\n来访者的主诉问题：工作压力大，总是加班。';
-const cardC = '性别：女性\n职业：学生\n来访者的主诉问题：和室友关系不好。';
-
 async function seeded(): Promise<AppContext> {
   const ctx = createAppContext({ dbPath: tempDbPath(), version: '9.9.9' });
-  await seedRun(ctx, 'zh', [
-    { cardText: cardA, messages: ['你好', '请说。', '我最近总是失眠，和家人吵架。', '多久了？', '我今年25岁。', '再见'] },
-    { cardText: cardB, messages: ['你好', '请说。', '我是公司职员，工作压力很大。', '嗯。', '总是加班到很晚。', '再见'] },
-    { cardText: null, messages: ['你好', '请说。', '我最近总是失眠。', '再见'] },
-    { cardText: cardC, messages: ['你好', '请说。', '我是学生，和室友相处不好。', '再见'] },
-  ], 'pilot');
+  await seedRun(ctx, 'zh', handComputedSessions(), 'pilot');
   await seedRun(ctx, 'zh', [
     { cardText: cardC, messages: ['你好', '请说。', '我和室友关系不好。', '再见'] },
     { cardText: cardA, messages: ['你好', '请说。', '我失眠。', '再见'] },

@@ -5,7 +5,7 @@ import { createAppContext } from '../../src-main/app/context';
 import { collectPageErrors, launchBrowser } from '../support/browser';
 import { simpsy } from '../support/cli';
 import { tempDbPath, tempDir } from '../support/temp';
-import { seedRun } from './support';
+import { cardA, cardB, cardC, handComputedSessions, seedRun } from './support';
 
 // The built `simpsy eval` keeps what it computes: list, show and report read it back without
 // recomputing. The report is opened in headless Chromium with the network cut off: every
@@ -15,20 +15,11 @@ import { seedRun } from './support';
 const lastLine = (stdout: string) => JSON.parse(stdout.trimEnd().split('\n').at(-1)!) as Record<string, any>;
 const screenshots = resolve(__dirname, '../../test-results/screenshots');
 
-const cardA = '性别：女性\n年龄：25岁\n来访者的主诉问题：最近总是失眠，和家人关系紧张。';
-const cardB = '性别：男性\n职业：公司职员\n来访者的主诉问题：工作压力大，总是加班。';
-const cardC = '性别：女性\n职业：学生\n来访者的主诉问题：和室友关系不好。';
-
 async function seededDb(): Promise<string> {
   const db = tempDbPath();
   const ctx = createAppContext({ dbPath: db });
   try {
-    await seedRun(ctx, 'zh', [
-      { cardText: cardA, messages: ['你好', '请说。', '我最近总是失眠，和家人吵架。', '多久了？', '我今年25岁。', '再见'] },
-      { cardText: cardB, messages: ['你好', '请说。', '我是公司职员，工作压力很大。', '嗯。', '总是加班到很晚。', '再见'] },
-      { cardText: null, messages: ['你好', '请说。', '我最近总是失眠。', '再见'] },
-      { cardText: cardC, messages: ['你好', '请说。', '我是学生，和室友相处不好。', '再见'] },
-    ], '模拟一');
+    await seedRun(ctx, 'zh', handComputedSessions(), '模拟一');
     await seedRun(ctx, 'zh', [
       { cardText: cardC, messages: ['你好', '请说。', '我和室友关系不好，总是失眠。', '再见'] },
       { cardText: cardA, messages: ['你好', '请说。', '我失眠，家人关系紧张。', '再见'] },

@@ -38,7 +38,7 @@ export const m011Evaluations: Migration = {
         external_id   TEXT,
         scores        TEXT NOT NULL CHECK (json_valid(scores)),
         PRIMARY KEY (evaluation_id, dataset, session_id)
-      ) STRICT, WITHOUT ROWID;
+      ) STRICT;
     `);
   },
 };

@@ -1,4 +1,4 @@
-import { chartText } from '@contract';
+import { chartText, settingNames, tableText } from '@contract';
 
 // English strings of the Evaluation section (`ev` in the dictionary); `evaluation.zh.ts` is
 // typed by this object, so a key missing from either language fails to compile.
@@ -58,29 +58,8 @@ const ev = {
   datasets: 'Datasets',
   noneSetting: 'none',
   /** Names of the settings measures record; a key not listed here is shown as stored. */
-  settingNames: {
-    seed: 'Seed (random pairing)',
-    tokeniser: 'Words (tokeniser)',
-    stopwords: 'Stopwords',
-    lengths: 'Lengths counted in',
-    sd: 'Standard deviation',
-    words: 'English words',
-  } as Record<string, string>,
-  table: {
-    sessions: 'Sessions',
-    turns: 'Turns per session',
-    client: 'Client',
-    counselor: 'Counselor',
-    utterances: 'utterances',
-    chars: 'length, characters',
-    words: 'length, words',
-    group: 'Group',
-    n: 'n',
-    mean: 'Mean',
-    sd: 'SD',
-    mapping: chartText.en.mapping,
-    random: chartText.en.random,
-  },
+  settingNames: settingNames.en,
+  table: tableText.en,
   tests: 'Two-tailed independent-samples t-tests',
   testWithin: (name: string) => `${name}: mapping vs random`,
   testBetween: 'Mapping, A vs B',

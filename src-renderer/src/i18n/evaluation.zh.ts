@@ -1,4 +1,4 @@
-import { chartText } from '@contract';
+import { chartText, settingNames, tableText } from '@contract';
 import type evEn from './evaluation.en';
 
 const ev: typeof evEn = {
@@ -55,29 +55,8 @@ const ev: typeof evEn = {
   settings: '设置',
   datasets: '数据集',
   noneSetting: '无',
-  settingNames: {
-    seed: '随机种子（随机配对）',
-    tokeniser: '分词方式',
-    stopwords: '停用词',
-    lengths: '长度计数单位',
-    sd: '标准差',
-    words: '英文词',
-  },
-  table: {
-    sessions: '会话数',
-    turns: '每会话轮数',
-    client: '来访者',
-    counselor: '咨询师',
-    utterances: '话语数',
-    chars: '长度（字符）',
-    words: '长度（词）',
-    group: '组别',
-    n: 'n',
-    mean: '均值',
-    sd: '标准差',
-    mapping: chartText.zh.mapping,
-    random: chartText.zh.random,
-  },
+  settingNames: settingNames.zh,
+  table: tableText.zh,
   tests: '双尾独立样本 t 检验',
   testWithin: (name: string) => `${name}：对应角色卡 vs 随机角色卡`,
   testBetween: '对应角色卡组，A vs B',
