@@ -137,6 +137,27 @@ describe('stored evaluations', () => {
       ctx.close();
     }
   });
+  it('stops overlap on the worker pool when its job is cancelled, storing nothing', async () => {
+    const ctx = createAppContext({ dbPath: tempDbPath() });
+    try {
+      // Long clients (3,000 characters each), so segmenting takes long enough to be stopped half-way.
+      const talk = '我最近总是失眠，晚上躺在床上脑子停不下来，一直想白天和妈妈吵架的事情。'.repeat(85);
+      await seedRun(ctx, 'zh', Array.from({ length: 120 }, (_, i) => ({ cardText: i % 2 ? cardA : cardC, messages: ['你好', '请说。', `${i}${talk}`, '再见'] })));
+      let asked = false;
+      ctx.events.on('jobs:progress', (e) => {
+        if (asked || e.kind !== 'evaluation.overlap' || e.done === 0) return;
+        asked = true; // once: cancelling reports progress itself
+        ctx.runner.cancel(e.jobId);
+      });
+      await expect(ctx.evaluation.run({ measure: 'overlap', a: { runIds: [1] } })).rejects.toMatchObject({ code: 'cancelled' });
+      const job = ctx.jobs.list({ kind: 'evaluation.overlap' })[0]!;
+      expect(job.status).toBe('cancelled');
+      expect(job.done).toBeLessThan(120);
+      expect(ctx.evaluation.results.list()).toEqual([]);
+    } finally {
+      ctx.close();
+    }
+  }, 120_000);
 });
 
 describe('migration 011', () => {
