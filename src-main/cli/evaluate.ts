@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { resolve } from 'node:path';
+import type { StatsSummary } from '../contract/evaluation';
 import { endReasons } from '../contract/simulation';
 import { DomainError } from '../common/errors';
 import { writeFileSafely } from '../common/safe-write';
@@ -7,7 +8,6 @@ import { loadDataset, runsLabel, type Dataset, type DatasetSpec } from '../evalu
 import { compareMapping, overlapEvaluation, type OverlapResult } from '../evaluation/overlap';
 import { overlapOutcome, statsOutcome } from '../evaluation/measures';
 import { scoresCsv } from '../evaluation/scores-csv';
-import { datasetStatistics } from '../evaluation/statistics';
 import { fixed, statsRows, test } from './evaluation-format';
 import { storedCommands } from './evaluations-stored';
 import { readStopwords } from '../evaluation/words';
@@ -112,14 +112,16 @@ function printOverlap(d: Dataset, r: OverlapResult): void {
 }
 
 export function evaluateCommand(program: Command, withContext: WithContext): void {
-  const evaluate = program.command('eval').alias('evaluate').description("The paper's evaluation (§4) on runs: dataset statistics, vocabulary overlap");
+  const evaluate = program.command('eval').alias('evaluate').description("The paper's evaluation (§4) on runs: dataset statistics, vocabulary overlap; kept results: list, show, report");
 
   datasetFlags(evaluate.command('stats').description('Table 1: sessions, turns, utterances and their lengths (characters; words for English)')).action((o: DatasetFlags) =>
     withContext((ctx) => {
       const { a, b } = specs(o);
       const datasets = [loadDataset(ctx.db, a), ...(b ? [loadDataset(ctx.db, b)] : [])];
-      const stats = datasets.map(datasetStatistics);
-      const saved = o.save ? ctx.evaluation.store('stats', datasets, statsOutcome(datasets)) : null;
+      const outcome = statsOutcome(datasets);
+      const summary = outcome.summary as unknown as StatsSummary;
+      const stats = [summary.a, ...(summary.b ? [summary.b] : [])];
+      const saved = o.save ? ctx.evaluation.store('stats', datasets, outcome) : null;
       const id = saved === null ? {} : { evaluationId: saved };
       if (o.json) return out(JSON.stringify(stats.length === 1 ? { ...stats[0], ...id } : { a: stats[0], b: stats[1], ...id }));
       out(table(['', ...datasets.map((d, i) => `${datasets.length > 1 ? `${'AB'[i]}: ` : ''}${title(d)}`)], statsRows(stats)));
