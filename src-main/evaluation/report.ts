@@ -127,7 +127,7 @@ export function evaluationReportHtml(e: EvaluationDetail, language: CardLanguage
 </head>
 <body>
 <h1>${escape(measure)}</h1>
-<p class="meta">${escape(e.title)} · ${escape(t.evaluation)} #${e.id} · ${escape(e.createdAt)} · SimPsy Studio ${escape(e.appVersion)}</p>
+<p class="meta">${escape(e.title)} · ${escape(t.evaluation)} #${e.id} · ${escape(e.createdAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC'))} · SimPsy Studio ${escape(e.appVersion)}</p>
 <h2>${escape(t.datasets)}</h2>
 <ul>${datasets}</ul>
 <h2>${escape(t.results)}</h2>
