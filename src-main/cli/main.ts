@@ -10,6 +10,7 @@ import { dialoguesCommand } from './dialogues';
 import { endpointsCommand } from './endpoints';
 import { evaluateCommand } from './evaluate';
 import { endQuietlyOnClosedPipe } from './io';
+import { ratingsCommand } from './ratings';
 import { runsCommand } from './runs';
 import { simulateCommand } from './simulate';
 
@@ -39,6 +40,7 @@ runsCommand(program, withContext);
 dialoguesCommand(program, withContext);
 evaluateCommand(program, withContext);
 dbCommand(program, dbPath);
+ratingsCommand(program, withContext);
 
 function fail(message: string): void {
   process.stderr.write(`simpsy: ${message.replace(/\s*\n\s*/g, ' ')}\n`);

@@ -1,6 +1,9 @@
 import { overlapTask } from '../evaluation/overlap-task';
 import { duplicatesTask } from '../role-cards/duplicates';
 import { readInputTask } from '../role-cards/import';
+import { importTask } from '../role-cards/import-task';
+import { indexTask } from '../role-cards/index-task';
+import { ratingsTask } from '../ratings/ratings';
 import type { TaskRegistry } from './task';
 
 // The app's worker tasks, by name. A new capability adds its line here (evaluation:
@@ -12,6 +15,9 @@ import type { TaskRegistry } from './task';
 export const appTasks = {
   'cards.duplicates': duplicatesTask,
   'cards.readInput': readInputTask,
+  'cards.import': importTask,
+  'cards.index': indexTask,
+  'ratings.compute': ratingsTask,
   'evaluation.overlap': overlapTask,
 } satisfies TaskRegistry;
 
