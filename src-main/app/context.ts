@@ -7,6 +7,8 @@ import { noSecretBox, type SecretBox } from '../endpoints/secret-box';
 import type { LeaseTiming } from '../jobs/lease';
 import { JobRunner } from '../jobs/runner';
 import { JobStore } from '../jobs/store';
+import { unresumableEvaluationJobs } from '../evaluation/measures';
+import { EvaluationService } from '../evaluation/service';
 import { unresumableCardJobs } from '../role-cards/card-jobs';
 import { RoleCardRepository } from '../role-cards/repository';
 import { findResourcesDir } from '../simulation/resources';
@@ -60,6 +62,8 @@ export interface AppContext {
   readonly workers: WorkerPool<AppTasks>;
   /** The evaluation measures a model judges (topics, WAI-O-S), as jobs. */
   readonly judges: JudgeService;
+  /** The paper's §4 measures and stored evaluations (src-main/evaluation). */
+  readonly evaluation: EvaluationService;
   /** Stops the worker threads (their tasks reject), then closes the database. */
   close(): void;
 }
@@ -71,7 +75,7 @@ export function createAppContext(options: AppContextOptions): AppContext {
   const version = options.version ?? '0.0.0';
   const resourcesDir = options.resourcesDir ?? findResourcesDir(env);
   const events = new AppEvents();
-  const jobs = new JobStore(db, events, { unresumable: unresumableCardJobs, ...(options.jobLease ? { lease: options.jobLease } : {}) });
+  const jobs = new JobStore(db, events, { unresumable: new Set([...unresumableCardJobs, ...unresumableEvaluationJobs]), ...(options.jobLease ? { lease: options.jobLease } : {}) });
   jobs.recover();
   const runner = new JobRunner(jobs);
   const endpoints = new EndpointRepository(db, secrets);
@@ -111,6 +115,7 @@ export function createAppContext(options: AppContextOptions): AppContext {
     trialChats: new TrialChats({ db, resourcesDir, events, cards, endpoints, secrets, env }),
     workers,
     judges: new JudgeService({ db, jobs, runner, endpoints, secrets, env, resourcesDir }),
+    evaluation: new EvaluationService({ db, jobs, runner, workers, version }),
     close: () => {
       void workers.close();
       db.close();

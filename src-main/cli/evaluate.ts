@@ -1,16 +1,18 @@
 import { Option, type Command } from 'commander';
 import { resolve } from 'node:path';
+import type { StatsSummary } from '../contract/evaluation';
 import { endReasons } from '../contract/simulation';
 import { DomainError } from '../common/errors';
 import { writeFileSafely } from '../common/safe-write';
 import { loadDataset, runsLabel, type Dataset, type DatasetSpec } from '../evaluation/dataset';
-import type { MeanSd } from '../evaluation/describe';
 import { compareMapping, type ExcludedSession, type GroupScores, type GroupSummary } from '../evaluation/groups';
+import { overlapOutcome, statsOutcome, type MeasureOutcome } from '../evaluation/measures';
 import { overlapEvaluation, type OverlapResult } from '../evaluation/overlap';
-import { overlapScoresCsv, semanticScoresCsv } from '../evaluation/scores-csv';
+import { scoresCsv } from '../evaluation/scores-csv';
 import { DEFAULT_EMBEDDING_MODEL, DEFAULT_MAX_CHARS, semanticEvaluation, type SemanticResult } from '../evaluation/semantic';
-import { datasetStatistics, type DatasetStatistics, type RoleStatistics } from '../evaluation/statistics';
-import type { TTest } from '../evaluation/t-test';
+import type { StoredScore } from '../contract/evaluation';
+import { fixed, statsRows, test } from './evaluation-format';
+import { storedCommands } from './evaluations-stored';
 import { readStopwords } from '../evaluation/words';
 import { DEFAULT_EMBEDDING_BATCH } from '../llm/embeddings';
 import { connectEndpoint, endpointTimeoutMs } from '../llm/client';
@@ -37,6 +39,8 @@ export interface DatasetFlags {
   maxTurns?: string;
   tag?: string[];
   json?: boolean;
+  /** commander's --no-save: false when given. */
+  save: boolean;
 }
 
 function runIds(flag: string, raw: string[]): number[] {
@@ -74,11 +78,9 @@ export function specs(o: DatasetFlags): { a: DatasetSpec; b: DatasetSpec | null 
   return { a: { runIds: runIds('--runs', a), ...filter }, b: b.length > 0 ? { runIds: runIds('--compare', b), ...filter } : null };
 }
 
-export const fixed = (v: number | null, digits: number) => (v === null || !Number.isFinite(v) ? '–' : v.toFixed(digits));
-export const meanSd = (m: MeanSd, digits = 2) => `${fixed(m.mean, digits)} ± ${fixed(m.sd, digits)}`;
-// Four significant digits: a p-value is read by its size, and 0.0014 would hide that it is 0.001372.
-const pValue = (p: number) => (Number.isNaN(p) ? '–' : p === 0 ? '0' : p < 1e-4 ? p.toExponential(3) : p.toPrecision(4));
-export const test = (name: string, t: TTest) => `${name} t(${Number.isInteger(t.df) ? t.df : fixed(t.df, 2)}) = ${fixed(t.t, 3)}, p = ${pValue(t.p)}`;
+// The judged measures' command (evaluate-judge.ts) writes numbers the same way.
+export { fixed, test } from './evaluation-format';
+export { meanSdText as meanSd } from '../contract/evaluation-format';
 
 export function title(d: Dataset): string {
   const kinds = [...new Set(d.runs.map((r) => r.kind))].join('+');
@@ -95,21 +97,8 @@ export function datasetFlags(command: Command): Command {
     .option('--min-turns <n>', 'only sessions with at least this many turns')
     .option('--max-turns <n>', 'only sessions with at most this many turns')
     .option('--tag <tag>', 'only sessions with this tag (repeat for several)', (v, prev: string[] = []) => [...prev, v])
-    .option('--json', 'print one JSON object as the last line');
-}
-
-function statsRows(s: DatasetStatistics[]): string[][] {
-  const role = (label: string, pick: (x: DatasetStatistics) => RoleStatistics) => [
-    [`${label} utterances`, ...s.map((x) => String(pick(x).utterances))],
-    [`${label} length, characters`, ...s.map((x) => meanSd(pick(x).chars, 1))],
-    ...(s.some((x) => pick(x).words) ? [[`${label} length, words`, ...s.map((x) => (pick(x).words ? meanSd(pick(x).words!, 1) : '–'))]] : []),
-  ];
-  return [
-    ['Sessions', ...s.map((x) => String(x.sessions))],
-    ['Turns per session', ...s.map((x) => meanSd(x.turns))],
-    ...role('Client', (x) => x.client),
-    ...role('Counselor', (x) => x.counselor),
-  ];
+    .option('--json', 'print one JSON object as the last line')
+    .option('--no-save', 'do not keep the result (by default it is stored: simpsy eval list)');
 }
 
 /** What every card-based measure prints as JSON for one dataset. */
@@ -161,16 +150,14 @@ function finishGroups<R extends GroupSummary & { sessions: GroupScores[]; note: 
   ctx: AppContext,
   o: { json?: boolean; out?: string; force?: boolean },
   { datasets, results }: Results<R>,
-  shape: { csv: (labelled: { label: string; result: R }[]) => string; json: (d: Dataset, r: R) => object; print: (d: Dataset, r: R) => void },
+  shape: { scores: StoredScore[]; saved: number | null; json: (d: Dataset, r: R) => object; print: (d: Dataset, r: R) => void },
 ): void {
-  if (o.out) {
-    const labelled = results.map((result, i) => ({ label: results.length > 1 ? 'ab'[i]! : 'a', result }));
-    writeFileSafely(resolve(o.out), shape.csv(labelled), { overwrite: o.force ?? false, protect: [ctx.dbPath] });
-  }
+  if (o.out) writeFileSafely(resolve(o.out), scoresCsv(shape.scores), { overwrite: o.force ?? false, protect: [ctx.dbPath] });
   const between = results.length > 1 ? compareMapping(results[0]!, results[1]!) : null;
+  const id = shape.saved === null ? {} : { evaluationId: shape.saved };
   if (o.json) {
     const one = results.map((r, i) => shape.json(datasets[i]!, r));
-    return out(JSON.stringify(between ? { a: one[0], b: one[1], ...between } : one[0]));
+    return out(JSON.stringify(between ? { a: one[0], b: one[1], ...between, ...id } : { ...one[0], ...id }));
   }
   results.forEach((r, i) => {
     if (i > 0) out('');
@@ -183,7 +170,14 @@ function finishGroups<R extends GroupSummary & { sessions: GroupScores[]; note: 
     out(`  ${test('Welch  ', between.welch)}`);
   }
   if (o.out) out(`Per-session scores written to ${resolve(o.out)}.`);
+  if (shape.saved !== null) out(savedLine(shape.saved));
 }
+
+/** A card-based measure's per-session scores, as stored and written to CSV (dataset a, then b). */
+const groupScores = (results: { sessions: GroupScores[] }[]): StoredScore[] =>
+  results.flatMap((r, i) =>
+    r.sessions.map((s) => ({ dataset: i === 0 ? ('a' as const) : ('b' as const), sessionId: s.sessionId, externalId: s.externalId, values: { runId: s.runId, mapping: s.mapping, random: s.random, randomCardOf: s.randomCardOf } })),
+  );
 
 const printOverlap = (d: Dataset, r: OverlapResult) =>
   printGroups('Vocabulary overlap (Eq. 1)', d, r, [`seed ${r.seed}; ${r.stopwords === null ? 'no stopwords' : `${r.stopwords} stopwords removed`}; words: ${r.tokeniser}`]);
@@ -194,16 +188,21 @@ const printSemantic = (d: Dataset, r: SemanticResult) =>
   ]);
 
 export function evaluateCommand(program: Command, withContext: WithContext): void {
-  const evaluate = program.command('eval').alias('evaluate').description("The paper's evaluation (§4) on runs: dataset statistics, vocabulary overlap, semantic consistency");
+  const evaluate = program.command('eval').alias('evaluate').description("The paper's evaluation (§4) on runs: dataset statistics, vocabulary overlap, semantic consistency; kept results: list, show, report");
 
   datasetFlags(evaluate.command('stats').description('Table 1: sessions, turns, utterances and their lengths (characters; words for English)')).action((o: DatasetFlags) =>
     withContext((ctx) => {
       const { a, b } = specs(o);
       const datasets = [loadDataset(ctx.db, a), ...(b ? [loadDataset(ctx.db, b)] : [])];
-      const stats = datasets.map(datasetStatistics);
-      if (o.json) return out(JSON.stringify(stats.length === 1 ? stats[0] : { a: stats[0], b: stats[1] }));
+      const outcome = statsOutcome(datasets);
+      const summary = outcome.summary as unknown as StatsSummary;
+      const stats = [summary.a, ...(summary.b ? [summary.b] : [])];
+      const saved = o.save ? ctx.evaluation.store('stats', datasets, outcome) : null;
+      const id = saved === null ? {} : { evaluationId: saved };
+      if (o.json) return out(JSON.stringify(stats.length === 1 ? { ...stats[0], ...id } : { a: stats[0], b: stats[1], ...id }));
       out(table(['', ...datasets.map((d, i) => `${datasets.length > 1 ? `${'AB'[i]}: ` : ''}${title(d)}`)], statsRows(stats)));
       out('Mean ± sd (sample sd); lengths in characters (grapheme clusters) over all utterances of the role.');
+      if (saved !== null) out(savedLine(saved));
     }),
   );
 
@@ -220,7 +219,9 @@ export function evaluateCommand(program: Command, withContext: WithContext): voi
         const options = { seed, ...(stopwords ? { stopwords } : {}) };
         const datasets = [loadDataset(ctx.db, a), ...(b ? [loadDataset(ctx.db, b)] : [])];
         const results = datasets.map((d) => overlapEvaluation(d, options));
-        finishGroups(ctx, o, { datasets, results }, { csv: overlapScoresCsv, json: overlapJson, print: printOverlap });
+        const outcome = overlapOutcome(results, seed, stopwords ? [...stopwords] : null);
+        const saved = o.save ? ctx.evaluation.store('overlap', datasets, outcome) : null;
+        finishGroups(ctx, o, { datasets, results }, { scores: outcome.scores, saved, json: overlapJson, print: printOverlap });
       }),
     );
 
@@ -260,7 +261,12 @@ export function evaluateCommand(program: Command, withContext: WithContext): voi
             err(`warning: ${r.truncated.texts} text${r.truncated.texts === 1 ? '' : 's'}${results.length > 1 ? ` of dataset ${'AB'[i]}` : ''} longer than ${r.maxChars} characters ${r.truncated.texts === 1 ? 'was' : 'were'} cut to that length before embedding (sessions ${ids.slice(0, 10).join(', ')}${ids.length > 10 ? ', …' : ''}); --max-chars changes the limit.`);
           }
         });
-        finishGroups(ctx, o, { datasets, results }, { csv: semanticScoresCsv, json: semanticJson, print: printSemantic });
+        // Kept in the CSV; stored evaluations of semantic consistency come with its job.
+        finishGroups(ctx, o, { datasets, results }, { scores: groupScores(results), saved: null, json: semanticJson, print: printSemantic });
       }),
     );
+
+  storedCommands(evaluate, withContext);
 }
+
+const savedLine = (id: number) => `Kept as evaluation ${id}: simpsy eval show ${id}, simpsy eval report ${id} report.html`;

@@ -67,7 +67,7 @@ export class SafeFile {
     return new SafeFile(path, temporaryName(path), options);
   }
 
-  write(text: string): void {
+  write(text: string | Uint8Array): void {
     writeAll(this.fd!, text, this.path);
   }
 
@@ -97,7 +97,7 @@ export class SafeFile {
 }
 
 /** Writes a whole file safely (see the top of this file). */
-export function writeFileSafely(path: string, text: string, options: WriteOptions): void {
+export function writeFileSafely(path: string, text: string | Uint8Array, options: WriteOptions): void {
   const file = SafeFile.create(path, options);
   try {
     file.write(text);
@@ -123,8 +123,8 @@ export function writeNewFile(path: string, text: string, options: { flush: boole
   }
 }
 
-function writeAll(fd: number, text: string, path: string): void {
-  const bytes = Buffer.from(text);
+function writeAll(fd: number, text: string | Uint8Array, path: string): void {
+  const bytes = typeof text === 'string' ? Buffer.from(text) : text;
   let done = 0;
   while (done < bytes.length) done += attempt(path, () => writeSync(fd, bytes, done));
 }

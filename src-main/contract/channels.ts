@@ -56,6 +56,13 @@ export const requestChannels = [
   'dialogues:tags',
   'dialogues:export',
   'dialogues:import',
+  'evaluation:measures',
+  'evaluation:run',
+  'evaluation:list',
+  'evaluation:get',
+  'evaluation:remove',
+  'evaluation:report',
+  'evaluation:saveChart',
 ] as const;
 
 export const eventChannels = [

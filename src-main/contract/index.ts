@@ -65,6 +65,15 @@ import {
   type SimulationTurnEvent,
   type TemplateDefaults,
 } from './simulation';
+import {
+  chartSaveInput,
+  evaluationMeasures,
+  evaluationReportInput,
+  evaluationRunInput,
+  type EvaluationDetail,
+  type EvaluationListItem,
+  type MeasureInfo,
+} from './evaluation';
 
 export * from './channels';
 export * from './role-card';
@@ -76,6 +85,9 @@ export * from './job';
 export * from './settings';
 export * from './card-assist';
 export * from './files';
+export * from './evaluation';
+export * from './evaluation-charts';
+export * from './evaluation-format';
 
 // The one contract between renderer and main: every request channel with its input
 // schema (main parses every payload with it, strictly) and its result type.
@@ -147,6 +159,14 @@ export const contract = {
   'dialogues:tags': { input: none, result: returns<{ tag: string; count: number }[]>() },
   'dialogues:export': { input: dialogueExportInput, result: returns<DialogueExportResult>() },
   'dialogues:import': { input: dialogueImportInput, result: returns<DialogueImportResult>() },
+  // The paper's §4 measures and stored evaluations (src-main/evaluation).
+  'evaluation:measures': { input: none, result: returns<MeasureInfo[]>() },
+  'evaluation:run': { input: evaluationRunInput, result: returns<EvaluationDetail>() },
+  'evaluation:list': { input: z.strictObject({ measure: z.enum(evaluationMeasures).optional() }), result: returns<EvaluationListItem[]>() },
+  'evaluation:get': { input: byId, result: returns<EvaluationDetail>() },
+  'evaluation:remove': { input: byId, result: returns<{ removed: true }>() },
+  'evaluation:report': { input: evaluationReportInput, result: returns<{ path: string; csvPath: string | null }>() },
+  'evaluation:saveChart': { input: chartSaveInput, result: returns<{ path: string }>() },
 } satisfies Record<RequestChannel, { input: z.ZodType; result: unknown }>;
 
 /** A domain's data changed (by this process or another); listeners read what they show again. */

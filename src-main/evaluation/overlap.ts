@@ -2,6 +2,7 @@ import { clientUtterances, type Dataset } from './dataset';
 import type { MeanSd } from './describe';
 import { excludedNote, mappingAndRandom, requireTwoScorable, sessionsWithCards, summarise, type CardedSession, type ExcludedSession, type GroupScores } from './groups';
 import type { TTest } from './t-test';
+import type { TaskControl } from '../workers/task';
 import { tokeniserFor, type Tokeniser } from './words';
 
 export { compareMapping, type ExcludedSession } from './groups';
@@ -42,6 +43,8 @@ export interface OverlapOptions {
   stopwords?: ReadonlySet<string>;
   /** Defaults to the dataset language's tokeniser. */
   tokeniser?: Tokeniser;
+  /** Progress per session segmented, and a stop between sessions (a worker task's control). */
+  control?: TaskControl;
 }
 
 /** Eq. 1 on two word sets. */
@@ -64,7 +67,11 @@ export function overlapEvaluation(dataset: Dataset, options: OverlapOptions): Ov
   const excluded: ExcludedSession[] = [];
   const scored: (CardedSession & { card: Set<string>; client: Set<string> })[] = [];
   const cardVocabulary = new Map<string, Set<string>>(); // repeated cards are segmented once
-  for (const s of sessionsWithCards(dataset, excluded)) {
+  const control = options.control;
+  const carded = sessionsWithCards(dataset, excluded);
+  for (const [done, s] of carded.entries()) {
+    control?.checkpoint();
+    control?.progress(done, carded.length);
     let card = cardVocabulary.get(s.cardText);
     if (!card) cardVocabulary.set(s.cardText, (card = vocabulary(s.cardText)));
     if (card.size === 0) {

@@ -1,3 +1,4 @@
+import { overlapTask } from '../evaluation/overlap-task';
 import { duplicatesTask } from '../role-cards/duplicates';
 import { readInputTask } from '../role-cards/import';
 import { importTask } from '../role-cards/import-task';
@@ -17,6 +18,7 @@ export const appTasks = {
   'cards.import': importTask,
   'cards.index': indexTask,
   'ratings.compute': ratingsTask,
+  'evaluation.overlap': overlapTask,
 } satisfies TaskRegistry;
 
 export type AppTasks = typeof appTasks;

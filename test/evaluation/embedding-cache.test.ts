@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { EmbeddingCache, textHash } from '../../src-main/evaluation/embedding-cache';
-import { semanticScoresCsv } from '../../src-main/evaluation/scores-csv';
+import { scoresCsv } from '../../src-main/evaluation/scores-csv';
 import { migrate } from '../../src-main/storage/migrate';
 import { migrations } from '../../src-main/storage/migrations';
 import { tempDbPath } from '../support/temp';
@@ -47,7 +47,7 @@ describe('the embedding cache (migration 009)', () => {
 
 describe('semantic scores as CSV', () => {
   it('writes negative cosines as numbers, guarding only text', () => {
-    const csv = semanticScoresCsv([{ label: 'a', result: { sessions: [{ sessionId: 1, runId: 2, externalId: '-x', mapping: 0.5, random: -0.0625, randomCardOf: 3 }] } }]);
+    const csv = scoresCsv([{ dataset: 'a', sessionId: 1, externalId: '-x', values: { runId: 2, mapping: 0.5, random: -0.0625, randomCardOf: 3 } }]);
     expect(csv).toBe("dataset,session_id,run_id,external_id,mapping,random,random_card_of\r\na,1,2,'-x,0.5,-0.0625,3\r\n");
   });
 });

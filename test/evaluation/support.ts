@@ -35,3 +35,18 @@ export async function seedRun(ctx: AppContext, language: CardLanguage, sessions:
   }
   return { runId, sessionIds };
 }
+
+export const cardA = '性别：女性\n年龄：25岁\n来访者的主诉问题：最近总是失眠，和家人关系紧张。';
+export const cardB = '性别：男性\n职业：公司职员\n来访者的主诉问题：工作压力大，总是加班。';
+export const cardC = '性别：女性\n职业：学生\n来访者的主诉问题：和室友关系不好。';
+
+/**
+ * overlap.test.ts's hand-computed dataset: mapping rates 7/15, 6/14 and 4/12; the third
+ * session has no card (left out). Turns 3, 3, 2, 2.
+ */
+export const handComputedSessions = (): SessionPlan[] => [
+  { cardText: cardA, messages: ['你好', '请说。', '我最近总是失眠，和家人吵架。', '多久了？', '我今年25岁。', '再见'] },
+  { cardText: cardB, messages: ['你好', '请说。', '我是公司职员，工作压力很大。', '嗯。', '总是加班到很晚。', '再见'] },
+  { cardText: null, messages: ['你好', '请说。', '我最近总是失眠。', '再见'] },
+  { cardText: cardC, messages: ['你好', '请说。', '我是学生，和室友相处不好。', '再见'] },
+];

@@ -322,6 +322,44 @@ const malformed: Record<RequestChannel, [string, unknown][]> = {
     ['cards of an unknown split', { path: '/tmp/dialogue', cards: { path: '/tmp/release', split: 'dev' } }],
     ['cards at a relative path', { path: '/tmp/dialogue', cards: { path: 'release', split: 'train' } }],
   ],
+  'evaluation:measures': shared,
+  'evaluation:run': [
+    ...shared,
+    ['no measure', { a: { runIds: [1] } }],
+    ['an unknown measure', { measure: 'bleu', a: { runIds: [1] } }],
+    ['no dataset A', { measure: 'overlap' }],
+    ['no runs in A', { measure: 'overlap', a: { runIds: [] } }],
+    ['a run id of zero', { measure: 'overlap', a: { runIds: [0] } }],
+    ['run ids as text', { measure: 'overlap', a: { runIds: '1,2' } }],
+    ['an unknown end reason', { measure: 'stats', a: { runIds: [1], endReasons: ['bored'] } }],
+    ['fewest turns above the most', { measure: 'stats', a: { runIds: [1], minTurns: 9, maxTurns: 2 } }],
+    ['an extra field in B', { measure: 'stats', a: { runIds: [1] }, b: { runIds: [2], query: 'x' } }],
+    ['a negative seed', { measure: 'overlap', a: { runIds: [1] }, seed: -1 }],
+    ['a fractional seed', { measure: 'overlap', a: { runIds: [1] }, seed: 1.5 }],
+    ['an empty stopword', { measure: 'overlap', a: { runIds: [1] }, stopwords: ['  '] }],
+    ['a huge stopword', { measure: 'overlap', a: { runIds: [1] }, stopwords: [long] }],
+  ],
+  'evaluation:list': [...shared, ['an unknown measure', { measure: 'bleu' }]],
+  'evaluation:get': [...shared, ['id as text', { id: '1' }], ['id zero', { id: 0 }]],
+  'evaluation:remove': [...shared, ['a negative id', { id: -3 }], ['no id', {}]],
+  'evaluation:report': [
+    ...shared,
+    ['no path', { id: 1 }],
+    ['a relative path', { id: 1, path: 'report.html' }],
+    ['a relative CSV path', { id: 1, path: '/tmp/r.html', csvPath: 'scores.csv' }],
+    ['an unknown language', { id: 1, path: '/tmp/r.html', language: 'fr' }],
+    ['overwrite as text', { id: 1, path: '/tmp/r.html', overwrite: 'yes' }],
+  ],
+  'evaluation:saveChart': [
+    ...shared,
+    ['no content', { path: '/tmp/c.svg', format: 'svg' }],
+    ['an unknown format', { path: '/tmp/c.pdf', format: 'pdf', content: '<svg></svg>' }],
+    ['SVG that is not SVG', { path: '/tmp/c.svg', format: 'svg', content: '<script>alert(1)</script>' }],
+    ['PNG that is not base64', { path: '/tmp/c.png', format: 'png', content: 'not base64!' }],
+    ['PNG bytes that are not a PNG', { path: '/tmp/c.png', format: 'png', content: 'aGVsbG8=' }],
+    ['a relative path', { path: 'c.svg', format: 'svg', content: '<svg></svg>' }],
+    ['content over the limit', { path: '/tmp/c.svg', format: 'svg', content: `<svg>${'x'.repeat(240_000)}</svg>` }],
+  ],
 };
 
 let ctx: AppContext;
@@ -329,7 +367,7 @@ let dispatch: Dispatch;
 
 function snapshot(): string {
   return JSON.stringify(
-    ['settings', 'endpoints', 'jobs', 'role_cards', 'role_card_revisions', 'sim_runs', 'sim_sessions', 'sim_messages', 'prompt_overrides', 'card_chats'].map((t) => ctx.db.prepare(`SELECT * FROM ${t} ORDER BY rowid`).all()),
+    ['settings', 'endpoints', 'jobs', 'role_cards', 'role_card_revisions', 'sim_runs', 'sim_sessions', 'sim_messages', 'prompt_overrides', 'card_chats', 'evaluations', 'evaluation_scores'].map((t) => ctx.db.prepare(`SELECT * FROM ${t} ORDER BY rowid`).all()),
   );
 }
 

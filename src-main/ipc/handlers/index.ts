@@ -1,6 +1,7 @@
 import { appHandlers } from './app';
 import { cardAssistHandlers } from './card-assist';
 import { endpointHandlers } from './endpoints';
+import { evaluationHandlers } from './evaluation';
 import { jobHandlers } from './jobs';
 import { cardHandlers } from './role-cards';
 import { simulationHandlers } from './simulation';
@@ -8,5 +9,5 @@ import { joinHandlers, type HandlerTable } from '../handler-table';
 
 /** The handler table every transport registers: the Electron adapter and the test bridge alike. */
 export function createHandlerTable(): HandlerTable {
-  return joinHandlers(appHandlers, endpointHandlers, jobHandlers, cardHandlers, simulationHandlers, cardAssistHandlers);
+  return joinHandlers(appHandlers, endpointHandlers, jobHandlers, cardHandlers, simulationHandlers, cardAssistHandlers, evaluationHandlers);
 }

@@ -9,6 +9,7 @@ import { m007ChangeCounters } from './007_change_counters';
 import { m008DialogueSearch } from './008_dialogue_search';
 import { m009EmbeddingCache } from './009_embedding_cache';
 import { m010JudgeCache } from './010_judge_cache';
+import { m011Evaluations } from './011_evaluations';
 
 // Forward-only: append new migrations, never edit or reorder shipped ones.
 // A test checks the versions are 1..n with no gaps.
@@ -23,4 +24,5 @@ export const migrations: readonly Migration[] = [
   m008DialogueSearch,
   m009EmbeddingCache,
   m010JudgeCache,
+  m011Evaluations,
 ];

@@ -8,6 +8,7 @@ import cards from './cards.en';
 import sim from './simulations.en';
 import dlg from './dialogues.en';
 import dlgCards from './dialogue-cards.en';
+import ev from './evaluation.en';
 import endpoints from './endpoints.en';
 import local from './local-servers.en';
 
@@ -57,12 +58,12 @@ const en = {
     },
     evaluation: {
       title: 'Evaluation',
-      subtitle: 'Score dialogues with a judge model.',
+      subtitle: 'The paper’s measures of client fidelity, diversity and alliance.',
       emptyTitle: 'Nothing evaluated yet',
       purpose:
-        'Rate dialogues against criteria, such as how faithfully the client keeps to its role card and how well the counselor responds, using a judge model. Scores sit beside each dialogue and can be compared across models.',
+        'Measure dialogues as the paper’s §4 does: dataset statistics, and how closely each client keeps to its role card (vocabulary overlap) with significance tests; two datasets, such as simulated and real dialogues, side by side. Every evaluation is kept, reopens at once and exports as a report.',
       nextNoEndpoint: 'The judge is a model too: add a model endpoint in Settings first.',
-      nextWithEndpoints: 'Evaluation works on dialogues. Run a simulation first, then score its dialogues here.',
+      nextWithEndpoints: 'Evaluation works on dialogues. Run a simulation or import dialogues first, then evaluate them here.',
     },
     arena: {
       title: 'Arena',
@@ -199,6 +200,7 @@ const en = {
       'cards.duplicates': () => 'Finding duplicate complaints',
       'cards.check': (file: string) => `Checking ${file}`,
       'cards.import': (file: string) => `Importing ${file}`,
+      'evaluation.overlap': (datasets: string) => `Vocabulary overlap: ${datasets}`,
     } as Record<string, (subject: string) => string>,
     status: {
       queued: 'Queued',
@@ -213,6 +215,7 @@ const en = {
   sim,
   dlg,
   dlgCards,
+  ev,
   replace: {
     title: 'Replace the existing export?',
     file: (path: string) => `${path} already exists. Replace it with this export? The old file stays until the new one is complete.`,

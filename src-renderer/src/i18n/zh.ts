@@ -3,6 +3,7 @@ import cards from './cards.zh';
 import sim from './simulations.zh';
 import dlg from './dialogues.zh';
 import dlgCards from './dialogue-cards.zh';
+import ev from './evaluation.zh';
 import endpoints from './endpoints.zh';
 import local from './local-servers.zh';
 import type { Messages } from './en';
@@ -52,12 +53,12 @@ const zh: Messages = {
     },
     evaluation: {
       title: '评估',
-      subtitle: '用评审模型为对话打分。',
+      subtitle: '论文中的指标：来访者忠实度、多样性与工作联盟。',
       emptyTitle: '还没有评估结果',
       purpose:
-        '借助评审模型，按照各项标准为对话打分，例如来访者是否忠实于角色卡、咨询师的回应是否恰当。分数显示在每段对话旁，并可在不同模型之间比较。',
+        '用论文第 4 节的指标衡量对话：数据集统计、来访者与角色卡的词汇重叠率及显著性检验，并可将两个数据集（如模拟与真实对话）并排比较。每次评估都会保存，可随时重新打开并导出报告。',
       nextNoEndpoint: '评审也是一个模型：请先在“设置”中添加模型接口。',
-      nextWithEndpoints: '评估以对话记录为对象。请先运行模拟会谈，再来这里为对话打分。',
+      nextWithEndpoints: '评估以对话记录为对象。请先运行模拟会谈或导入对话，再来这里评估。',
     },
     arena: {
       title: '竞技场',
@@ -188,6 +189,7 @@ const zh: Messages = {
       'cards.duplicates': () => '查找重复主诉',
       'cards.check': (file: string) => `检查 ${file}`,
       'cards.import': (file: string) => `导入 ${file}`,
+      'evaluation.overlap': (datasets: string) => `词汇重叠率：${datasets}`,
     },
     status: {
       queued: '排队中',
@@ -202,6 +204,7 @@ const zh: Messages = {
   sim,
   dlg,
   dlgCards,
+  ev,
   replace: {
     title: '替换已有的导出？',
     file: (path: string) => `${path} 已存在。要用本次导出替换它吗？新文件完整写好之前，旧文件保持不变。`,

@@ -27,6 +27,5 @@ export function DialogueWorkEmpty({ section }: { section: DialogueWork }) {
   );
 }
 
-export const Evaluation = () => <DialogueWorkEmpty section="evaluation" />;
 export const Annotation = () => <DialogueWorkEmpty section="annotation" />;
 export const FineTuning = () => <DialogueWorkEmpty section="fineTuning" />;
