@@ -32,14 +32,14 @@ interface DatasetFlags {
   json?: boolean;
 }
 
-function runIds(flag: string, raw: string[]): number[] {
+export function runIds(flag: string, raw: string[]): number[] {
   const ids = raw.flatMap((r) => r.split(',')).map((s) => s.trim());
   const bad = ids.find((s) => !/^\d+$/.test(s) || Number(s) < 1);
   if (bad !== undefined || ids.length === 0) throw new DomainError('validation', `${flag} takes run ids (whole numbers, comma-separated), got '${raw.join(',')}'; see them with: simpsy runs list`);
   return ids.map(Number);
 }
 
-function count(flag: string, raw: string | undefined): number | undefined {
+export function count(flag: string, raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
   if (!/^\d+$/.test(raw.trim())) throw new DomainError('validation', `${flag} must be a whole number, got '${raw}'.`);
   return Number(raw);

@@ -9,8 +9,10 @@ import { dbCommand } from './db';
 import { dialoguesCommand } from './dialogues';
 import { endpointsCommand } from './endpoints';
 import { evaluateCommand } from './evaluate';
+import { finetuneCommand } from './finetune';
 import { endQuietlyOnClosedPipe } from './io';
 import { runsCommand } from './runs';
+import { sftCommand } from './sft';
 import { simulateCommand } from './simulate';
 
 // `simpsy`: the same domain code and database as the app, headless, for servers and batch
@@ -39,6 +41,8 @@ runsCommand(program, withContext);
 dialoguesCommand(program, withContext);
 evaluateCommand(program, withContext);
 dbCommand(program, dbPath);
+sftCommand(program, withContext);
+finetuneCommand(program);
 
 function fail(message: string): void {
   process.stderr.write(`simpsy: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
