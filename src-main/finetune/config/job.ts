@@ -130,7 +130,7 @@ export function jobConfig(input: JobConfigInput): JobConfig {
       values[key] = value;
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      problem(error.issues?.[0]?.path ?? 'set', error.message);
+      problem(error.issues?.[0]?.path ?? 'set', error.message.replace(/\.$/, ''));
     }
   }
 

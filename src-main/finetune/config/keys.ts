@@ -90,7 +90,7 @@ export function parseSetting(raw: string): { key: string; value: Scalar } {
   const known = knownKeys[key];
   if (!known) {
     const near = nearest(key);
-    throw refuse(`${key} is not a key this job knows${near ? `; did you mean ${near}?` : ''} (the keys: ${Object.keys(knownKeys).join(', ')})`);
+    throw refuse(`${key} is not a key this job knows; ${near ? `did you mean ${near}?` : `the keys: ${Object.keys(knownKeys).join(', ')}`}`);
   }
   const k = known.kind;
   switch (k.type) {
