@@ -6,8 +6,9 @@
 export const DEFAULT_GPUS = 4;
 
 /**
- * Paper: silent. A 13-turn SimPsyDial session with the Figure 9 prompt is about 3,000 tokens
- * by the export's (high) estimate; 4096 holds it whole (LLaMA-Factory's own default is 2048).
+ * Paper: silent. The fixture's 10-turn session with the released prompt is about 2,050 tokens
+ * by the export's (high) estimate and SimPsyDial averages 13 turns: 4096 holds a session whole,
+ * where LLaMA-Factory's own default (2048) would cut many.
  */
 export const DEFAULT_CUTOFF_LEN = 4096;
 
