@@ -248,3 +248,12 @@ describe('the test checker itself', () => {
     ]);
   });
 });
+
+describe('approximate tokens', () => {
+  it('counts CJK characters of every block, extension B included, and four other characters a token', () => {
+    expect(approxTokens('。，！「」')).toBe(5); // CJK and full-width punctuation
+    expect(approxTokens('ひらがなカタカナ한국어')).toBe(11);
+    expect(approxTokens('𠀀𠀁')).toBe(2); // surrogate pairs
+    expect(approxTokens('abcd😀')).toBe(2); // an emoji is other text (two code units)
+  });
+});

@@ -51,7 +51,7 @@ const trainingRole: Record<AgentRole, TrainingRole> = { client: 'user', counselo
 export function trainingTurns(messages: readonly { role: AgentRole; content: string }[]): { turns: TrainingMessage[]; counts: ShapeCounts } {
   const counts = noShapeCounts();
   counts.empty = messages.filter((m) => m.content.trim() === '').length;
-  const joined = normalise(messages.map((m) => ({ role: m.role, content: m.content })));
+  const joined = normalise(messages); // builds new messages: the session's are not changed
   counts.merged = joined.merged;
   const list = joined.messages;
   if (list[0]?.role === 'counselor') {
