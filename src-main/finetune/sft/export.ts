@@ -70,19 +70,18 @@ export function planSft(db: Db, resourcesDir: string, spec: DatasetSpec, options
   const promptOf = counselorPrompts(db, resourcesDir);
   const languageOf = new Map(dataset.runs.map((r) => [r.id, r.language]));
   const systemPrompts = { snapshot: 0, default: 0, chosen: 0 };
-  const encoded = new Map<string, { json: string; tokens: number }>();
-  const systemOf = (runId: number): { json: string; tokens: number } => {
-    let text: string;
-    if (options.system.kind === 'run') {
-      const p = promptOf(runId);
-      systemPrompts[p.source]++;
-      text = p.text;
-    } else {
-      systemPrompts.chosen++;
-      text = options.system.kind === 'text' ? options.system.text : counselorTemplate(resourcesDir, languageOf.get(runId)!, options.system.name);
+  // Each run's prompt is read, encoded and counted once (a prefix export repeats it per sample).
+  const byRun = new Map<number, { json: string; tokens: number; source: keyof typeof systemPrompts }>();
+  const systemOf = (runId: number) => {
+    let e = byRun.get(runId);
+    if (!e) {
+      const { text, source } =
+        options.system.kind === 'run'
+          ? promptOf(runId)
+          : { text: options.system.kind === 'text' ? options.system.text : counselorTemplate(resourcesDir, languageOf.get(runId)!, options.system.name), source: 'chosen' as const };
+      byRun.set(runId, (e = { json: JSON.stringify(text), tokens: approxTokens(text), source }));
     }
-    let e = encoded.get(text);
-    if (!e) encoded.set(text, (e = { json: JSON.stringify(text), tokens: approxTokens(text) }));
+    systemPrompts[e.source]++;
     return e;
   };
 
