@@ -3,7 +3,6 @@ import { mkdirSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { DomainError } from '../common/errors';
 import { writeFailure, writeFileSafely, checkTarget } from '../common/safe-write';
-import { jobConfig } from '../finetune/config/job';
 import { baseModelPresets } from '../finetune/config/presets';
 import { readSftFile } from '../finetune/sft/read';
 import { sftModes, type SftMode } from '../finetune/sft/samples';
@@ -44,9 +43,11 @@ export function finetuneCommand(program: Command): Command {
     .option('--out <dir>', 'write train.yaml and ds_z3_config.json into this folder')
     .option('--force', 'replace existing files in --out')
     .option('--json', 'print one JSON object (values, files, env, steps, warnings) as the last line')
-    .action((o: ConfigFlags) => {
+    .action(async (o: ConfigFlags) => {
       if (!o.base) throw new DomainError('validation', `Say which model to fine-tune: --base ${baseModelPresets.map((p) => p.name).join(' or ')} (or a hub id or path with --template).`);
       if (!(sftModes as readonly string[]).includes(o.mode)) throw new DomainError('validation', `--mode must be prefix or session, got '${o.mode}'.`);
+      // Loaded when the command runs: js-yaml need not slow every other command's start.
+      const { jobConfig } = await import('../finetune/config/job');
       const data = o.data ? readSftFile(resolve(o.data)) : null;
       const datasetName = o.name ?? data?.datasetName ?? (o.data ? basename(o.data, extname(o.data)) : 'simpsy_sft');
       const gpus = count('--gpus', o.gpus);
