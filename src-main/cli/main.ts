@@ -11,6 +11,7 @@ import { endpointsCommand } from './endpoints';
 import { evaluateCommand } from './evaluate';
 import { finetuneCommand } from './finetune';
 import { endQuietlyOnClosedPipe } from './io';
+import { ratingsCommand } from './ratings';
 import { runsCommand } from './runs';
 import { sftCommand } from './sft';
 import { simulateCommand } from './simulate';
@@ -43,6 +44,7 @@ evaluateCommand(program, withContext);
 dbCommand(program, dbPath);
 sftCommand(program, withContext);
 finetuneCommand(program);
+ratingsCommand(program, withContext);
 
 function fail(message: string): void {
   process.stderr.write(`simpsy: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
