@@ -69,12 +69,12 @@ function systemChoice(o: ExportFlags): SystemChoice {
   return kind === 'run' ? { kind: 'run' } : { kind: 'template', name: kind };
 }
 
-export function printSftStatistics(s: SftStatistics): void {
+function printSftStatistics(s: SftStatistics): void {
   out(`${s.samples} samples (${s.mode}${s.mode === 'prefix' ? ': one per counselor turn, mask_history' : ': one per session'}) from ${s.sessionsUsed} of ${s.sessions} sessions, ${s.counselorTurns} counselor turns trained`);
   out(`≈ ${s.tokens} tokens in all, ≈ ${s.trainedTokens} under the loss (approximate: 1 per CJK character, 1 per 4 other characters, 4 per message)`);
   if (s.longest) {
     const fits = s.longest.tokens <= s.cutoffLen;
-    out(`longest sample ≈ ${s.longest.tokens} tokens (session ${s.longest.sessionId}, counselor turn ${s.longest.turn}); cutoff_len ${s.cutoffLen}: ${fits ? 'every sample fits' : `${s.overCutoff} samples longer, raise cutoff_len (--set cutoff_len=N) or they are cut`}`);
+    out(`longest sample ≈ ${s.longest.tokens} tokens (session ${s.longest.sessionId}, counselor turn ${s.longest.turn}); cutoff_len ${s.cutoffLen}: ${fits ? 'every sample fits' : `${s.overCutoff} samples longer, ${s.mode === 'prefix' ? 'their oldest history would be cut' : 'their later counselor turns would be cut'} (raise it: simpsy finetune config --set cutoff_len=N)`}`);
   }
   const shape = s.shape;
   const changes = [

@@ -76,7 +76,7 @@ describe('simpsy sft export', () => {
     const exported = await simpsy(['--db', db, 'sft', 'export', data, '--runs', '1', '--jsonl', '--system', 'released', '--cutoff-len', '1024']);
     expect(exported.code).toBe(0);
     expect(exported.stdout).toMatch(/^10 samples .* from 1 of 1 sessions, 10 counselor turns trained/);
-    expect(exported.stdout).toMatch(/cutoff_len 1024: \d+ samples longer, raise cutoff_len/);
+    expect(exported.stdout).toMatch(/cutoff_len 1024: \d+ samples longer, their oldest history would be cut \(raise it: simpsy finetune config --set cutoff_len=N\)/);
 
     const preview = await simpsy(['finetune', 'config', '--base', 'deepseek-llm-7b-chat', '--data', data, '--gpus', '2', '--set', 'cutoff_len=1024', '--json']);
     expect(preview.code).toBe(0);

@@ -1,6 +1,6 @@
 import type { DatasetSession } from '../../evaluation/dataset';
 import { addCounts, noShapeCounts, trainingTurns, type ShapeCounts, type TrainingMessage } from './shape';
-import { approxConversationTokens, approxTokens, MESSAGE_OVERHEAD, SAMPLE_OVERHEAD } from './tokens';
+import { approxTokens, MESSAGE_OVERHEAD, SAMPLE_OVERHEAD } from './tokens';
 
 // Samples from shaped sessions (shape.ts), in one of two modes:
 //  - prefix (the paper, §5.1): one sample per counselor turn t, the history up to and including
@@ -80,6 +80,3 @@ export function sampleSizes(s: ShapedSession, mode: SftMode, systemTokens: numbe
   return sizes;
 }
 
-/** The same count for a built conversation (system message first), as the checker in tests counts. */
-export const conversationTokens = (system: string, messages: readonly TrainingMessage[]): number =>
-  approxConversationTokens([{ content: system }, ...messages]);
