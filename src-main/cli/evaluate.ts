@@ -43,7 +43,7 @@ export interface DatasetFlags {
   save: boolean;
 }
 
-function runIds(flag: string, raw: string[]): number[] {
+export function runIds(flag: string, raw: string[]): number[] {
   const ids = raw.flatMap((r) => r.split(',')).map((s) => s.trim());
   const bad = ids.find((s) => !/^\d+$/.test(s) || Number(s) < 1);
   if (bad !== undefined || ids.length === 0) throw new DomainError('validation', `${flag} takes run ids (whole numbers, comma-separated), got '${raw.join(',')}'; see them with: simpsy runs list`);

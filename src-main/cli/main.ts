@@ -10,9 +10,11 @@ import { dialoguesCommand } from './dialogues';
 import { endpointsCommand } from './endpoints';
 import { evaluateCommand } from './evaluate';
 import { judgeCommands } from './evaluate-judge';
+import { finetuneCommand } from './finetune';
 import { endQuietlyOnClosedPipe } from './io';
 import { ratingsCommand } from './ratings';
 import { runsCommand } from './runs';
+import { sftCommand } from './sft';
 import { simulateCommand } from './simulate';
 
 // `simpsy`: the same domain code and database as the app, headless, for servers and batch
@@ -42,6 +44,8 @@ dialoguesCommand(program, withContext);
 evaluateCommand(program, withContext);
 judgeCommands(program, withContext);
 dbCommand(program, dbPath);
+sftCommand(program, withContext);
+finetuneCommand(program);
 ratingsCommand(program, withContext);
 
 function fail(message: string): void {

@@ -1,13 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import type { CardLanguage } from '../contract/role-card';
-import type { AgentRole, DialogueExportFormat, DialogueExportInput, DialogueExportResult, EndReason, RunSnapshot } from '../contract/simulation';
+import type { AgentRole, DialogueExportFormat, DialogueExportInput, DialogueExportResult, EndReason } from '../contract/simulation';
 import { DomainError } from '../common/errors';
 import { SafeFile, writeFailure } from '../common/safe-write';
 import type { Db } from '../storage/database';
 import type { DialogueRepository } from './dialogues';
-import { counselorTemplate } from './resources';
+import { counselorPrompts } from './counselor-prompt';
 
 // Exports, one session a line (ShareGPT: a JSON array, as LLaMA-Factory's released file):
 //  - paper:    {"id","runId","cardId","externalId","endReason","messages":[{"role":"client"|"counselor","content"}]};
@@ -45,20 +44,13 @@ export async function exportDialogues(
 ): Promise<DialogueExportResult> {
   const ids = input.ids ?? repo.ids({ status: 'ended', ...(input.filter ?? {}) });
   if (ids.length === 0) throw new DomainError('not_found', 'No dialogues match: nothing was written.');
+  const promptOf = counselorPrompts(db, resourcesDir);
   const systemMessages = new Map<number, string>();
-  const runOf = db.prepare('SELECT config, language FROM sim_runs WHERE id = ?');
-  /** The run's system message, JSON-encoded once (its snapshot is read once, not per session). */
+  /** The run's system message, JSON-encoded once per run. */
   const systemOf = (meta: SessionMeta): string => {
     let message = systemMessages.get(meta.run_id);
     if (message === undefined) {
-      const run = runOf.get(meta.run_id) as { config: string; language: CardLanguage };
-      let config: Partial<RunSnapshot> = {};
-      try {
-        config = JSON.parse(run.config) as Partial<RunSnapshot>;
-      } catch {
-        // an unreadable snapshot falls back to the default prompt
-      }
-      message = JSON.stringify({ role: 'system', content: config.counselor?.template ?? counselorTemplate(resourcesDir, run.language) });
+      message = JSON.stringify({ role: 'system', content: promptOf(meta.run_id).text });
       systemMessages.set(meta.run_id, message);
     }
     return message;

@@ -190,7 +190,7 @@ function sizeOf(file: string): number | null {
 }
 
 /** Joins consecutive messages of one role; drops empty ones. */
-export function normalise(messages: Message[]): { messages: Message[]; merged: number } {
+export function normalise(messages: readonly Message[]): { messages: Message[]; merged: number } {
   const out: Message[] = [];
   let merged = 0;
   for (const m of messages) {
