@@ -1,3 +1,4 @@
+import { ArenaService } from '../arena/service';
 import type { Db } from '../storage/database';
 import { openDatabase } from '../storage/database';
 import { effectiveTemplate } from '../card-assist/prompt-store';
@@ -55,6 +56,8 @@ export interface AppContext {
   readonly trialChats: TrialChats;
   /** Worker threads for CPU-heavy work (duplicate search, reading large imports); see src-main/workers. */
   readonly workers: WorkerPool<AppTasks>;
+  /** Counselors and arena runs (Algorithm 2); see src-main/arena. */
+  readonly arena: ArenaService;
   /** Stops the worker threads (their tasks reject), then closes the database. */
   close(): void;
 }
@@ -73,6 +76,7 @@ export function createAppContext(options: AppContextOptions): AppContext {
   const cards = new RoleCardRepository(db);
   const templates = { db, resourcesDir };
   const workers = new WorkerPool({ registry: appTasks });
+  const effective = (role: 'client' | 'counselor', language: 'zh' | 'en') => effectiveTemplate(templates, role, language);
   return {
     db,
     dbPath: options.dbPath,
@@ -100,10 +104,11 @@ export function createAppContext(options: AppContextOptions): AppContext {
       cards,
       secrets,
       env,
-      effectiveTemplate: (role, language) => effectiveTemplate(templates, role, language),
+      effectiveTemplate: effective,
     }),
     trialChats: new TrialChats({ db, resourcesDir, events, cards, endpoints, secrets, env }),
     workers,
+    arena: new ArenaService({ db, version, resourcesDir, jobs, runner, endpoints, cards, secrets, env, effectiveTemplate: effective }),
     close: () => {
       void workers.close();
       db.close();

@@ -12,6 +12,8 @@ import { evaluateCommand } from './evaluate';
 import { endQuietlyOnClosedPipe } from './io';
 import { runsCommand } from './runs';
 import { simulateCommand } from './simulate';
+import { counselorsCommand } from './counselors';
+import { arenaCommand } from './arena';
 
 // `simpsy`: the same domain code and database as the app, headless, for servers and batch
 // work. Failures print one line on stderr and exit 1.
@@ -39,6 +41,8 @@ runsCommand(program, withContext);
 dialoguesCommand(program, withContext);
 evaluateCommand(program, withContext);
 dbCommand(program, dbPath);
+counselorsCommand(program, withContext);
+arenaCommand(program, withContext);
 
 function fail(message: string): void {
   process.stderr.write(`simpsy: ${message.replace(/\s*\n\s*/g, ' ')}\n`);

@@ -1,0 +1,146 @@
+import { setMaxListeners } from 'node:events';
+import type OpenAI from 'openai';
+import { JobCancelled, JobLost, JobPaused, type JobControl } from '../jobs/runner';
+import { chat } from '../llm/chat';
+import { createLlmClient, resolveApiKey } from '../llm/client';
+import { isConfigurationFailure, type LlmFailure } from '../llm/failure';
+import { RateLimiter } from '../llm/rate-limiter';
+import { CallSlots } from '../simulation/call-slots';
+import type { SimulationDeps } from '../simulation/deps';
+import { terminationMatcher } from '../simulation/termination';
+import { runArenaSession, type ArenaHooks } from './session';
+import type { ArenaStore } from './store';
+
+// Executes an arena run as a durable job: sessions taken in order by a pool of workers,
+// every model call through `chat()` in a call slot (the run's concurrency, fewest turns
+// first), under the endpoints' rate limits, with the run's retry policy. Stopping is the
+// simulation's (see simulation/executor.ts): pause lets calls in flight finish and save;
+// cancel aborts them and ends the unfinished sessions; a configuration failure (bad key,
+// unknown model) stops the run as failed, resumable once fixed; a lost lease writes nothing.
+
+const CHECK_MS = 100;
+/** Sessions open per call slot: a battle turn makes two calls at once, and a session between calls holds none. */
+const OPEN_PER_SLOT = 2;
+
+export type ArenaExecutionDeps = Pick<SimulationDeps, 'endpoints' | 'secrets' | 'env'>;
+
+export async function executeArena(deps: ArenaExecutionDeps, store: ArenaStore, arenaId: number, control: JobControl): Promise<string> {
+  const run = store.arena(arenaId);
+  const snapshot = store.snapshot(arenaId);
+
+  // Keys first: a missing one fails the run before any call, resumable once set.
+  const clients = new Map<number, OpenAI>();
+  for (const agent of [snapshot.client, snapshot.judge, ...snapshot.counselors]) {
+    if (clients.has(agent.endpointId)) continue;
+    const key = resolveApiKey(deps.endpoints.get(agent.endpointId), deps.secrets, deps.env);
+    const client = createLlmClient({ baseUrl: agent.baseUrl, timeoutMs: snapshot.timeoutMs }, key, { timeoutMs: snapshot.timeoutMs, maxRetries: 0 });
+    clients.set(agent.endpointId, client.withOptions({ logLevel: 'off' }));
+  }
+  const limiters = new Map<number, RateLimiter>();
+  for (const l of snapshot.rateLimits) if (l.rpm || l.tpm) limiters.set(l.endpointId, new RateLimiter(l));
+
+  const stop = new AbortController();
+  setMaxListeners(0, stop.signal);
+  let cancelled = false;
+  let lost = false;
+  let fatal: LlmFailure | null = null;
+  const onJobAbort = () => {
+    if (control.signal.reason instanceof JobLost) lost = true;
+    else cancelled = true;
+    stop.abort();
+  };
+  control.signal.addEventListener('abort', onJobAbort, { once: true });
+  let checkedAt = 0;
+  const stopping = (): boolean => {
+    if (stop.signal.aborted || fatal) return true;
+    if (control.isPauseRequested()) return true;
+    const at = performance.now();
+    if (at - checkedAt < CHECK_MS) return false;
+    checkedAt = at;
+    try {
+      control.checkpoint();
+    } catch (error) {
+      if (error instanceof JobCancelled || error instanceof JobLost) {
+        if (error instanceof JobLost) lost = true;
+        else cancelled = true;
+        stop.abort();
+      }
+      return true;
+    }
+    return false;
+  };
+
+  store.releaseRunning(arenaId);
+  store.guard(arenaId, () => control.assertOwned());
+  const queue = store.unfinishedSessionIds(arenaId);
+  const total = run.session_count;
+  let ended = total - queue.length;
+  let battles = 0;
+  let failedJudgments = 0;
+  const progress = () => control.progress(ended, total, `${ended} of ${total} sessions, ${battles} battles${failedJudgments ? `, ${failedJudgments} failed judgments` : ''} this time`);
+  progress();
+
+  const slots = new CallSlots(snapshot.concurrency);
+  const hooks: ArenaHooks = {
+    arenaId,
+    snapshot,
+    store,
+    termination: terminationMatcher(snapshot.termination.phrases),
+    stopping,
+    call: (agent, messages, priority) =>
+      chat({ openai: clients.get(agent.endpointId)!, params: agent }, messages, {
+        stream: snapshot.stream,
+        timeoutMs: snapshot.timeoutMs,
+        retry: { maxRetries: snapshot.maxRetries, baseMs: snapshot.retryBaseMs, maxMs: snapshot.retryMaxMs },
+        limiter: limiters.get(agent.endpointId) ?? null,
+        slot: (signal) => slots.acquire(priority, signal),
+        signal: stop.signal,
+        mayStart: () => !stopping(),
+        onFailure: (failure) => {
+          if (isConfigurationFailure(failure)) fatal ??= failure;
+        },
+      }),
+    onBattle: (failed) => {
+      battles++;
+      if (failed) failedJudgments++;
+      progress();
+    },
+  };
+
+  let unexpected: unknown = null;
+  const worker = async (): Promise<void> => {
+    while (queue.length > 0 && !stopping()) {
+      const sessionId = queue.shift()!;
+      try {
+        const outcome = await runArenaSession(hooks, sessionId);
+        if (outcome.kind === 'fatal') fatal ??= outcome.failure;
+        if (outcome.kind === 'ended') {
+          ended++;
+          progress();
+        }
+      } catch (error) {
+        unexpected ??= error;
+        stop.abort();
+        return;
+      }
+    }
+  };
+  try {
+    const workers = Math.max(1, Math.min(snapshot.concurrency * OPEN_PER_SLOT, queue.length));
+    await Promise.all(Array.from({ length: workers }, worker));
+  } finally {
+    control.signal.removeEventListener('abort', onJobAbort);
+    store.guard(arenaId, null);
+  }
+
+  if (lost || unexpected instanceof JobLost) throw new JobLost();
+  if (unexpected) throw unexpected;
+  if (cancelled) {
+    store.cancelUnfinished(arenaId);
+    throw new JobCancelled();
+  }
+  store.releaseRunning(arenaId);
+  if (fatal) throw new Error(`${(fatal as LlmFailure).message} Fix the endpoint, then resume the arena.`);
+  if (control.isPauseRequested() || store.unfinishedSessionIds(arenaId).length > 0) throw new JobPaused();
+  return `${total} sessions ended`;
+}
