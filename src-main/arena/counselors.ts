@@ -98,7 +98,7 @@ export class CounselorRepository {
   constructor(private readonly db: Db) {}
 
   list(): Counselor[] {
-    return (prepared(this.db, 'SELECT * FROM counselors ORDER BY name').all() as CounselorRow[]).map(toCounselor);
+    return (prepared(this.db, 'SELECT * FROM counselors ORDER BY name COLLATE NOCASE').all() as CounselorRow[]).map(toCounselor);
   }
 
   find(name: string): Counselor | undefined {
