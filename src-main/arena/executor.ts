@@ -1,12 +1,8 @@
-import { setMaxListeners } from 'node:events';
-import type OpenAI from 'openai';
 import { JobCancelled, JobLost, JobPaused, type JobControl } from '../jobs/runner';
 import { chat } from '../llm/chat';
-import { createLlmClient, resolveApiKey } from '../llm/client';
-import { isConfigurationFailure, type LlmFailure } from '../llm/failure';
-import { RateLimiter } from '../llm/rate-limiter';
 import { CallSlots } from '../simulation/call-slots';
 import type { SimulationDeps } from '../simulation/deps';
+import { endpointClients, rateLimiters, RunStop } from '../simulation/execution';
 import { terminationMatcher } from '../simulation/termination';
 import { runArenaSession, type ArenaHooks } from './session';
 import type { ArenaStore } from './store';
@@ -18,7 +14,6 @@ import type { ArenaStore } from './store';
 // cancel aborts them and ends the unfinished sessions; a configuration failure (bad key,
 // unknown model) stops the run as failed, resumable once fixed; a lost lease writes nothing.
 
-const CHECK_MS = 100;
 /** Sessions open per call slot: a battle turn makes two calls at once, and a session between calls holds none. */
 const OPEN_PER_SLOT = 2;
 
@@ -29,46 +24,10 @@ export async function executeArena(deps: ArenaExecutionDeps, store: ArenaStore, 
   const snapshot = store.snapshot(arenaId);
 
   // Keys first: a missing one fails the run before any call, resumable once set.
-  const clients = new Map<number, OpenAI>();
-  for (const agent of [snapshot.client, snapshot.judge, ...snapshot.counselors]) {
-    if (clients.has(agent.endpointId)) continue;
-    const key = resolveApiKey(deps.endpoints.get(agent.endpointId), deps.secrets, deps.env);
-    const client = createLlmClient({ baseUrl: agent.baseUrl, timeoutMs: snapshot.timeoutMs }, key, { timeoutMs: snapshot.timeoutMs, maxRetries: 0 });
-    clients.set(agent.endpointId, client.withOptions({ logLevel: 'off' }));
-  }
-  const limiters = new Map<number, RateLimiter>();
-  for (const l of snapshot.rateLimits) if (l.rpm || l.tpm) limiters.set(l.endpointId, new RateLimiter(l));
-
-  const stop = new AbortController();
-  setMaxListeners(0, stop.signal);
-  let cancelled = false;
-  let lost = false;
-  let fatal: LlmFailure | null = null;
-  const onJobAbort = () => {
-    if (control.signal.reason instanceof JobLost) lost = true;
-    else cancelled = true;
-    stop.abort();
-  };
-  control.signal.addEventListener('abort', onJobAbort, { once: true });
-  let checkedAt = 0;
-  const stopping = (): boolean => {
-    if (stop.signal.aborted || fatal) return true;
-    if (control.isPauseRequested()) return true;
-    const at = performance.now();
-    if (at - checkedAt < CHECK_MS) return false;
-    checkedAt = at;
-    try {
-      control.checkpoint();
-    } catch (error) {
-      if (error instanceof JobCancelled || error instanceof JobLost) {
-        if (error instanceof JobLost) lost = true;
-        else cancelled = true;
-        stop.abort();
-      }
-      return true;
-    }
-    return false;
-  };
+  const clients = endpointClients(deps, [snapshot.client, snapshot.judge, ...snapshot.counselors], snapshot.timeoutMs);
+  const limiters = rateLimiters(snapshot.rateLimits);
+  const stop = new RunStop(control);
+  const stopping = stop.stopping;
 
   store.releaseRunning(arenaId);
   store.guard(arenaId, () => control.assertOwned());
@@ -96,9 +55,7 @@ export async function executeArena(deps: ArenaExecutionDeps, store: ArenaStore, 
         slot: (signal) => slots.acquire(priority, signal),
         signal: stop.signal,
         mayStart: () => !stopping(),
-        onFailure: (failure) => {
-          if (isConfigurationFailure(failure)) fatal ??= failure;
-        },
+        onFailure: (failure) => stop.noteFailure(failure),
       }),
     onBattle: (failed) => {
       battles++;
@@ -113,7 +70,7 @@ export async function executeArena(deps: ArenaExecutionDeps, store: ArenaStore, 
       const sessionId = queue.shift()!;
       try {
         const outcome = await runArenaSession(hooks, sessionId);
-        if (outcome.kind === 'fatal') fatal ??= outcome.failure;
+        if (outcome.kind === 'fatal') stop.fatal ??= outcome.failure;
         if (outcome.kind === 'ended') {
           ended++;
           progress();
@@ -129,18 +86,18 @@ export async function executeArena(deps: ArenaExecutionDeps, store: ArenaStore, 
     const workers = Math.max(1, Math.min(snapshot.concurrency * OPEN_PER_SLOT, queue.length));
     await Promise.all(Array.from({ length: workers }, worker));
   } finally {
-    control.signal.removeEventListener('abort', onJobAbort);
+    stop.dispose();
     store.guard(arenaId, null);
   }
 
-  if (lost || unexpected instanceof JobLost) throw new JobLost();
+  if (stop.lost || unexpected instanceof JobLost) throw new JobLost();
   if (unexpected) throw unexpected;
-  if (cancelled) {
+  if (stop.cancelled) {
     store.cancelUnfinished(arenaId);
     throw new JobCancelled();
   }
   store.releaseRunning(arenaId);
-  if (fatal) throw new Error(`${(fatal as LlmFailure).message} Fix the endpoint, then resume the arena.`);
+  if (stop.fatal) throw new Error(`${stop.fatal.message} Fix the endpoint, then resume the arena.`);
   if (control.isPauseRequested() || store.unfinishedSessionIds(arenaId).length > 0) throw new JobPaused();
   return `${total} sessions ended`;
 }

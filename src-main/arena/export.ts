@@ -3,7 +3,7 @@ import { prepared } from '../storage/statements';
 import { writeFileSafely, type WriteOptions } from '../common/safe-write';
 import type { ChatMessage } from '../simulation/views';
 import type { ArenaStore } from './store';
-import type { RatedBattle, Winner } from './types';
+import type { Winner } from './types';
 
 // Battles out of the database: for the ratings (`arenaBattles`), as Chatbot Arena publishes
 // its battles (JSONL, `model_a`, `model_b`, `winner`, `conversation_a/b`…, plus our fields),
@@ -33,16 +33,6 @@ interface BattleRow {
   created_at: string;
   card_id: number | null;
   language: 'zh' | 'en';
-}
-
-/** An arena's judged battles in chronological order (the order online Elo reads them), of one source or all. */
-export function arenaBattles(db: Db, arenaId: number, source?: 'llm' | 'human'): RatedBattle[] {
-  const rows = prepared(
-    db,
-    `SELECT model_a, model_b, winner, judge, annotator, source, created_at FROM battles
-     WHERE arena_id = ? AND winner IS NOT NULL AND (? IS NULL OR source = ?) ORDER BY created_at, id`,
-  ).all(arenaId, source ?? null, source ?? null) as Pick<BattleRow, 'model_a' | 'model_b' | 'winner' | 'judge' | 'annotator' | 'source' | 'created_at'>[];
-  return rows.map((r) => ({ modelA: r.model_a, modelB: r.model_b, winner: r.winner, judge: r.source === 'human' && r.annotator ? r.annotator : r.judge, source: r.source, at: r.created_at }));
 }
 
 function judgedRows(db: Db, arenaId: number): BattleRow[] {

@@ -6,7 +6,7 @@ import type { Db } from '../storage/database';
 import { prepared } from '../storage/statements';
 import { writeTransaction } from '../storage/transaction';
 import type { Turn } from '../simulation/views';
-import type { ArenaEndReason, ArenaSnapshot, Side, Winner } from './types';
+import type { ArenaEndReason, ArenaSnapshot, RatedBattle, Side, Winner } from './types';
 
 // Persistence of arena runs (tables: storage/migrations/012_arena.ts). Every completed call
 // is saved in its own short transaction before the next call that depends on it starts, so
@@ -307,4 +307,17 @@ export class ArenaStore {
       sessionId,
     );
   }
+}
+
+/**
+ * For the ratings: an arena's judged battles (failed judgments left out) in chronological order,
+ * the order online Elo reads them; a human battle's judge is its annotator.
+ */
+export function arenaBattles(db: Db, arenaId: number, source?: 'llm' | 'human'): RatedBattle[] {
+  const rows = prepared(
+    db,
+    `SELECT model_a, model_b, winner, judge, annotator, source, created_at FROM battles
+     WHERE arena_id = ? AND winner IS NOT NULL AND (? IS NULL OR source = ?) ORDER BY created_at, id`,
+  ).all(arenaId, source ?? null, source ?? null) as { model_a: string; model_b: string; winner: Winner; judge: string; annotator: string; source: 'llm' | 'human'; created_at: string }[];
+  return rows.map((r) => ({ modelA: r.model_a, modelB: r.model_b, winner: r.winner, judge: r.source === 'human' && r.annotator ? r.annotator : r.judge, source: r.source, at: r.created_at }));
 }

@@ -1,13 +1,10 @@
-import { setMaxListeners } from 'node:events';
-import type OpenAI from 'openai';
 import type { AgentRole, RunSnapshot } from '../contract/simulation';
 import { JobCancelled, JobLost, JobPaused, type JobControl } from '../jobs/runner';
 import { chat } from '../llm/chat';
-import { createLlmClient, resolveApiKey } from '../llm/client';
-import { isConfigurationFailure, type LlmFailure } from '../llm/failure';
-import { RateLimiter } from '../llm/rate-limiter';
+import type { LlmFailure } from '../llm/failure';
 import { CallSlots } from './call-slots';
 import type { SimulationDeps } from './deps';
+import { endpointClients, rateLimiters, RunStop } from './execution';
 import { runSession, type SessionHooks } from './session';
 import type { SimulationStore } from './store';
 import { terminationMatcher } from './termination';
@@ -32,8 +29,6 @@ import type { TokenBatcher } from './token-batcher';
 // A run whose sessions all ended fails when more than half of them ended in error (see
 // `errorEnding`): every call failing is not a finished run.
 
-/** How often a cancel or pause flag set by another process (and the lease) is looked up. */
-const CHECK_MS = 100;
 const PROGRESS_MS = 200;
 
 /**
@@ -62,55 +57,12 @@ export async function executeRun(ctx: Pick<SimulationDeps, 'endpoints' | 'secret
   const run = store.run(runId);
   const snapshot = JSON.parse(run.config) as RunSnapshot;
 
-  // Resolve keys before anything starts: a missing key fails the run at once, resumable later.
-  const clients = new Map<number, OpenAI>();
-  for (const agent of [snapshot.client, snapshot.counselor]) {
-    if (clients.has(agent.endpointId)) continue;
-    const endpoint = ctx.endpoints.get(agent.endpointId);
-    const key = resolveApiKey(endpoint, ctx.secrets, ctx.env);
-    // The SDK's own logging is off: every failure is classified and recorded here instead.
-    const client = createLlmClient({ baseUrl: agent.baseUrl, timeoutMs: snapshot.timeoutMs }, key, { timeoutMs: snapshot.timeoutMs, maxRetries: 0 });
-    clients.set(agent.endpointId, client.withOptions({ logLevel: 'off' }));
-  }
-  const limiters = new Map<number, RateLimiter>();
-  for (const l of snapshot.rateLimits) if (l.rpm || l.tpm) limiters.set(l.endpointId, new RateLimiter(l));
-
-  const stop = new AbortController();
-  setMaxListeners(0, stop.signal);
+  // Keys before anything starts: a missing key fails the run at once, resumable later.
+  const clients = endpointClients(ctx, [snapshot.client, snapshot.counselor], snapshot.timeoutMs);
+  const limiters = rateLimiters(snapshot.rateLimits);
+  const stop = new RunStop(control);
+  const stopping = stop.stopping;
   let stoppedNow = false;
-  let cancelled = false;
-  let lost = false;
-  let fatal: LlmFailure | null = null;
-  const onJobAbort = () => {
-    if (control.signal.reason instanceof JobLost) lost = true;
-    else cancelled = true;
-    stop.abort();
-  };
-  control.signal.addEventListener('abort', onJobAbort, { once: true });
-
-  /**
-   * Checked before every call. A cancel asked in this process aborts at once; one asked from
-   * another process (a flag in the database) is looked up at most every CHECK_MS.
-   */
-  let checkedAt = 0;
-  const stopping = (): boolean => {
-    if (stop.signal.aborted || fatal) return true;
-    if (control.isPauseRequested()) return true;
-    const at = performance.now();
-    if (at - checkedAt < CHECK_MS) return false;
-    checkedAt = at;
-    try {
-      control.checkpoint();
-    } catch (error) {
-      if (error instanceof JobCancelled || error instanceof JobLost) {
-        if (error instanceof JobLost) lost = true;
-        else cancelled = true;
-        stop.abort();
-      }
-      return true;
-    }
-    return false;
-  };
 
   store.beginExecution(runId);
   store.guard(runId, () => control.assertOwned());
@@ -147,7 +99,7 @@ export async function executeRun(ctx: Pick<SimulationDeps, 'endpoints' | 'secret
         onDelta: (text) => batcher.push(runId, at.sessionId, at.index, role, at.attempt, text),
         onRestart: () => batcher.push(runId, at.sessionId, at.index, role, at.attempt, '', true),
         onFailure: (failure) => {
-          if (isConfigurationFailure(failure)) fatal ??= failure;
+          stop.noteFailure(failure);
           void store
             .saveError({ runId, sessionId: at.sessionId, idx: at.index, role, kind: failure.kind, status: failure.status ?? null, message: failure.message })
             .catch(() => undefined);
@@ -211,7 +163,7 @@ export async function executeRun(ctx: Pick<SimulationDeps, 'endpoints' | 'secret
       const sessionId = queue.shift()!;
       try {
         const outcome = await runSession(hooks, sessionId);
-        if (outcome.kind === 'fatal' && !fatal) fatal = outcome.failure;
+        if (outcome.kind === 'fatal') stop.fatal ??= outcome.failure;
         // A call abandoned half-way: its streamed text was never saved.
         if (outcome.kind !== 'ended') batcher.discard(sessionId);
       } catch (error) {
@@ -226,7 +178,7 @@ export async function executeRun(ctx: Pick<SimulationDeps, 'endpoints' | 'secret
     const workers = Math.max(1, Math.min(snapshot.concurrency * OPEN_PER_SLOT, queue.length));
     await Promise.all(Array.from({ length: workers }, worker));
   } finally {
-    control.signal.removeEventListener('abort', onJobAbort);
+    stop.dispose();
     store.flush();
     store.guard(runId, null);
     batcher.flush();
@@ -237,7 +189,7 @@ export async function executeRun(ctx: Pick<SimulationDeps, 'endpoints' | 'secret
     }
   }
 
-  if (lost || unexpected instanceof JobLost) throw new JobLost();
+  if (stop.lost || unexpected instanceof JobLost) throw new JobLost();
   if (unexpected) {
     try {
       store.releaseRunning(runId);
@@ -246,14 +198,14 @@ export async function executeRun(ctx: Pick<SimulationDeps, 'endpoints' | 'secret
     }
     throw unexpected;
   }
-  if (cancelled) {
+  if (stop.cancelled) {
     for (const sessionId of store.cancelUnfinished(runId)) {
       ctx.events.emit('simulation:session', { runId, sessionId, status: 'ended', endReason: 'cancelled', endPhrase: null, error: null, rejected: null });
     }
     throw new JobCancelled();
   }
   store.releaseRunning(runId);
-  if (fatal) throw new Error(fatalMessage(fatal));
+  if (stop.fatal) throw new Error(fatalMessage(stop.fatal));
   if (stoppedNow || control.isPauseRequested()) throw new JobPaused();
   const left = store.unfinishedSessionIds(runId).length;
   if (left > 0) throw new JobPaused();

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAppContext, type AppContext } from '../../src-main/app/context';
-import { arenaBattles, battleLines } from '../../src-main/arena/export';
+import { battleLines } from '../../src-main/arena/export';
+import { arenaBattles } from '../../src-main/arena/store';
 import { allPairs, schedule } from '../../src-main/arena/config';
 import type { ArenaStartInput } from '../../src-main/arena/types';
 import { startLlmServer, type LlmServer } from '../llm-server/server';
