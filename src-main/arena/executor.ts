@@ -64,27 +64,16 @@ export async function executeArena(deps: ArenaExecutionDeps, store: ArenaStore, 
     },
   };
 
-  let unexpected: unknown = null;
-  const worker = async (): Promise<void> => {
-    while (queue.length > 0 && !stopping()) {
-      const sessionId = queue.shift()!;
-      try {
-        const outcome = await runArenaSession(hooks, sessionId);
-        if (outcome.kind === 'fatal') stop.fatal ??= outcome.failure;
-        if (outcome.kind === 'ended') {
-          ended++;
-          progress();
-        }
-      } catch (error) {
-        unexpected ??= error;
-        stop.abort();
-        return;
-      }
-    }
-  };
+  let unexpected: unknown;
   try {
-    const workers = Math.max(1, Math.min(snapshot.concurrency * OPEN_PER_SLOT, queue.length));
-    await Promise.all(Array.from({ length: workers }, worker));
+    unexpected = await stop.drain(queue, snapshot.concurrency * OPEN_PER_SLOT, async (sessionId) => {
+      const outcome = await runArenaSession(hooks, sessionId);
+      if (outcome.kind === 'fatal') stop.fatal ??= outcome.failure;
+      if (outcome.kind === 'ended') {
+        ended++;
+        progress();
+      }
+    });
   } finally {
     stop.dispose();
     store.guard(arenaId, null);

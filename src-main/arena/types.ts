@@ -1,5 +1,5 @@
 import type { CardLanguage } from '../contract/role-card';
-import type { AgentSnapshot, CardSelectionInput, RefinementRules } from '../contract/simulation';
+import type { AgentSnapshot, CardSelectionInput, RunSnapshot } from '../contract/simulation';
 import type { PromptVersion } from './supervisor';
 
 // The shapes of an arena run. The snapshot is stored with the run, like a simulation run's:
@@ -20,13 +20,13 @@ export interface JudgeSnapshot extends Omit<AgentSnapshot, 'templateName'> {
   label: string;
 }
 
-export interface ArenaSnapshot {
-  appVersion: string;
-  createdAt: string;
-  language: CardLanguage;
-  opener: string;
-  maxTurns: number;
-  concurrency: number;
+/** The run settings shared with a simulation run, meaning the same (contract/simulation.ts). */
+type RunSettings = Pick<
+  RunSnapshot,
+  'appVersion' | 'createdAt' | 'language' | 'opener' | 'maxTurns' | 'concurrency' | 'refinement' | 'rateLimits' | 'timeoutMs' | 'maxRetries' | 'retryBaseMs' | 'retryMaxMs' | 'stream' | 'cards'
+>;
+
+export interface ArenaSnapshot extends RunSettings {
   /** Seeds the pairs (random pairing) and every battle's A/B order. */
   seed: number;
   pairing: Pairing;
@@ -37,14 +37,6 @@ export interface ArenaSnapshot {
   /** Judge calls per pass before a judgment counts as failed. */
   judgeAttempts: number;
   termination: { phrases: string[] };
-  refinement: RefinementRules;
-  rateLimits: { endpointId: number; rpm: number | null; tpm: number | null }[];
-  timeoutMs: number;
-  maxRetries: number;
-  retryBaseMs: number;
-  retryMaxMs: number;
-  stream: boolean;
-  cards: { selection: CardSelectionInput; ids: number[] };
 }
 
 export interface ArenaStartInput {

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { AppContext } from '../app/context';
 import { exportBattles, type BattleFormat } from '../arena/export';
@@ -9,7 +8,7 @@ import { cardLanguages, type CardLanguage } from '../contract/role-card';
 import { DomainError } from '../common/errors';
 import { parsePhraseList } from '../simulation/resources';
 import type { WithContext } from './context';
-import { bar, printJson, table } from './io';
+import { bar, printJson, readText, table, whole } from './io';
 
 // `simpsy arena`: counselors compete turn by turn (Algorithm 2), judged by an LLM
 // supervisor; `simpsy battles export`: the battles as Chatbot Arena JSONL or DPO pairs.
@@ -19,14 +18,6 @@ import { bar, printJson, table } from './io';
 const out = (line: string): void => void process.stdout.write(`${line}\n`);
 const err = (line: string): void => void process.stderr.write(`${line}\n`);
 
-function whole(flag: string, raw: string | undefined, min = 1): number | undefined {
-  if (raw === undefined) return undefined;
-  if (!/^\d+$/.test(raw.trim()) || Number(raw) < min || !Number.isSafeInteger(Number(raw))) {
-    throw new DomainError('validation', `${flag} must be a whole number of at least ${min}, got '${raw}'.`);
-  }
-  return Number(raw);
-}
-
 function arenaId(raw: string): number {
   return whole('ARENA', raw)!;
 }
@@ -35,14 +26,6 @@ function oneOf<T extends string>(flag: string, raw: string | undefined, allowed:
   if (raw === undefined) return undefined;
   if (!(allowed as readonly string[]).includes(raw)) throw new DomainError('validation', `${flag} must be ${allowed.join(', ')}; got '${raw}'.`);
   return raw as T;
-}
-
-function readText(flag: string, path: string): string {
-  try {
-    return readFileSync(resolve(path), 'utf8').replace(/^\uFEFF/, '');
-  } catch (error) {
-    throw new DomainError('not_found', `${flag}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`);
-  }
 }
 
 interface RunFlags {

@@ -95,6 +95,29 @@ export class RunStop {
     return false;
   };
 
+  /**
+   * Takes sessions off the queue, `workers` at a time, until it is empty or the run stops.
+   * A bug or a database failure in one session stops the whole run (the others' calls in
+   * flight are abandoned) rather than leaving workers running behind a failed job: it is
+   * returned, the first one, for the caller to throw once it has tidied up.
+   */
+  async drain(queue: number[], workers: number, session: (id: number) => Promise<void>): Promise<unknown> {
+    let unexpected: unknown = null;
+    const worker = async (): Promise<void> => {
+      while (queue.length > 0 && !this.stopping()) {
+        try {
+          await session(queue.shift()!);
+        } catch (error) {
+          unexpected ??= error;
+          this.abort();
+          return;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(workers, queue.length)) }, worker));
+    return unexpected;
+  }
+
   dispose(): void {
     this.control.signal.removeEventListener('abort', this.onJobAbort);
   }

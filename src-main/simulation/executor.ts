@@ -155,28 +155,14 @@ export async function executeRun(ctx: Pick<SimulationDeps, 'endpoints' | 'secret
     },
   });
 
-  // A bug or a database failure in one session stops the whole run (the others' calls in
-  // flight are abandoned) rather than leaving workers running behind a failed job.
-  let unexpected: unknown = null;
-  const worker = async (): Promise<void> => {
-    while (queue.length > 0 && !stopping()) {
-      const sessionId = queue.shift()!;
-      try {
-        const outcome = await runSession(hooks, sessionId);
-        if (outcome.kind === 'fatal') stop.fatal ??= outcome.failure;
-        // A call abandoned half-way: its streamed text was never saved.
-        if (outcome.kind !== 'ended') batcher.discard(sessionId);
-      } catch (error) {
-        unexpected ??= error;
-        stop.abort();
-        return;
-      }
-    }
-  };
-
+  let unexpected: unknown;
   try {
-    const workers = Math.max(1, Math.min(snapshot.concurrency * OPEN_PER_SLOT, queue.length));
-    await Promise.all(Array.from({ length: workers }, worker));
+    unexpected = await stop.drain(queue, snapshot.concurrency * OPEN_PER_SLOT, async (sessionId) => {
+      const outcome = await runSession(hooks, sessionId);
+      if (outcome.kind === 'fatal') stop.fatal ??= outcome.failure;
+      // A call abandoned half-way: its streamed text was never saved.
+      if (outcome.kind !== 'ended') batcher.discard(sessionId);
+    });
   } finally {
     stop.dispose();
     store.flush();
