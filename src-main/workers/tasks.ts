@@ -1,5 +1,7 @@
 import { duplicatesTask } from '../role-cards/duplicates';
 import { readInputTask } from '../role-cards/import';
+import { importTask } from '../role-cards/import-task';
+import { indexTask } from '../role-cards/index-task';
 import type { TaskRegistry } from './task';
 
 // The app's worker tasks, by name. A new capability adds its line here (evaluation:
@@ -11,6 +13,8 @@ import type { TaskRegistry } from './task';
 export const appTasks = {
   'cards.duplicates': duplicatesTask,
   'cards.readInput': readInputTask,
+  'cards.import': importTask,
+  'cards.index': indexTask,
 } satisfies TaskRegistry;
 
 export type AppTasks = typeof appTasks;
