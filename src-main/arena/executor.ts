@@ -86,7 +86,11 @@ export async function executeArena(deps: ArenaExecutionDeps, store: ArenaStore, 
     throw new JobCancelled();
   }
   store.releaseRunning(arenaId);
-  if (stop.fatal) throw new Error(`${stop.fatal.message} Fix the endpoint, then resume the arena.`);
+  if (stop.fatal) {
+    // The snapshot fixes each counselor's model: a wrong one means a new arena, a wrong key or URL only a resume.
+    const what = stop.fatal.kind === 'model_not_found' ? 'Start a new arena with counselors whose models the endpoint serves.' : 'Fix the endpoint, then resume the arena.';
+    throw new Error(`${stop.fatal.message} ${what}`);
+  }
   if (control.isPauseRequested() || store.unfinishedSessionIds(arenaId).length > 0) throw new JobPaused();
   return `${total} sessions ended`;
 }

@@ -250,4 +250,23 @@ describe('an arena among three counselors', () => {
     await a.ctx.arena.execute(created.id);
     expect(seen[0]!.map((c) => c.slice(0, 7)).sort()).toEqual(['[beta] ', '[gamma]']);
   });
+
+  it('cancel before it runs ends every session as cancelled; nothing is left to resume', async () => {
+    const a = await arena({}, 2);
+    const created = a.ctx.arena.create(a.input({ counselors: ['alpha', 'beta'] }));
+    expect(a.ctx.arena.cancel(created.id)).toMatchObject({ status: 'cancelled', ended: 2, endReasons: { cancelled: 2 } });
+    expect(() => a.ctx.arena.execute(created.id)).toThrow(/Arena \d+ is cancelled; there is nothing to resume/);
+    expect(chatCalls(a.server)).toBe(0);
+  });
+
+  it('an unknown model fails the arena with what to do, with no battle recorded', async () => {
+    const a = await arena({}, 1);
+    const endpoint = a.ctx.endpoints.getByName('local');
+    a.ctx.arena.counselors.create({ name: 'ghost', endpointId: endpoint.id, model: 'no-such-model' });
+    const created = a.ctx.arena.create(a.input({ counselors: ['alpha', 'ghost'], maxTurns: 1 }));
+    const job = await a.ctx.arena.execute(created.id);
+    expect(job.status).toBe('failed');
+    expect(job.error).toMatch(/no-such-model.*Start a new arena with counselors whose models the endpoint serves\./);
+    expect(count(a.ctx, 'SELECT count(*) AS n FROM battles')).toBe(0);
+  });
 });
