@@ -8,7 +8,7 @@ import { cardLanguages, type CardLanguage } from '../contract/role-card';
 import { DomainError } from '../common/errors';
 import { parsePhraseList } from '../simulation/resources';
 import type { WithContext } from './context';
-import { bar, printJson, readText, table, whole } from './io';
+import { bar, printJson, readText, table, whole, withSignals } from './io';
 
 // `simpsy arena`: counselors compete turn by turn (Algorithm 2), judged by an LLM
 // supervisor; `simpsy battles export`: the battles as Chatbot Arena JSONL or DPO pairs.
@@ -131,14 +131,10 @@ async function runHere(ctx: AppContext, id: number, json: boolean): Promise<void
     }
     interrupted = true;
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
   try {
-    await execution;
+    await withSignals(onSignal, () => execution);
   } finally {
     clearInterval(timer);
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
   }
   draw(true);
   const s = ctx.arena.summary(id);

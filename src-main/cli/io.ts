@@ -31,6 +31,18 @@ export function readText(flag: string, path: string): string {
   }
 }
 
+/** Awaits `work` with Ctrl-C and SIGTERM going to `onSignal` (a run's pause, then its stop), and lets go of them after. */
+export async function withSignals<T>(onSignal: (signal: NodeJS.Signals) => void, work: () => Promise<T>): Promise<T> {
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    return await work();
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }

@@ -7,7 +7,7 @@ import { fieldIssues } from '../common/zod-issues';
 import { parsePhraseList } from '../simulation/resources';
 import type { RestartOptions } from '../simulation/restart';
 import type { WithContext } from './context';
-import { bar, readText, whole } from './io';
+import { bar, readText, whole, withSignals } from './io';
 
 // `simpsy simulate`: create a run and execute it here, with a progress bar on stderr.
 // Ctrl-C pauses cleanly (calls in flight finish and are saved; a second Ctrl-C abandons
@@ -232,14 +232,10 @@ export async function runInForeground(ctx: AppContext, runId: number, options: F
       ctx.simulation.stopNow(runId);
     }
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
   try {
-    await execution;
+    await withSignals(onSignal, () => execution);
   } finally {
     clearInterval(timer);
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
   }
   draw(true);
   return { summary: ctx.simulation.summary(runId), interrupted };
