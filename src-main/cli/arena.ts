@@ -239,7 +239,8 @@ export function arenaCommand(program: Command, withContext: WithContext): void {
     .action((raw: string) =>
       withContext((ctx) => {
         const s = ctx.arena.cancel(arenaId(raw));
-        out(`Arena ${s.id} ${s.status === 'cancelled' ? 'cancelled' : 'is being cancelled where it runs'}.`);
+        const what = s.status === 'cancelled' ? 'cancelled' : s.status === 'done' ? 'is finished; there was nothing to cancel' : 'is being cancelled where it runs';
+        out(`Arena ${s.id} ${what}.`);
       }),
     );
 

@@ -156,4 +156,23 @@ describe('simpsy arena', () => {
     const check = await simpsy(['--db', db, 'db', 'check']);
     expect(check.code).toBe(0);
   }, SLOW);
+
+  it('Ctrl-C pauses (exit 130, the JSON says paused), `arena resume` finishes it, `arena cancel` then has nothing to do', async () => {
+    const db = tempDbPath();
+    await setup(db, 20);
+    const cli = startSimpsy(['--db', db, 'arena', 'run', '--counselors', 'alpha,beta', '--client', 'local', '--judge', 'local', '--max-turns', '3', '--concurrency', '2', '--json']);
+    const end = Date.now() + 60_000;
+    while (count(db, 'SELECT count(*) AS n FROM arena_calls') < 4) {
+      if (Date.now() > end) throw new Error(`no progress: ${cli.output.stderr}`);
+      await sleep(10);
+    }
+    cli.child.kill('SIGINT');
+    expect(await cli.exited).toBe(130);
+    expect(lastJson(cli.output.stdout)).toMatchObject({ arenaId: 1, status: 'paused' });
+    expect(cli.output.stderr).toMatch(/Arena 1 is paused. Resume it with: simpsy arena resume 1/);
+    const resumed = await simpsy(['--db', db, 'arena', 'resume', '1', '--json']);
+    expect(lastJson(resumed.stdout)).toMatchObject({ status: 'done', failedJudgments: 0 });
+    expect((await simpsy(['--db', db, 'arena', 'resume', '1'])).stderr).toMatch(/Arena 1 is finished; there is nothing to resume/);
+    expect((await simpsy(['--db', db, 'arena', 'cancel', '1'])).stdout).toBe('Arena 1 is finished; there was nothing to cancel.\n');
+  }, SLOW);
 });
