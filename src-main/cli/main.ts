@@ -10,6 +10,7 @@ import { dialoguesCommand } from './dialogues';
 import { endpointsCommand } from './endpoints';
 import { evaluateCommand } from './evaluate';
 import { endQuietlyOnClosedPipe } from './io';
+import { ratingsCommand } from './ratings';
 import { runsCommand } from './runs';
 import { simulateCommand } from './simulate';
 import { counselorsCommand } from './counselors';
@@ -41,6 +42,7 @@ runsCommand(program, withContext);
 dialoguesCommand(program, withContext);
 evaluateCommand(program, withContext);
 dbCommand(program, dbPath);
+ratingsCommand(program, withContext);
 counselorsCommand(program, withContext);
 arenaCommand(program, withContext);
 

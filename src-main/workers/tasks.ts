@@ -2,6 +2,7 @@ import { duplicatesTask } from '../role-cards/duplicates';
 import { readInputTask } from '../role-cards/import';
 import { importTask } from '../role-cards/import-task';
 import { indexTask } from '../role-cards/index-task';
+import { ratingsTask } from '../ratings/ratings';
 import type { TaskRegistry } from './task';
 
 // The app's worker tasks, by name. A new capability adds its line here (evaluation:
@@ -15,6 +16,7 @@ export const appTasks = {
   'cards.readInput': readInputTask,
   'cards.import': importTask,
   'cards.index': indexTask,
+  'ratings.compute': ratingsTask,
 } satisfies TaskRegistry;
 
 export type AppTasks = typeof appTasks;
