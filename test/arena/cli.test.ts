@@ -90,6 +90,15 @@ describe('simpsy arena', () => {
     expect(lastJson(run.stdout)).toMatchObject({ arenaId: 1, sessions, battles: 2 * sessions, failedJudgments: 0 });
     expect(count(db, 'SELECT count(*) AS n FROM arena_calls')).toBe(chatCalls());
 
+    // The ratings read the same battles: alpha (this judge's favourite) first, gamma last.
+    const rated = await simpsy(['--db', db, 'ratings', '--arena', '1', '--source', 'judge', '--bootstrap', '50', '--json']);
+    expect(rated.code).toBe(0);
+    const ratings = lastJson(rated.stdout) as { battles: number; models: { name: string; elo: number; battles: number }[] };
+    expect(ratings.battles).toBe(2 * sessions);
+    const byElo = [...ratings.models].sort((x, y) => y.elo - x.elo).map((m) => m.name);
+    expect(byElo).toEqual(['alpha', 'beta', 'gamma']);
+    expect((await simpsy(['--db', db, 'ratings', '--arena', '1', '--source', 'humans'])).stderr).toMatch(/--source must be judge, human or all/);
+
     const list = await simpsy(['--db', db, 'arena', 'list']);
     expect(list.stdout).toMatch(/1\s+done\s+alpha,beta,gamma\s+local\/judge/);
     const show = await simpsy(['--db', db, 'arena', 'show', '1']);
