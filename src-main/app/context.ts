@@ -1,3 +1,4 @@
+import { ArenaService } from '../arena/service';
 import type { Db } from '../storage/database';
 import { openDatabase, type DatabaseLocation } from '../storage/database';
 import { effectiveTemplate } from '../card-assist/prompt-store';
@@ -64,6 +65,8 @@ export interface AppContext {
   readonly judges: JudgeService;
   /** The paper's §4 measures and stored evaluations (src-main/evaluation). */
   readonly evaluation: EvaluationService;
+  /** Counselors and arena runs (Algorithm 2); see src-main/arena. */
+  readonly arena: ArenaService;
   /** Stops the worker threads (their tasks reject), then closes the database. */
   close(): void;
 }
@@ -82,6 +85,7 @@ export function createAppContext(options: AppContextOptions): AppContext {
   const cards = new RoleCardRepository(db);
   const templates = { db, resourcesDir };
   const workers = new WorkerPool({ registry: appTasks });
+  const effective = (role: 'client' | 'counselor', language: 'zh' | 'en') => effectiveTemplate(templates, role, language);
   return {
     db,
     dbPath: options.dbPath,
@@ -110,12 +114,13 @@ export function createAppContext(options: AppContextOptions): AppContext {
       cards,
       secrets,
       env,
-      effectiveTemplate: (role, language) => effectiveTemplate(templates, role, language),
+      effectiveTemplate: effective,
     }),
     trialChats: new TrialChats({ db, resourcesDir, events, cards, endpoints, secrets, env }),
     workers,
     judges: new JudgeService({ db, jobs, runner, endpoints, secrets, env, resourcesDir }),
     evaluation: new EvaluationService({ db, jobs, runner, workers, version }),
+    arena: new ArenaService({ db, version, resourcesDir, jobs, runner, endpoints, cards, secrets, env, effectiveTemplate: effective }),
     close: () => {
       void workers.close();
       db.close();

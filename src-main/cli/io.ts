@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { AppContext } from '../app/context';
 import { DomainError } from '../common/errors';
 
@@ -9,6 +11,36 @@ export function numberFlag(flag: string, raw: string | undefined): number | unde
     throw new DomainError('validation', `${flag} must be a number, got '${raw}'.`);
   }
   return value;
+}
+
+/** Parses a whole-number flag of at least `min`, naming the flag in the error. */
+export function whole(flag: string, raw: string | undefined, min = 1): number | undefined {
+  if (raw === undefined) return undefined;
+  if (!/^\d+$/.test(raw.trim()) || Number(raw) < min || !Number.isSafeInteger(Number(raw))) {
+    throw new DomainError('validation', `${flag} must be a whole number of at least ${min}, got '${raw}'.`);
+  }
+  return Number(raw);
+}
+
+/** Reads a text file a flag names (a template, a phrase list), without a byte-order mark. */
+export function readText(flag: string, path: string): string {
+  try {
+    return readFileSync(resolve(path), 'utf8').replace(/^\uFEFF/, '');
+  } catch (error) {
+    throw new DomainError('not_found', `${flag}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`);
+  }
+}
+
+/** Awaits `work` with Ctrl-C and SIGTERM going to `onSignal` (a run's pause, then its stop), and lets go of them after. */
+export async function withSignals<T>(onSignal: (signal: NodeJS.Signals) => void, work: () => Promise<T>): Promise<T> {
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    return await work();
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
 }
 
 export function printJson(value: unknown): void {

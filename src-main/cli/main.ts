@@ -16,6 +16,8 @@ import { ratingsCommand } from './ratings';
 import { runsCommand } from './runs';
 import { sftCommand } from './sft';
 import { simulateCommand } from './simulate';
+import { counselorsCommand } from './counselors';
+import { arenaCommand } from './arena';
 
 // `simpsy`: the same domain code and database as the app, headless, for servers and batch
 // work. Failures print one line on stderr and exit 1.
@@ -47,6 +49,8 @@ dbCommand(program, dbPath);
 sftCommand(program, withContext);
 finetuneCommand(program);
 ratingsCommand(program, withContext);
+counselorsCommand(program, withContext);
+arenaCommand(program, withContext);
 
 function fail(message: string): void {
   process.stderr.write(`simpsy: ${message.replace(/\s*\n\s*/g, ' ')}\n`);

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { AppContext } from '../app/context';
+import { arenaBattles } from '../arena/store';
 import { DomainError } from '../common/errors';
 import type { RatedBattle } from '../ratings/battle';
 import { parseBattlesFile } from '../ratings/battles-file';
@@ -12,8 +13,8 @@ import { bar, table } from './io';
 import type { WithContext } from './context';
 
 // `simpsy ratings --battles FILE`: Elo and Bradley–Terry with bootstrap intervals, computed in
-// a worker thread. The battles come from `battlesFor`: a Chatbot-Arena-shaped file today; an
-// arena's stored battles (`--arena ID [--source judge|human|all]`) are one more branch there.
+// a worker thread. The battles come from `battlesFor`: a Chatbot-Arena-shaped file, or an
+// arena's stored battles (`--arena ID [--source judge|human|all]`, `arena/store.ts`).
 // Prints a table; --json adds one JSON object as the last line of stdout.
 
 const out = (line: string): void => void process.stdout.write(`${line}\n`);
@@ -23,6 +24,8 @@ const DEFAULT_SEED = 42;
 
 interface RatingsFlags {
   battles?: string;
+  arena?: string;
+  source?: string;
   bootstrap?: string;
   seed?: string;
   json?: boolean;
@@ -49,9 +52,18 @@ function readBattlesFile(path: string): RatedBattle[] {
 }
 
 /** The battles to rate, in chronological order, and what they are (for the table's title). */
-function battlesFor(o: RatingsFlags, _ctx: AppContext): { battles: RatedBattle[]; label: string } {
+function battlesFor(o: RatingsFlags, ctx: AppContext): { battles: RatedBattle[]; label: string } {
+  if (o.battles && o.arena) throw new DomainError('validation', 'Give either --battles FILE or --arena ID, not both.');
   if (o.battles) return { battles: readBattlesFile(o.battles), label: resolve(o.battles) };
-  throw new DomainError('validation', 'Say which battles to rate: --battles FILE (a Chatbot-Arena-shaped .jsonl or .json file).');
+  if (o.arena) {
+    if (!/^\d+$/.test(o.arena.trim())) throw new DomainError('validation', `--arena takes an arena id (see simpsy arena list), got '${o.arena}'.`);
+    const source = o.source ?? 'all';
+    if (!['judge', 'human', 'all'].includes(source)) throw new DomainError('validation', `--source must be judge, human or all; got '${source}'.`);
+    const id = Number(o.arena);
+    ctx.arena.store.arena(id);
+    return { battles: arenaBattles(ctx.db, id, source === 'judge' ? 'llm' : source === 'human' ? 'human' : undefined), label: `arena ${id} (${source === 'all' ? 'all sources' : source})` };
+  }
+  throw new DomainError('validation', 'Say which battles to rate: --battles FILE (a Chatbot-Arena-shaped .jsonl or .json file) or --arena ID.');
 }
 
 const rating = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : '–');
@@ -75,6 +87,8 @@ export function ratingsCommand(program: Command, withContext: WithContext): void
     .command('ratings')
     .description('Elo and Bradley–Terry ratings with bootstrap confidence intervals')
     .option('--battles <file>', 'battles in the shape Chatbot Arena publishes (.jsonl, or a .json array): model_a, model_b, winner, [tstamp], [judge]')
+    .option('--arena <id>', 'the judged battles of an arena run (simpsy arena list)')
+    .option('--source <which>', 'with --arena: judge (the LLM supervisor), human (annotators) or all (default)')
     .option('--bootstrap <n>', `bootstrap rounds for the 95% intervals (0: none)`, String(DEFAULT_BOOTSTRAP))
     .option('--seed <s>', 'seed of the bootstrap', String(DEFAULT_SEED))
     .option('--json', 'print one JSON object as the last line')

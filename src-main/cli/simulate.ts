@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { AppContext } from '../app/context';
 import { cardLanguages, splits, type CardLanguage, type Split } from '../contract/role-card';
 import { runStartInput, type RunDashboard, type RunStartInput, type RunSummary } from '../contract/simulation';
@@ -9,7 +7,7 @@ import { fieldIssues } from '../common/zod-issues';
 import { parsePhraseList } from '../simulation/resources';
 import type { RestartOptions } from '../simulation/restart';
 import type { WithContext } from './context';
-import { bar } from './io';
+import { bar, readText, whole, withSignals } from './io';
 
 // `simpsy simulate`: create a run and execute it here, with a progress bar on stderr.
 // Ctrl-C pauses cleanly (calls in flight finish and are saved; a second Ctrl-C abandons
@@ -18,27 +16,11 @@ import { bar } from './io';
 const out = (line: string): void => void process.stdout.write(`${line}\n`);
 const err = (line: string): void => void process.stderr.write(`${line}\n`);
 
-function whole(flag: string, raw: string | undefined, min = 1): number | undefined {
-  if (raw === undefined) return undefined;
-  if (!/^\d+$/.test(raw.trim()) || Number(raw) < min || !Number.isSafeInteger(Number(raw))) {
-    throw new DomainError('validation', `${flag} must be a whole number of at least ${min}, got '${raw}'.`);
-  }
-  return Number(raw);
-}
-
 function decimal(flag: string, raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
   const n = Number(raw);
   if (raw.trim() === '' || !Number.isFinite(n)) throw new DomainError('validation', `${flag} must be a number, got '${raw}'.`);
   return n;
-}
-
-function readText(flag: string, path: string): string {
-  try {
-    return readFileSync(resolve(path), 'utf8').replace(/^\uFEFF/, '');
-  } catch (error) {
-    throw new DomainError('not_found', `${flag}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`);
-  }
 }
 
 /** `pool`, `test`, `all` or a list of ids. */
@@ -250,14 +232,10 @@ export async function runInForeground(ctx: AppContext, runId: number, options: F
       ctx.simulation.stopNow(runId);
     }
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
   try {
-    await execution;
+    await withSignals(onSignal, () => execution);
   } finally {
     clearInterval(timer);
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
   }
   draw(true);
   return { summary: ctx.simulation.summary(runId), interrupted };

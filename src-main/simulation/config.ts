@@ -47,7 +47,7 @@ export function templateDefaults(source: Pick<SimulationDeps, 'resourcesDir' | '
   };
 }
 
-function agentSnapshot(ctx: RunConfigDeps, role: 'client' | 'counselor', a: AgentSettingsInput, language: CardLanguage): AgentSnapshot {
+export function agentSnapshot(ctx: RunConfigDeps, role: 'client' | 'counselor', a: AgentSettingsInput, language: CardLanguage): AgentSnapshot {
   const endpoint = ctx.endpoints.get(a.endpointId);
   let template: string;
   let templateName: AgentSnapshot['templateName'];

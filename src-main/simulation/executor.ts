@@ -1,13 +1,10 @@
-import type OpenAI from 'openai';
 import type { AgentRole, RunSnapshot } from '../contract/simulation';
-import { JobStopper } from '../jobs/checkpoint';
 import { JobCancelled, JobLost, JobPaused, type JobControl } from '../jobs/runner';
 import { chat } from '../llm/chat';
-import { createLlmClient, resolveApiKey } from '../llm/client';
-import { isConfigurationFailure, type LlmFailure } from '../llm/failure';
-import { RateLimiter } from '../llm/rate-limiter';
+import type { LlmFailure } from '../llm/failure';
 import { CallSlots } from './call-slots';
 import type { SimulationDeps } from './deps';
+import { endpointClients, rateLimiters, RunStop } from './execution';
 import { runSession, type SessionHooks } from './session';
 import type { SimulationStore } from './store';
 import { terminationMatcher } from './termination';
@@ -32,8 +29,6 @@ import type { TokenBatcher } from './token-batcher';
 // A run whose sessions all ended fails when more than half of them ended in error (see
 // `errorEnding`): every call failing is not a finished run.
 
-/** How often a cancel or pause flag set by another process (and the lease) is looked up. */
-const CHECK_MS = 100;
 const PROGRESS_MS = 200;
 
 /**
@@ -62,28 +57,12 @@ export async function executeRun(ctx: Pick<SimulationDeps, 'endpoints' | 'secret
   const run = store.run(runId);
   const snapshot = JSON.parse(run.config) as RunSnapshot;
 
-  // Resolve keys before anything starts: a missing key fails the run at once, resumable later.
-  const clients = new Map<number, OpenAI>();
-  for (const agent of [snapshot.client, snapshot.counselor]) {
-    if (clients.has(agent.endpointId)) continue;
-    const endpoint = ctx.endpoints.get(agent.endpointId);
-    const key = resolveApiKey(endpoint, ctx.secrets, ctx.env);
-    // The SDK's own logging is off: every failure is classified and recorded here instead.
-    const client = createLlmClient({ baseUrl: agent.baseUrl, timeoutMs: snapshot.timeoutMs }, key, { timeoutMs: snapshot.timeoutMs, maxRetries: 0 });
-    clients.set(agent.endpointId, client.withOptions({ logLevel: 'off' }));
-  }
-  const limiters = new Map<number, RateLimiter>();
-  for (const l of snapshot.rateLimits) if (l.rpm || l.tpm) limiters.set(l.endpointId, new RateLimiter(l));
-
-  const stop = new JobStopper(control, CHECK_MS);
+  // Keys before anything starts: a missing key fails the run at once, resumable later.
+  const clients = endpointClients(ctx, [snapshot.client, snapshot.counselor], snapshot.timeoutMs);
+  const limiters = rateLimiters(snapshot.rateLimits);
+  const stop = new RunStop(control);
+  const stopping = (): boolean => stop.stopping();
   let stoppedNow = false;
-  let fatal: LlmFailure | null = null;
-
-  /**
-   * Checked before every call. A cancel asked in this process aborts at once; one asked from
-   * another process (a flag in the database) is looked up at most every CHECK_MS.
-   */
-  const stopping = (): boolean => fatal !== null || stop.stopping();
 
   store.beginExecution(runId);
   store.guard(runId, () => control.assertOwned());
@@ -120,7 +99,7 @@ export async function executeRun(ctx: Pick<SimulationDeps, 'endpoints' | 'secret
         onDelta: (text) => batcher.push(runId, at.sessionId, at.index, role, at.attempt, text),
         onRestart: () => batcher.push(runId, at.sessionId, at.index, role, at.attempt, '', true),
         onFailure: (failure) => {
-          if (isConfigurationFailure(failure)) fatal ??= failure;
+          stop.noteFailure(failure);
           void store
             .saveError({ runId, sessionId: at.sessionId, idx: at.index, role, kind: failure.kind, status: failure.status ?? null, message: failure.message })
             .catch(() => undefined);
@@ -176,28 +155,14 @@ export async function executeRun(ctx: Pick<SimulationDeps, 'endpoints' | 'secret
     },
   });
 
-  // A bug or a database failure in one session stops the whole run (the others' calls in
-  // flight are abandoned) rather than leaving workers running behind a failed job.
-  let unexpected: unknown = null;
-  const worker = async (): Promise<void> => {
-    while (queue.length > 0 && !stopping()) {
-      const sessionId = queue.shift()!;
-      try {
-        const outcome = await runSession(hooks, sessionId);
-        if (outcome.kind === 'fatal' && !fatal) fatal = outcome.failure;
-        // A call abandoned half-way: its streamed text was never saved.
-        if (outcome.kind !== 'ended') batcher.discard(sessionId);
-      } catch (error) {
-        unexpected ??= error;
-        stop.abort();
-        return;
-      }
-    }
-  };
-
+  let unexpected: unknown;
   try {
-    const workers = Math.max(1, Math.min(snapshot.concurrency * OPEN_PER_SLOT, queue.length));
-    await Promise.all(Array.from({ length: workers }, worker));
+    unexpected = await stop.drain(queue, snapshot.concurrency * OPEN_PER_SLOT, async (sessionId) => {
+      const outcome = await runSession(hooks, sessionId);
+      if (outcome.kind === 'fatal') stop.fatal ??= outcome.failure;
+      // A call abandoned half-way: its streamed text was never saved.
+      if (outcome.kind !== 'ended') batcher.discard(sessionId);
+    });
   } finally {
     stop.dispose();
     store.flush();
@@ -226,7 +191,7 @@ export async function executeRun(ctx: Pick<SimulationDeps, 'endpoints' | 'secret
     throw new JobCancelled();
   }
   store.releaseRunning(runId);
-  if (fatal) throw new Error(fatalMessage(fatal));
+  if (stop.fatal) throw new Error(fatalMessage(stop.fatal));
   if (stoppedNow || control.isPauseRequested()) throw new JobPaused();
   const left = store.unfinishedSessionIds(runId).length;
   if (left > 0) throw new JobPaused();

@@ -10,6 +10,7 @@ import { m008DialogueSearch } from './008_dialogue_search';
 import { m009EmbeddingCache } from './009_embedding_cache';
 import { m010JudgeCache } from './010_judge_cache';
 import { m011Evaluations } from './011_evaluations';
+import { m012Arena } from './012_arena';
 
 // Forward-only: append new migrations, never edit or reorder shipped ones.
 // A test checks the versions are 1..n with no gaps.
@@ -25,4 +26,5 @@ export const migrations: readonly Migration[] = [
   m009EmbeddingCache,
   m010JudgeCache,
   m011Evaluations,
+  m012Arena,
 ];
