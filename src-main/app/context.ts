@@ -11,6 +11,7 @@ import { unresumableCardJobs } from '../role-cards/card-jobs';
 import { RoleCardRepository } from '../role-cards/repository';
 import { findResourcesDir } from '../simulation/resources';
 import { SimulationService } from '../simulation/service';
+import { SshProfileRepository } from '../ssh/profiles';
 import { WorkerPool } from '../workers/pool';
 import { appTasks, type AppTasks } from '../workers/tasks';
 import { AppEvents } from './events';
@@ -55,6 +56,8 @@ export interface AppContext {
   readonly trialChats: TrialChats;
   /** Worker threads for CPU-heavy work (duplicate search, reading large imports); see src-main/workers. */
   readonly workers: WorkerPool<AppTasks>;
+  /** SSH connection profiles to GPU servers (src-main/ssh). */
+  readonly sshProfiles: SshProfileRepository;
   /** Stops the worker threads (their tasks reject), then closes the database. */
   close(): void;
 }
@@ -104,6 +107,7 @@ export function createAppContext(options: AppContextOptions): AppContext {
     }),
     trialChats: new TrialChats({ db, resourcesDir, events, cards, endpoints, secrets, env }),
     workers,
+    sshProfiles: new SshProfileRepository(db, secrets),
     close: () => {
       void workers.close();
       db.close();

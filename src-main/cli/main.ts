@@ -12,6 +12,7 @@ import { evaluateCommand } from './evaluate';
 import { endQuietlyOnClosedPipe } from './io';
 import { runsCommand } from './runs';
 import { simulateCommand } from './simulate';
+import { sshCommand } from './ssh';
 
 // `simpsy`: the same domain code and database as the app, headless, for servers and batch
 // work. Failures print one line on stderr and exit 1.
@@ -38,6 +39,7 @@ simulateCommand(program, withContext);
 runsCommand(program, withContext);
 dialoguesCommand(program, withContext);
 evaluateCommand(program, withContext);
+sshCommand(program, withContext);
 dbCommand(program, dbPath);
 
 function fail(message: string): void {

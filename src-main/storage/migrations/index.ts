@@ -7,6 +7,7 @@ import { m005CardsAsWritten } from './005_cards_as_written';
 import { m006JobLeases } from './006_job_leases';
 import { m007ChangeCounters } from './007_change_counters';
 import { m008DialogueSearch } from './008_dialogue_search';
+import { m014SshConnections } from './014_ssh_connections';
 
 // Forward-only: append new migrations, never edit or reorder shipped ones.
 // A test checks the versions are 1..n with no gaps.
@@ -19,4 +20,5 @@ export const migrations: readonly Migration[] = [
   m006JobLeases,
   m007ChangeCounters,
   m008DialogueSearch,
+  m014SshConnections,
 ];
