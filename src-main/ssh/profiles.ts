@@ -106,7 +106,17 @@ export class SshProfileRepository {
     prepared(this.db, 'UPDATE ssh_profiles SET host_key_sha256 = ?, updated_at = ? WHERE id = ?').run(fingerprint, now(), id);
   }
 
+  /** Removes a connection; refused while a job on it has not ended (it could no longer be watched or cancelled). */
   remove(id: number): void {
+    const busy = (
+      prepared(
+        this.db,
+        `SELECT r.job_id AS id FROM remote_jobs r JOIN jobs j ON j.id = r.job_id WHERE r.profile_id = ? AND j.status NOT IN ('done', 'failed', 'cancelled')`,
+      ).all(id) as { id: number }[]
+    ).map((r) => r.id);
+    if (busy.length > 0) {
+      throw new DomainError('conflict', `Job${busy.length > 1 ? 's' : ''} ${busy.join(', ')} still run${busy.length > 1 ? '' : 's'} on this connection: cancel or finish ${busy.length > 1 ? 'them' : 'it'} first.`);
+    }
     if (prepared(this.db, 'DELETE FROM ssh_profiles WHERE id = ?').run(id).changes === 0) {
       throw new DomainError('not_found', `SSH connection ${id} was not found; it may have been removed.`);
     }

@@ -86,14 +86,4 @@ export class RemoteJobStore {
     const r = prepared(this.db, 'SELECT * FROM remote_job_points WHERE job_id = ? ORDER BY step DESC LIMIT 1').get(jobId) as PointRow | undefined;
     return r ? toPoint(r) : null;
   }
-
-  /** Jobs on this connection that have not ended: a connection in use is not removed. */
-  unfinishedOn(profileId: number): number[] {
-    return (
-      prepared(
-        this.db,
-        `SELECT r.job_id AS id FROM remote_jobs r JOIN jobs j ON j.id = r.job_id WHERE r.profile_id = ? AND j.status NOT IN ('done', 'failed', 'cancelled')`,
-      ).all(profileId) as { id: number }[]
-    ).map((r) => r.id);
-  }
 }

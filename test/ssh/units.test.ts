@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { createAppContext } from '../../src-main/app/context';
 import { noSecretBox } from '../../src-main/endpoints/secret-box';
 import { fingerprint, judgeHostKey } from '../../src-main/ssh/host-key';
 import { parseProbe } from '../../src-main/ssh/probe';
 import { SshProfileRepository, toProfileView } from '../../src-main/ssh/profiles';
 import { remoteId, scriptText } from '../../src-main/ssh/remote-command';
+import { RemoteJobStore } from '../../src-main/ssh/remote-jobs';
 import { parseDuration, parseTrainerLog } from '../../src-main/ssh/trainer-log';
 import { openDatabase } from '../../src-main/storage/database';
 import { memorySecretBox } from '../support/secret-box';
@@ -44,6 +46,18 @@ describe('migration 014 and SSH profiles on a real database', () => {
     expect(() => profiles.create({ ...base, passphrase: 'x', passphraseEnv: 'P' })).toThrow(/^passphraseEnv: /);
     profiles.create(base);
     expect(() => profiles.create({ ...base, name: 'A100' })).toThrow(/already exists/);
+  });
+
+  it('refuses to remove a connection a job still runs on, and removes it once the job ended', () => {
+    const ctx = createAppContext({ dbPath: tempDbPath() });
+    const profile = ctx.sshProfiles.create(base);
+    const job = ctx.jobs.create('finetune', 'Qwen2-7B');
+    new RemoteJobStore(ctx.db).create({ jobId: job.id, profileId: profile.id, remoteDir: '/srv/jobs/job-1', trainerLog: 'output/trainer_log.jsonl' });
+    expect(() => ctx.sshProfiles.remove(profile.id)).toThrow(`Job ${job.id} still runs on this connection: cancel or finish it first.`);
+    ctx.jobs.requestCancel(job.id);
+    ctx.sshProfiles.remove(profile.id);
+    expect(new RemoteJobStore(ctx.db).get(job.id).profileId).toBeNull();
+    ctx.close();
   });
 
   it('keeps the schema honest: auth and key file agree, one passphrase source, valid ports', () => {
