@@ -13,6 +13,7 @@ import { endQuietlyOnClosedPipe } from './io';
 import { runsCommand } from './runs';
 import { simulateCommand } from './simulate';
 import { sshCommand } from './ssh';
+import { finetuneCommand } from './finetune';
 
 // `simpsy`: the same domain code and database as the app, headless, for servers and batch
 // work. Failures print one line on stderr and exit 1.
@@ -40,6 +41,7 @@ runsCommand(program, withContext);
 dialoguesCommand(program, withContext);
 evaluateCommand(program, withContext);
 sshCommand(program, withContext);
+finetuneCommand(program, withContext);
 dbCommand(program, dbPath);
 
 function fail(message: string): void {

@@ -1,5 +1,7 @@
 import { DomainError } from '../common/errors';
-import { JobCancelled, type JobControl, type JobWork } from '../jobs/runner';
+import type { SFTPWrapper } from 'ssh2';
+import { JobCancelled, type JobControl, type JobRunner, type JobWork } from '../jobs/runner';
+import { hasEnded } from '../jobs/status';
 import type { JobStore } from '../jobs/store';
 import type { SshSession } from './connect';
 import type { SshProfileRecord } from './profiles';
@@ -84,18 +86,6 @@ export function watchTraining(deps: TrainingDeps, jobId: number, options: { poll
     const pgid = remoteId(deps.jobs.get(jobId).remoteId);
     return withSession(deps, profile, {}, async (session) => {
       const sftp = await session.sftp();
-      const logPath = `${record.remoteDir}/${record.trainerLog}`;
-      const catchUp = async () => {
-        for (;;) {
-          const offset = deps.remoteJobs.get(jobId).logOffset;
-          const bytes = await readFrom(sftp, logPath, offset);
-          const chunk = parseTrainerLog(bytes, offset);
-          if (chunk.nextOffset === offset) return;
-          deps.remoteJobs.append(jobId, chunk.points, chunk.nextOffset);
-          const last = chunk.points.at(-1);
-          if (last) control.progress(last.step, last.totalSteps, describe(last));
-        }
-      };
       for (;;) {
         try {
           control.checkpoint();
@@ -105,7 +95,7 @@ export function watchTraining(deps: TrainingDeps, jobId: number, options: { poll
           throw stop;
         }
         const state = await remoteState(session, record.remoteDir, pgid);
-        await catchUp();
+        await catchUp(deps, sftp, jobId, (last) => control.progress(last.step, last.totalSteps, describe(last)));
         if (state.kind === 'running') {
           await pause(pollMs, control.signal);
           continue;
@@ -116,11 +106,72 @@ export function watchTraining(deps: TrainingDeps, jobId: number, options: { poll
   };
 }
 
+/** Reads what trainer_log.jsonl gained since the stored offset and stores it; `onStep` gets the newest step of each read. */
+async function catchUp(deps: TrainingDeps, sftp: SFTPWrapper, jobId: number, onStep: (last: TrainerPoint) => void = () => {}): Promise<void> {
+  const record = deps.remoteJobs.get(jobId);
+  const logPath = `${record.remoteDir}/${record.trainerLog}`;
+  for (;;) {
+    const offset = deps.remoteJobs.get(jobId).logOffset;
+    const chunk = parseTrainerLog(await readFrom(sftp, logPath, offset), offset);
+    if (chunk.nextOffset === offset) return;
+    deps.remoteJobs.append(jobId, chunk.points, chunk.nextOffset);
+    const last = chunk.points.at(-1);
+    if (last) onStep(last);
+  }
+}
+
+/**
+ * Brings a job nobody watches (queued after submit, or paused = detached) up to date in one
+ * poll: its new steps are stored, and if the training ended meanwhile the watcher runs once
+ * to settle the job (done, or failed with the log's last lines). A running or ended job is
+ * left as it is: its watcher keeps it current, or nothing more will change.
+ */
+export async function refreshTraining(deps: TrainingDeps, runner: JobRunner, jobId: number): Promise<void> {
+  const job = deps.jobs.get(jobId);
+  if (job.status !== 'queued' && job.status !== 'paused') return;
+  const record = deps.remoteJobs.get(jobId);
+  if (record.profileId === null || job.remoteId === null) return;
+  const ended = await withSession(deps, deps.profiles.get(record.profileId), {}, async (session) => {
+    await catchUp(deps, await session.sftp(), jobId);
+    return (await remoteState(session, record.remoteDir, remoteId(job.remoteId))).kind !== 'running';
+  });
+  if (ended) await runner.run(jobId, watchTraining(deps, jobId));
+}
+
+/** What `finetune status` shows: the job's status (running while the training runs, watched or not) and its latest step. */
+export function trainingStatus(deps: TrainingDeps, jobId: number) {
+  const job = deps.jobs.get(jobId);
+  const last = deps.remoteJobs.latest(jobId);
+  return {
+    jobId,
+    remoteId: job.remoteId,
+    status: hasEnded(job.status) ? job.status : 'running',
+    step: last?.step ?? 0,
+    totalSteps: last?.totalSteps ?? null,
+    loss: last?.loss ?? null,
+    epoch: last?.epoch ?? null,
+    lr: last?.lr ?? null,
+    etaSeconds: last?.etaSeconds ?? null,
+    message: job.message,
+    error: job.error,
+  };
+}
+
+/** The last lines the training printed (output.log in its job folder). */
+export async function trainingLogTail(deps: TrainingDeps, jobId: number, bytes = 16_384): Promise<string> {
+  const record = deps.remoteJobs.get(jobId);
+  if (record.profileId === null) throw new DomainError('not_found', `The connection job ${jobId} ran on was removed.`);
+  return withSession(deps, deps.profiles.get(record.profileId), {}, async (session) => tailOf(await session.sftp(), `${record.remoteDir}/output.log`, bytes));
+}
+
 async function finish(deps: TrainingDeps, session: SshSession, jobId: number, dir: string, state: Awaited<ReturnType<typeof remoteState>>): Promise<string> {
   const last = deps.remoteJobs.latest(jobId);
   if (state.kind === 'exited') {
     deps.remoteJobs.setExitCode(jobId, state.code);
-    if (state.code === 0) return `Finished on ${session.profile.host}${last ? `: ${describe(last)}` : ''}`;
+    if (state.code === 0) {
+      const log = deps.remoteJobs.get(jobId).trainerLog;
+      return `Finished on ${session.profile.host}${last ? `: ${describe(last)}` : `, but no step was logged in ${dir}/${log} (is output_dir right?)`}`;
+    }
   }
   if (state.kind === 'cancelled') throw new JobCancelled();
   const tail = lastLines(await tailOf(await session.sftp(), `${dir}/output.log`), 8);
