@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { AppContext } from '../app/context';
 import { DomainError } from '../common/errors';
 import { hostKeyFingerprint } from '../contract/ssh';
 import { RemoteJobStore } from '../ssh/remote-jobs';
-import { cancelTraining, FINETUNE_JOB, refreshTraining, submitTraining, trainingLogTail, trainingStatus, watchTraining, type TrainingDeps } from '../ssh/training-job';
+import { cancelTraining, fetchResults, FINETUNE_JOB, refreshTraining, submitTraining, trainingLogTail, trainingStatus, watchTraining, type TrainingDeps } from '../ssh/training-job';
 import { bar, printJson } from './io';
 import type { WithContext } from './context';
 
@@ -135,6 +135,22 @@ export function finetuneCommand(program: Command, withContext: WithContext): voi
     .action((raw: string) =>
       withContext(async (ctx) => {
         process.stdout.write(await trainingLogTail(deps(ctx), jobArg(ctx, raw)));
+      }),
+    );
+
+  finetune
+    .command('fetch')
+    .description("Download a job's results (all_results.json, the loss plot, trainer_log.jsonl) into a folder; the weights stay on the server")
+    .argument('<job>', 'job number')
+    .argument('<dir>', 'local folder (created if missing)')
+    .action((raw: string, dir: string) =>
+      withContext(async (ctx) => {
+        const jobId = jobArg(ctx, raw);
+        const out = resolve(dir);
+        mkdirSync(out, { recursive: true });
+        const { remoteOutput, fetched } = await fetchResults(deps(ctx), jobId, out);
+        if (fetched.length === 0) throw new DomainError('not_found', `No result files in ${remoteOutput} yet.`);
+        process.stdout.write(`Fetched ${fetched.join(', ')} into ${out}. The model stays on the server in ${remoteOutput}.\n`);
       }),
     );
 

@@ -1,4 +1,5 @@
 import { DomainError } from '../common/errors';
+import { join } from 'node:path';
 import type { SFTPWrapper } from 'ssh2';
 import { JobCancelled, type JobControl, type JobRunner, type JobWork } from '../jobs/runner';
 import { hasEnded } from '../jobs/status';
@@ -196,4 +197,31 @@ export async function cancelTraining(deps: TrainingDeps, jobId: number): Promise
     await withSession(deps, deps.profiles.get(record.profileId), {}, (session) => cancelDetached(session, record.remoteDir, remoteId(job.remoteId)));
   }
   deps.jobs.requestCancel(jobId);
+}
+
+/** The result files LLaMA-Factory leaves in output_dir that are worth having locally. */
+export const RESULT_FILES = ['all_results.json', 'train_results.json', 'trainer_log.jsonl', 'training_loss.png', 'training_eval_loss.png'] as const;
+
+/**
+ * Downloads a job's result files (those that exist) from its output folder into `localDir`;
+ * answers the names fetched. The model weights stay on the server (they are tens of GB).
+ */
+export async function fetchResults(deps: TrainingDeps, jobId: number, localDir: string): Promise<{ remoteOutput: string; fetched: string[] }> {
+  const record = deps.remoteJobs.get(jobId);
+  if (record.profileId === null) throw new DomainError('not_found', `The connection job ${jobId} ran on was removed.`);
+  const remoteOutput = `${record.remoteDir}/${record.trainerLog.split('/').slice(0, -1).join('/') || '.'}`;
+  const fetched = await withSession(deps, deps.profiles.get(record.profileId), {}, async (session) => {
+    const sftp = await session.sftp();
+    const got: string[] = [];
+    for (const name of RESULT_FILES) {
+      const ok = await new Promise<boolean>((resolve, reject) =>
+        sftp.fastGet(`${remoteOutput}/${name}`, join(localDir, name), (error) =>
+          !error ? resolve(true) : (error as { code?: number }).code === 2 ? resolve(false) : reject(error),
+        ),
+      );
+      if (ok) got.push(name);
+    }
+    return got;
+  });
+  return { remoteOutput, fetched };
 }

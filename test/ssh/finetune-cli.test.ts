@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { simpsy } from '../support/cli';
@@ -57,6 +57,14 @@ describe.skipIf(unavailable !== null)(`simpsy finetune against a real sshd${unav
     const logs = await simpsy(['--db', db, 'finetune', 'logs', '1']);
     expect(logs.stdout).toContain('[INFO] standin: training for 12 steps, output in saves/qwen2-7b (FORCE_TORCHRUN=1)');
     expect(logs.stdout).toContain('[INFO] standin: done');
+
+    const out = join(tempDir(), 'results');
+    const fetch = await simpsy(['--db', db, 'finetune', 'fetch', '1', out]);
+    expect(fetch.stderr).toBe('');
+    expect(fetch.stdout).toMatch(/^Fetched all_results\.json, trainer_log\.jsonl, training_loss\.png into .+results\. The model stays on the server in \/.+\/jobs\/job-1-\d{14}\/saves\/qwen2-7b\.\n$/);
+    expect(JSON.parse(readFileSync(join(out, 'all_results.json'), 'utf8'))).toMatchObject({ epoch: 2 });
+    expect(readFileSync(join(out, 'training_loss.png')).subarray(1, 4).toString()).toBe('PNG');
+    expect(readFileSync(join(out, 'trainer_log.jsonl'), 'utf8').trim().split('\n')).toHaveLength(12);
   });
 
   it('cancels a submitted job: the remote process group is gone', async () => {
