@@ -225,3 +225,15 @@ export async function fetchResults(deps: TrainingDeps, jobId: number, localDir: 
   });
   return { remoteOutput, fetched };
 }
+
+/**
+ * After a start (the app's): watches again every fine-tuning job that was being watched or
+ * waiting to be (queued or paused, with a remote id), so each catches up with what its
+ * training did meanwhile and follows it on. Answers the promises of those runs.
+ */
+export function reattachTrainings(deps: TrainingDeps, runner: JobRunner, options: { pollMs?: number } = {}): Promise<unknown>[] {
+  return deps.jobs
+    .list({ kind: FINETUNE_JOB })
+    .filter((job) => (job.status === 'queued' || job.status === 'paused') && job.remoteId !== null && !runner.isRunning(job.id))
+    .map((job) => runner.run(job.id, watchTraining(deps, job.id, options)).catch((error: unknown) => error));
+}

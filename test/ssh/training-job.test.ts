@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createAppContext, type AppContext } from '../../src-main/app/context';
 import { RemoteJobStore } from '../../src-main/ssh/remote-jobs';
-import { submitTraining, watchTraining, cancelTraining, type TrainingDeps } from '../../src-main/ssh/training-job';
+import { cancelTraining, reattachTrainings, submitTraining, watchTraining, type TrainingDeps } from '../../src-main/ssh/training-job';
 import { memorySecretBox } from '../support/secret-box';
 import { startSshd, sshdUnavailable, type TestSshd } from '../support/sshd';
 import { tempDbPath, tempDir } from '../support/temp';
@@ -82,6 +82,31 @@ describe.skipIf(unavailable !== null)(`fine-tuning jobs on a server${unavailable
       expect(deps.remoteJobs.get(jobId)).toMatchObject({ exitCode: 0 });
     } finally {
       ctx.close();
+    }
+  });
+
+  it('re-attaches after a restart: a job the closed app left paused (detached) catches up and completes', async () => {
+    const { ctx, deps, submit } = setup({ STANDIN_STEPS: '6', STANDIN_STEP_SECONDS: '1' });
+    const dbPath = ctx.dbPath;
+    const secrets = ctx.secrets;
+    const { jobId } = await submit();
+    const watching = ctx.runner.run(jobId, watchTraining(deps, jobId, { pollMs: 200 }));
+    await vi.waitFor(() => expect(deps.remoteJobs.latest(jobId)).not.toBeNull(), { timeout: 60_000, interval: 100 });
+    // The app closes: its watcher detaches (a crash leaves the job paused too, by lease recovery, src-main/jobs).
+    ctx.runner.pause(jobId);
+    await watching;
+    ctx.close();
+    const again = createAppContext({ dbPath, secrets });
+    try {
+      const deps2: TrainingDeps = { ...deps, profiles: again.sshProfiles, jobs: again.jobs, remoteJobs: new RemoteJobStore(again.db) };
+      const runs = reattachTrainings(deps2, again.runner, { pollMs: 200 });
+      expect(runs).toHaveLength(1);
+      await Promise.all(runs);
+      expect(again.jobs.get(jobId)).toMatchObject({ status: 'done', done: 6, total: 6 });
+      expect(deps2.remoteJobs.points(jobId).map((p) => p.step)).toEqual([1, 2, 3, 4, 5, 6]);
+      expect(reattachTrainings(deps2, again.runner)).toHaveLength(0);
+    } finally {
+      again.close();
     }
   });
 
