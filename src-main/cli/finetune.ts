@@ -3,11 +3,11 @@ import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { AppContext } from '../app/context';
 import { DomainError } from '../common/errors';
-import { hostKeyFingerprint } from '../contract/ssh';
 import { RemoteJobStore } from '../ssh/remote-jobs';
 import { cancelTraining, fetchResults, FINETUNE_JOB, refreshTraining, submitTraining, trainingLogTail, trainingStatus, watchTraining, type TrainingDeps } from '../ssh/training-job';
 import { bar, printJson } from './io';
 import type { WithContext } from './context';
+import { acceptHostKeyFlag } from './ssh';
 
 // `simpsy finetune …`: training jobs on a GPU server (docs/ssh.md). `submit` sends a folder
 // prepared beforehand (the SFT export, dataset_info.json, the LLaMA-Factory YAML and the
@@ -60,9 +60,7 @@ export function finetuneCommand(program: Command, withContext: WithContext): voi
         const config = o.config ?? (yamls.length === 1 ? yamls[0] : undefined);
         if (!config) throw new DomainError('validation', `--config: name the YAML to train with; ${dir} holds ${yamls.length ? yamls.join(', ') : 'no .yaml file'}.`);
         if (!names.includes(config)) throw new DomainError('validation', `--config: ${config} is not a file in ${dir}.`);
-        if (o.acceptHostKey !== undefined && !hostKeyFingerprint.safeParse(o.acceptHostKey).success) {
-          throw new DomainError('validation', `--accept-host-key: '${o.acceptHostKey}' is not a fingerprint; copy the SHA256:… text exactly as printed.`);
-        }
+        const accept = acceptHostKeyFlag(o.acceptHostKey);
         const output = outputDir(join(dir, config));
         const deepspeed = /^deepspeed\s*:/m.test(readFileSync(join(dir, config), 'utf8'));
         const tty = process.stderr.isTTY === true;
@@ -73,7 +71,7 @@ export function finetuneCommand(program: Command, withContext: WithContext): voi
           // LLaMA-Factory starts torchrun for DeepSpeed only when told to.
           command: [...(deepspeed ? ['env', 'FORCE_TORCHRUN=1'] : []), 'llamafactory-cli', 'train', config],
           trainerLog: `${output}/trainer_log.jsonl`,
-          ...(o.acceptHostKey ? { acceptHostKey: o.acceptHostKey } : {}),
+          ...accept,
           onUpload: (sent, total, file) => {
             if (tty && total > 0) process.stderr.write(`\r\x1b[KUploading ${file} ${bar(sent, total)} ${Math.floor((100 * sent) / total)}%`);
           },

@@ -26,6 +26,14 @@ const flagOf: Record<string, string> = {
   setup: '--setup',
 };
 
+/** `--accept-host-key`, checked to be a fingerprint as ssh-keygen prints it. */
+export function acceptHostKeyFlag(raw: string | undefined): { acceptHostKey?: string } {
+  if (raw === undefined) return {};
+  const parsed = hostKeyFingerprint.safeParse(raw);
+  if (!parsed.success) throw new DomainError('validation', `--accept-host-key: '${raw}' is not a fingerprint; copy the SHA256:… text exactly as printed.`);
+  return { acceptHostKey: parsed.data };
+}
+
 const target = (p: SshProfileView) => `${p.user}@${p.host}:${p.port}`;
 const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
 
@@ -113,14 +121,12 @@ export function sshCommand(program: Command, withContext: WithContext): void {
     .option('--json', 'print the report as JSON')
     .action((name: string, o: { acceptHostKey?: string; json?: boolean }) =>
       withContext(async (ctx) => {
-        if (o.acceptHostKey !== undefined && !hostKeyFingerprint.safeParse(o.acceptHostKey).success) {
-          throw new DomainError('validation', `--accept-host-key: '${o.acceptHostKey}' is not a fingerprint; copy the SHA256:… text exactly as printed.`);
-        }
+        const accept = acceptHostKeyFlag(o.acceptHostKey);
         const profile = ctx.sshProfiles.getByName(name);
         const report = await withSession(
           { profiles: ctx.sshProfiles, secrets: ctx.secrets, env: ctx.env },
           profile,
-          o.acceptHostKey ? { acceptHostKey: o.acceptHostKey.trim() } : {},
+          accept,
           probeServer,
         );
         if (o.json) printJson(report);

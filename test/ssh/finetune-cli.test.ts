@@ -1,8 +1,8 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { simpsy } from '../support/cli';
-import { startSshd, sshdUnavailable, type TestSshd } from '../support/sshd';
+import { groupAlive, startSshd, sshdUnavailable, type TestSshd } from '../support/sshd';
 import { tempDbPath, tempDir } from '../support/temp';
 
 // `simpsy finetune …` as a process against a real sshd: submit → status → watch → done →
@@ -18,20 +18,22 @@ describe.skipIf(unavailable !== null)(`simpsy finetune against a real sshd${unav
   });
   afterAll(() => sshd?.stop());
 
-  async function prepared(env: Record<string, string>): Promise<{ db: string; files: string }> {
+  async function prepared(env: Record<string, string>): Promise<{ db: string; files: string; workdir: string }> {
     const db = tempDbPath();
-    const add = await simpsy(['--db', db, 'ssh', 'add', '--name', 'lab', '--host', sshd.host, '--port', String(sshd.port), '--user', sshd.user, '--key', sshd.clientKey, '--workdir', tempDir(), '--setup', sshd.setup(env)]);
+    const workdir = tempDir();
+    const add = await simpsy(['--db', db, 'ssh', 'add', '--name', 'lab', '--host', sshd.host, '--port', String(sshd.port), '--user', sshd.user, '--key', sshd.clientKey, '--workdir', workdir, '--setup', sshd.setup(env)]);
     expect(add.code).toBe(0);
     const files = tempDir();
     writeFileSync(join(files, 'qwen2_full_sft.yaml'), 'model_name_or_path: Qwen/Qwen2-7B-Instruct\ntemplate: qwen\ndeepspeed: ds_z3_config.json\noutput_dir: saves/qwen2-7b  # the run\n');
     writeFileSync(join(files, 'ds_z3_config.json'), '{"zero_optimization": {"stage": 3}}');
     writeFileSync(join(files, 'dataset_info.json'), '{"simpsy": {"file_name": "simpsy.json", "formatting": "sharegpt"}}');
     writeFileSync(join(files, 'simpsy.json'), '[]');
-    return { db, files };
+    return { db, files, workdir };
   }
 
   it('submits a prepared folder, reports status, follows it to the end and shows its output', async () => {
-    const { db, files } = await prepared({ STANDIN_STEPS: '12', STANDIN_STEP_SECONDS: '1.5' });
+    // The trainer holds after step 3 until released, so `status` sees it running however slow the machine.
+    const { db, files, workdir } = await prepared({ STANDIN_STEPS: '12', STANDIN_STEP_SECONDS: '0.3', STANDIN_HOLD_AT: '3' });
     const submit = await simpsy(['--db', db, 'finetune', 'submit', '--ssh', 'lab', '--files', files, '--accept-host-key', sshd.fingerprint]);
     expect(submit.stderr).toMatch(/^Started job 1 on lab \(process group \d+\)\. Follow it: simpsy finetune watch 1\n$/);
     expect(submit.code).toBe(0);
@@ -42,6 +44,8 @@ describe.skipIf(unavailable !== null)(`simpsy finetune against a real sshd${unav
     const status = await simpsy(['--db', db, 'finetune', 'status', '1', '--json']);
     expect(status.code).toBe(0);
     expect(JSON.parse(status.stdout)).toMatchObject({ status: 'running', jobId: 1, remoteId: String(remoteId) });
+    const [folder] = readdirSync(join(workdir, 'jobs'));
+    writeFileSync(join(workdir, 'jobs', folder!, 'release'), '');
 
     const watch = await simpsy(['--db', db, 'finetune', 'watch', '1', '--poll', '0.3']);
     expect(watch.stderr).toBe('');
@@ -90,12 +94,3 @@ describe.skipIf(unavailable !== null)(`simpsy finetune against a real sshd${unav
     expect((await simpsy(['--db', db, 'finetune', 'status', '99'])).stderr).toContain('Job 99 was not found');
   });
 });
-
-function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -5,7 +5,7 @@ import { createAppContext, type AppContext } from '../../src-main/app/context';
 import { RemoteJobStore } from '../../src-main/ssh/remote-jobs';
 import { cancelTraining, reattachTrainings, submitTraining, watchTraining, type TrainingDeps } from '../../src-main/ssh/training-job';
 import { memorySecretBox } from '../support/secret-box';
-import { startSshd, sshdUnavailable, type TestSshd } from '../support/sshd';
+import { groupAlive, startSshd, sshdUnavailable, type TestSshd } from '../support/sshd';
 import { tempDbPath, tempDir } from '../support/temp';
 
 // A training job as a durable job: submit (upload, launch detached) → watch by byte offset
@@ -56,7 +56,7 @@ describe.skipIf(unavailable !== null)(`fine-tuning jobs on a server${unavailable
   }
 
   it('submits, watches to completion with every step stored once, detaching and re-attaching on the way', async () => {
-    const { ctx, deps, submit } = setup({ STANDIN_STEPS: '8', STANDIN_STEP_SECONDS: '0.8' });
+    const { ctx, deps, submit } = setup({ STANDIN_STEPS: '8', STANDIN_STEP_SECONDS: '0.3', STANDIN_HOLD_AT: '2' });
     try {
       const { jobId, remoteId } = await submit();
       expect(ctx.jobs.get(jobId)).toMatchObject({ kind: 'finetune', status: 'queued', remoteId: String(remoteId) });
@@ -69,6 +69,7 @@ describe.skipIf(unavailable !== null)(`fine-tuning jobs on a server${unavailable
       ctx.runner.pause(jobId);
       expect((await first).status).toBe('paused');
       const seenBefore = deps.remoteJobs.points(jobId).length;
+      writeFileSync(join(dir, 'release'), ''); // the training, held after step 2, goes on unwatched
 
       // Re-attach: catches up from the stored offset, to the end.
       const done = await ctx.runner.run(jobId, watchTraining(deps, jobId, { pollMs: 200 }));
@@ -86,7 +87,7 @@ describe.skipIf(unavailable !== null)(`fine-tuning jobs on a server${unavailable
   });
 
   it('re-attaches after a restart: a job the closed app left paused (detached) catches up and completes', async () => {
-    const { ctx, deps, submit } = setup({ STANDIN_STEPS: '6', STANDIN_STEP_SECONDS: '1' });
+    const { ctx, deps, submit } = setup({ STANDIN_STEPS: '6', STANDIN_STEP_SECONDS: '0.3', STANDIN_HOLD_AT: '1' });
     const dbPath = ctx.dbPath;
     const secrets = ctx.secrets;
     const { jobId } = await submit();
@@ -94,7 +95,8 @@ describe.skipIf(unavailable !== null)(`fine-tuning jobs on a server${unavailable
     await vi.waitFor(() => expect(deps.remoteJobs.latest(jobId)).not.toBeNull(), { timeout: 60_000, interval: 100 });
     // The app closes: its watcher detaches (a crash leaves the job paused too, by lease recovery, src-main/jobs).
     ctx.runner.pause(jobId);
-    await watching;
+    expect((await watching).status).toBe('paused');
+    writeFileSync(join(deps.remoteJobs.get(jobId).remoteDir, 'release'), '');
     ctx.close();
     const again = createAppContext({ dbPath, secrets });
     try {
@@ -144,12 +146,3 @@ describe.skipIf(unavailable !== null)(`fine-tuning jobs on a server${unavailable
     }
   });
 });
-
-function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}

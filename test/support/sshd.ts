@@ -149,3 +149,13 @@ async function stop(child: ChildProcess, dir: string): Promise<void> {
   }
   rmSync(dir, { recursive: true, force: true });
 }
+
+/** Whether a process group still has members (the test server is this machine, so its processes are visible here). */
+export function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
