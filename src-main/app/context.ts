@@ -1,5 +1,5 @@
 import type { Db } from '../storage/database';
-import { openDatabase } from '../storage/database';
+import { openDatabase, type DatabaseLocation } from '../storage/database';
 import { effectiveTemplate } from '../card-assist/prompt-store';
 import { TrialChats } from '../card-assist/trial-chat';
 import { EndpointRepository } from '../endpoints/repository';
@@ -39,6 +39,8 @@ export interface AppContextOptions {
 export interface AppContext {
   readonly db: Db;
   readonly dbPath: string;
+  /** The database file and the native binding that opens it, for a worker thread's own connection. */
+  readonly database: DatabaseLocation;
   readonly version: string;
   readonly systemLocale: string;
   readonly env: NodeJS.ProcessEnv;
@@ -79,6 +81,7 @@ export function createAppContext(options: AppContextOptions): AppContext {
   return {
     db,
     dbPath: options.dbPath,
+    database: { path: options.dbPath, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) },
     version,
     systemLocale: options.systemLocale ?? Intl.DateTimeFormat().resolvedOptions().locale,
     env,

@@ -10,6 +10,7 @@ import { dialoguesCommand } from './dialogues';
 import { endpointsCommand } from './endpoints';
 import { evaluateCommand } from './evaluate';
 import { endQuietlyOnClosedPipe } from './io';
+import { ratingsCommand } from './ratings';
 import { runsCommand } from './runs';
 import { simulateCommand } from './simulate';
 import { sshCommand } from './ssh';
@@ -43,6 +44,7 @@ evaluateCommand(program, withContext);
 sshCommand(program, withContext);
 finetuneCommand(program, withContext);
 dbCommand(program, dbPath);
+ratingsCommand(program, withContext);
 
 function fail(message: string): void {
   process.stderr.write(`simpsy: ${message.replace(/\s*\n\s*/g, ' ')}\n`);

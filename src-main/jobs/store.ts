@@ -4,7 +4,7 @@ import { now } from '../common/time';
 import type { AppEvents } from '../app/events';
 import type { Db } from '../storage/database';
 import { prepared } from '../storage/statements';
-import { writeTransaction } from '../storage/transaction';
+import { unlessBusy, writeTransaction } from '../storage/transaction';
 import { DEFAULT_LEASE, describeOwner, isStale, newOwner, probeProcess, type LeaseOwner, type LeaseRow, type LeaseTiming, type ProcessProbe } from './lease';
 import { canMove, hasEnded } from './status';
 
@@ -163,10 +163,12 @@ export class JobStore {
 
   /** Renews this owner's lease; false when the job is no longer this owner's (taken over, settled). */
   heartbeat(id: number): boolean {
-    return (
-      prepared(this.db, `UPDATE jobs SET heartbeat_at = ? WHERE id = ? AND owner_token = ? AND status = 'running'`)
-        .run(Date.now(), id, this.owner.token).changes === 1
+    // A beat that finds the database busy is skipped, not awaited: the lease is good for
+    // many more beats (staleMs), and waiting would freeze the thread that answers the window.
+    const changes = unlessBusy(this.db, () =>
+      prepared(this.db, `UPDATE jobs SET heartbeat_at = ? WHERE id = ? AND owner_token = ? AND status = 'running'`).run(Date.now(), id, this.owner.token).changes,
     );
+    return changes !== 0;
   }
 
   signals(id: number): JobSignals {
@@ -231,9 +233,13 @@ export class JobStore {
   }
 
   progress(id: number, done: number, total: number, message?: string): void {
-    prepared(this.db, `UPDATE jobs SET done = ?, total = ?, message = COALESCE(?, message), updated_at = ? WHERE id = ? AND owner_token = ?`)
-      .run(done, total, message ?? null, now(), id, this.owner.token);
-    this.emitProgress(this.get(id));
+    // A count is skipped while another connection commits (see unlessBusy): the next count,
+    // or the job's end, writes a newer one.
+    const written = unlessBusy(this.db, () =>
+      prepared(this.db, `UPDATE jobs SET done = ?, total = ?, message = COALESCE(?, message), updated_at = ? WHERE id = ? AND owner_token = ?`)
+        .run(done, total, message ?? null, now(), id, this.owner.token),
+    );
+    if (written) this.emitProgress(this.get(id));
   }
 
   setRemoteId(id: number, remoteId: string): void {

@@ -3,10 +3,12 @@ import { basename, join } from 'node:path';
 import { cardJobKinds, type CardImportInput, type DuplicateGroup, type ImportReport, type Split } from '../contract/role-card';
 import type { JobRunner } from '../jobs/runner';
 import type { JobStore } from '../jobs/store';
+import type { DatabaseLocation } from '../storage/database';
 import { forJob, type WorkerPool } from '../workers/pool';
 import type { AppTasks } from '../workers/tasks';
 import { findDuplicates } from './duplicates';
 import { importCards, writeImport } from './import';
+import { indexing, scheduleIndexing } from './indexer';
 import type { RoleCardRepository } from './repository';
 
 // The duplicate search and large imports, off the thread that answers the window: the CPU
@@ -15,6 +17,8 @@ import type { RoleCardRepository } from './repository';
 // worker would cost more than the work (the figures are in src-main/workers/README.md).
 
 export interface CardWork {
+  /** The database file, for a worker thread's own connection (large imports write there). */
+  database: DatabaseLocation;
   cards: RoleCardRepository;
   jobs: JobStore;
   runner: JobRunner;
@@ -46,9 +50,11 @@ export async function searchDuplicates(work: CardWork, input: { threshold: numbe
 }
 
 /**
- * Imports (or, in a dry run, checks) an input. A large one is read and checked in a worker
- * thread, as a job; the cards are then written here, in one transaction. A cancel before the
- * write leaves the database untouched.
+ * Imports (or, in a dry run, checks) an input. A large one is a job in a worker thread, read,
+ * checked and written there in one transaction through the thread's own connection
+ * (import-task.ts); a cancel at any point before the commit leaves the database untouched.
+ * An in-memory database has no file a second connection could open: there the worker reads
+ * and checks, and the cards are written here.
  */
 export async function importCardsJob(work: CardWork, input: CardImportInput, options: { inline?: boolean } = {}): Promise<ImportReport> {
   if (options.inline ?? readsQuickly(input.path)) return importCards(work.cards, input);
@@ -58,12 +64,38 @@ export async function importCardsJob(work: CardWork, input: CardImportInput, opt
   return work.runner.result(
     job.id,
     async (control) => {
+      if (work.database.path !== ':memory:') return work.workers.run('cards.import', { database: work.database, input }, forJob(control));
       const read = await work.workers.run('cards.readInput', input, forJob(control));
       control.checkpoint();
       return writeImport(work.cards, input, read);
     },
     summarise,
   );
+}
+
+const catchingUp = new WeakMap<RoleCardRepository, Promise<void>>();
+
+/**
+ * Starts the search index's catch-up after a large import, unless one runs or nothing is
+ * pending: in a worker thread through its own connection (index-task.ts), or for an
+ * in-memory database a chunk at a time here (indexer.ts). Until a card is indexed, searches
+ * find it by scanning. Resolves when this catch-up ends; a failure (another process holding
+ * the write lock for the whole busy timeout) leaves the rest to the next call.
+ */
+export function catchUpIndex(work: CardWork): Promise<void> {
+  if (work.database.path === ':memory:') {
+    scheduleIndexing(work.cards);
+    return indexing(work.cards);
+  }
+  const running = catchingUp.get(work.cards);
+  if (running) return running;
+  if (!work.cards.isOpen() || work.cards.pendingCount() === 0) return Promise.resolve();
+  const done = work.workers
+    .run('cards.index', work.database)
+    .then(() => undefined, () => undefined)
+    .finally(() => catchingUp.delete(work.cards));
+  catchingUp.set(work.cards, done);
+  return done;
 }
 
 function summarise(r: ImportReport): string {

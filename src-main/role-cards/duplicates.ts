@@ -156,7 +156,7 @@ export function findDuplicates(cards: DuplicateSearch['cards'], threshold: numbe
   // Only qualifying pairs are kept, and each pair is checked once. A bucket holding many cards
   // (thousands of complaints written from one template) would make that quadratic, so a large
   // bucket is linked as a star around its first card: its members are near-identical anyway,
-  // and the groups are the connected components either way.
+  // and that card becomes their group's centre (groupAroundCentres).
   const checked = new Set<number>();
   const pairs: { a: number; b: number; similarity: number }[] = [];
   const check = (x: number, y: number) => {
@@ -176,22 +176,50 @@ export function findDuplicates(cards: DuplicateSearch['cards'], threshold: numbe
   });
   control.progress(3 * n0, 3 * n0);
 
-  // Near-duplicate groups: cards linked by qualifying pairs (union-find).
-  const parent = representatives.map((_, i) => i);
-  const root = (i: number): number => (parent[i] === i ? i : (parent[i] = root(parent[i]!)));
-  for (const p of pairs) parent[root(p.a)] = root(p.b);
-  const near = new Map<number, DuplicateGroup>();
-  for (const p of pairs) {
-    const r = root(p.a);
-    const group = near.get(r) ?? near.set(r, { kind: 'near', cardIds: [], pairs: [] }).get(r)!;
-    group.pairs.push({ a: representatives[p.a]!.id, b: representatives[p.b]!.id, similarity: Math.round(p.similarity * 1000) / 1000 });
-  }
-  for (const group of near.values()) {
-    group.cardIds = [...new Set(group.pairs.flatMap((p) => [p.a, p.b]))].sort((a, b) => a - b);
+  for (const members of groupAroundCentres(n, pairs)) {
+    const inGroup = new Set(members);
+    const group: DuplicateGroup = { kind: 'near', cardIds: members.map((i) => representatives[i]!.id).sort((x, y) => x - y), pairs: [] };
+    for (const p of pairs) {
+      if (inGroup.has(p.a) && inGroup.has(p.b)) group.pairs.push({ a: representatives[p.a]!.id, b: representatives[p.b]!.id, similarity: Math.round(p.similarity * 1000) / 1000 });
+    }
     group.pairs.sort((x, y) => y.similarity - x.similarity || x.a - y.a);
     groups.push(group);
   }
   return groups.sort((x, y) => x.cardIds[0]! - y.cardIds[0]!);
+}
+
+/**
+ * Near-duplicate groups from the qualifying pairs of `n` cards, each group around a centre
+ * that every member is a near-duplicate of. Grouping by any pair (connected components)
+ * chains A ≈ B ≈ C ≈ … into one group however unlike its ends are: 9,933 of 10,000 varied
+ * generated complaints became one group at 0.7. Cards with the most near-duplicates become
+ * centres first (ties: the earlier card); a centre takes its neighbours not yet in a group. A
+ * card left over, all of whose near-duplicates went to other groups, is shown as a pair with
+ * its most similar one, so no near-duplicate goes unreported (that one card is then in two
+ * groups). Deterministic: the same pairs give the same groups.
+ */
+export function groupAroundCentres(n: number, pairs: readonly { a: number; b: number; similarity: number }[]): number[][] {
+  const neighbours: { other: number; similarity: number }[][] = Array.from({ length: n }, () => []);
+  for (const p of pairs) {
+    neighbours[p.a]!.push({ other: p.b, similarity: p.similarity });
+    neighbours[p.b]!.push({ other: p.a, similarity: p.similarity });
+  }
+  const order = [...neighbours.keys()].filter((i) => neighbours[i]!.length > 0).sort((x, y) => neighbours[y]!.length - neighbours[x]!.length || x - y);
+  const taken = new Uint8Array(n);
+  const groups: number[][] = [];
+  for (const centre of order) {
+    if (taken[centre]) continue;
+    const members = [centre, ...neighbours[centre]!.map((m) => m.other).filter((i) => !taken[i])];
+    if (members.length < 2) continue;
+    for (const i of members) taken[i] = 1;
+    groups.push(members);
+  }
+  for (const card of order) {
+    if (taken[card]) continue;
+    const best = neighbours[card]!.reduce((x, y) => (y.similarity > x.similarity || (y.similarity === x.similarity && y.other < x.other) ? y : x));
+    groups.push([card, best.other]);
+  }
+  return groups;
 }
 
 /** The worker task: the same search, off the thread that answers the window. */

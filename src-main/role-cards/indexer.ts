@@ -47,12 +47,16 @@ export function scheduleIndexing(repo: RoleCardRepository, firstChunk = 50): voi
 export const indexing = (repo: RoleCardRepository): Promise<void> => running.get(repo) ?? Promise.resolve();
 
 /**
- * Indexes everything pending now (the CLI, before it exits), in chunks of 500 cards: each is
- * a short write transaction (about a second on a busy machine), so another process writing
- * to the same database (a simulation saving turns) gets its turn between chunks.
+ * Indexes everything pending now (the CLI, before it exits; a worker thread, see
+ * index-task.ts), in chunks: each is a short write transaction (about a second on a busy
+ * machine at 500 cards), so another connection writing to the same database (a simulation
+ * saving turns, the window) gets its turn between chunks. `afterChunk` may throw to stop.
  */
-export function indexAll(repo: RoleCardRepository, chunk = MAX_CHUNK): number {
+export function indexAll(repo: RoleCardRepository, chunk = MAX_CHUNK, afterChunk: (indexed: number) => void = () => undefined): number {
   let total = 0;
-  for (let n = repo.indexPending(chunk); n > 0; n = repo.indexPending(chunk)) total += n;
+  for (let n = repo.indexPending(chunk); n > 0; n = repo.indexPending(chunk)) {
+    total += n;
+    afterChunk(total);
+  }
   return total;
 }

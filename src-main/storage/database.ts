@@ -7,6 +7,13 @@ import { BUSY_TIMEOUT_MS } from './transaction';
 
 export type Db = Database.Database;
 
+/** Where a database is, for a second connection to it (a worker thread's). */
+export interface DatabaseLocation {
+  path: string;
+  /** See OpenOptions.nativeBinding. */
+  nativeBinding?: string;
+}
+
 export interface OpenOptions {
   /** Path to a better-sqlite3 native binding built for a different ABI (Electron's). */
   nativeBinding?: string;

@@ -29,3 +29,21 @@ export function writeTransaction<T>(db: Database.Database, work: () => T): T {
  * call) would otherwise pay on every write.
  */
 const runners = new WeakMap<Database.Database, Database.Transaction<(work: () => unknown) => unknown>>();
+
+/**
+ * Runs a write worth doing only if it can be done at once (a heartbeat, a progress count):
+ * when another connection holds the write lock (a worker thread committing a large import),
+ * it is skipped (undefined) instead of holding this thread for up to BUSY_TIMEOUT_MS. The
+ * next beat or count tries again; what it would have written is never the only copy.
+ */
+export function unlessBusy<T>(db: Database.Database, work: () => T): T | undefined {
+  db.pragma('busy_timeout = 0');
+  try {
+    return work();
+  } catch (error) {
+    if (String((error as { code?: unknown }).code).startsWith('SQLITE_BUSY')) return undefined;
+    throw error;
+  } finally {
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  }
+}

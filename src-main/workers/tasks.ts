@@ -1,5 +1,8 @@
 import { duplicatesTask } from '../role-cards/duplicates';
 import { readInputTask } from '../role-cards/import';
+import { importTask } from '../role-cards/import-task';
+import { indexTask } from '../role-cards/index-task';
+import { ratingsTask } from '../ratings/ratings';
 import type { TaskRegistry } from './task';
 
 // The app's worker tasks, by name. A new capability adds its line here (evaluation:
@@ -11,6 +14,9 @@ import type { TaskRegistry } from './task';
 export const appTasks = {
   'cards.duplicates': duplicatesTask,
   'cards.readInput': readInputTask,
+  'cards.import': importTask,
+  'cards.index': indexTask,
+  'ratings.compute': ratingsTask,
 } satisfies TaskRegistry;
 
 export type AppTasks = typeof appTasks;

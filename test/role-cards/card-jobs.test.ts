@@ -6,10 +6,13 @@ import { DomainError } from '../../src-main/common/errors';
 import { cardJobKinds, type JobProgressEvent } from '../../src-main/contract';
 import { createDispatch } from '../../src-main/ipc/dispatch';
 import { createHandlerTable } from '../../src-main/ipc/handlers';
-import { DUPLICATES_INLINE_BELOW, importCardsJob, searchDuplicates } from '../../src-main/role-cards/card-jobs';
+import { catchUpIndex, DUPLICATES_INLINE_BELOW, importCardsJob, searchDuplicates } from '../../src-main/role-cards/card-jobs';
 import { findDuplicates } from '../../src-main/role-cards/duplicates';
 import { writeJsonLines } from '../../src-main/role-cards/formats/json';
 import { importCards } from '../../src-main/role-cards/import';
+import { importTask } from '../../src-main/role-cards/import-task';
+import { TaskCancelled } from '../../src-main/workers/task';
+import { openDatabase } from '../../src-main/storage/database';
 import { tempDbPath, tempDir } from '../support/temp';
 import { makeCard, paperFixtures, syntheticCards } from './support';
 
@@ -102,7 +105,7 @@ describe('the duplicate search as a job', () => {
 });
 
 describe('a large import as a job', () => {
-  it('reads and checks in a worker thread, then writes here: the same report and cards as inline', async () => {
+  it('reads, checks and writes in a worker thread: the same report and cards as inline', async () => {
     const path = jsonlOf(300);
     const inline = context();
     const threaded = context();
@@ -149,6 +152,80 @@ describe('a large import as a job', () => {
     expect(await importCardsJob(ctx, { path: jsonlOf(5), format: 'auto', dryRun: false })).toMatchObject({ imported: 5 });
     expect(await importCardsJob(ctx, { path: paperFixtures, format: 'auto', dryRun: false })).toMatchObject({ imported: 6 });
     expect(ctx.jobs.list()).toEqual([]);
+  });
+
+  it('writes in the worker through its own connection, never through this thread\'s', async () => {
+    const ctx = context();
+    // The window's repository would hold this thread for the whole insert (1-2 s at 10,000 cards).
+    ctx.cards.insertMany = () => {
+      throw new Error('the import wrote through the main connection');
+    };
+    const report = await importCardsJob(ctx, { path: jsonlOf(600), format: 'auto', dryRun: false }, { inline: false });
+    expect(report).toMatchObject({ refused: false, imported: 600 });
+    expect(ctx.cards.count()).toBe(600);
+  });
+
+  it('catches the search index up in the worker after a large import, through its own connection', async () => {
+    const ctx = context();
+    expect(await importCardsJob(ctx, { path: jsonlOf(600), format: 'auto', dryRun: false }, { inline: false })).toMatchObject({ imported: 600 });
+    expect(ctx.cards.pendingCount()).toBe(600);
+    ctx.cards.indexPending = () => {
+      throw new Error('indexed on the main connection');
+    };
+    await catchUpIndex(ctx);
+    expect(ctx.cards.pendingCount()).toBe(0);
+    // A second call with nothing pending starts nothing.
+    await catchUpIndex(ctx);
+    expect(ctx.jobs.list({ kind: cardJobKinds.import })).toHaveLength(1);
+  });
+
+  it('a job\'s heartbeat and progress skip, not wait, while another connection holds the write lock', () => {
+    const dbPath = tempDbPath();
+    const ctx = context(dbPath);
+    const job = ctx.jobs.create(cardJobKinds.import, 'cards.jsonl', {});
+    ctx.jobs.claim(job.id, ['queued']);
+    const worker = openDatabase(dbPath);
+    worker.prepare('BEGIN IMMEDIATE').run();
+    try {
+      const started = performance.now();
+      // Waiting would take the busy timeout (30 s), far past this test's limit.
+      expect(ctx.jobs.heartbeat(job.id)).toBe(true);
+      ctx.jobs.progress(job.id, 5, 10);
+      expect(performance.now() - started).toBeLessThan(2000);
+    } finally {
+      worker.prepare('COMMIT').run();
+      worker.close();
+    }
+    expect(ctx.jobs.get(job.id)).toMatchObject({ done: 0 });
+    ctx.jobs.progress(job.id, 6, 10);
+    expect(ctx.jobs.get(job.id)).toMatchObject({ done: 6, total: 10 });
+  });
+
+  it('a cancel that comes while the worker writes undoes the write', () => {
+    const dbPath = tempDbPath();
+    const ctx = context(dbPath);
+    let checks = 0;
+    const path = jsonlOf(600);
+    // The task's last look at the cancel flag is inside the transaction, after every insert.
+    const control = {
+      progress: () => undefined,
+      checkpoint: () => {
+        checks += 1;
+        if (checks > 3) throw new TaskCancelled();
+      },
+    };
+    expect(() => importTask({ database: { path: dbPath }, input: { path, format: 'auto', dryRun: false } }, control)).toThrow(TaskCancelled);
+    expect(checks).toBe(4);
+    expect(ctx.cards.count()).toBe(0);
+    expect(ctx.db.prepare('SELECT count(*) AS n FROM role_card_fts_pending').get()).toEqual({ n: 0 });
+    // The worker's connection is closed and the lock with it: this thread writes at once.
+    expect(ctx.cards.insertMany([{ card: makeCard({ chiefComplaint: '最近总是失眠。' }) }])).toHaveLength(1);
+  });
+
+  it('an in-memory database (no file for a second connection) is written here after the worker reads', async () => {
+    const ctx = context(':memory:');
+    expect(await importCardsJob(ctx, { path: jsonlOf(300), format: 'auto', dryRun: false }, { inline: false })).toMatchObject({ imported: 300 });
+    expect(ctx.cards.count()).toBe(300);
   });
 
   it('a card job interrupted by a crash is cancelled on the next start, not left paused', () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAppContext, type AppContext } from '../../src-main/app/context';
-import { findDuplicates, jaccard, shingles } from '../../src-main/role-cards/duplicates';
+import { findDuplicates, groupAroundCentres, jaccard, shingles } from '../../src-main/role-cards/duplicates';
 import { seededShuffle } from '../../src-main/common/random';
 import { splitCards } from '../../src-main/role-cards/split';
 import { makeCard, paperFixtures, syntheticCards } from './support';
@@ -114,6 +114,40 @@ describe('duplicate complaints', () => {
     expect(groups[0]).toMatchObject({ kind: 'near' });
     expect(groups[0]!.cardIds).toHaveLength(6000);
     expect(performance.now() - started).toBeLessThan(20_000);
+  });
+
+  it('groups around centres, so a chain of near-duplicates is not one group however unlike its ends', () => {
+    // A ≈ B ≈ C ≈ D ≈ E, each only like its neighbours: connected components made one group of five.
+    const chain = [0, 1, 2, 3].map((i) => ({ a: i, b: i + 1, similarity: 0.8 }));
+    expect(groupAroundCentres(5, chain)).toEqual([[1, 0, 2], [3, 4]]);
+    // A card whose near-duplicates all went to other groups is shown as a pair with its most similar one.
+    const star = [
+      { a: 0, b: 1, similarity: 0.9 },
+      { a: 0, b: 2, similarity: 0.9 },
+      { a: 0, b: 3, similarity: 0.9 },
+      { a: 4, b: 1, similarity: 0.75 },
+      { a: 4, b: 2, similarity: 0.8 },
+    ];
+    expect(groupAroundCentres(5, star)).toEqual([[0, 1, 2, 3], [4, 2]]);
+    expect(groupAroundCentres(3, [])).toEqual([]);
+  });
+
+  it('keeps every group of varied generated complaints around a centre each member is like', () => {
+    // Seeded varied text whose repeats make some near pairs: grouping by any pair joined 1,305
+    // of these 3,000 into one group at 0.7.
+    const hanzi = '我你他她们的了是在不有这个人来去说想要会能就也都和与但因为所以如果已经还没很太更最又再总觉得感到心里情绪压力焦虑害怕难过生气工作学习家庭父母孩子朋友同事老师领导自己别人时间晚上白天睡觉吃饭上班下班考试成绩未来希望失望放弃坚持努力改变关系沟通争吵冷战理解支持孤独';
+    let seed = 42;
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const words = (n: number) => Array.from({ length: n }, () => hanzi[Math.floor(rand() * hanzi.length)]).join('');
+    const cards = Array.from({ length: 3000 }, (_, i) => ({ id: i + 1, complaint: `第 ${i} 号来访者：关于失眠的困扰。${words(80)}` }));
+    const groups = findDuplicates(cards, 0.7).filter((g) => g.kind === 'near');
+    expect(groups.length).toBeGreaterThan(100);
+    const sets = new Map(cards.map((c) => [c.id, shingles(c.complaint)]));
+    for (const group of groups) {
+      const centre = group.cardIds.find((c) => group.cardIds.every((m) => m === c || jaccard(sets.get(c)!, sets.get(m)!) >= 0.7));
+      expect(centre, `group ${group.cardIds.join(',')} has a centre`).toBeDefined();
+      expect(group.cardIds.length).toBeLessThan(30);
+    }
   });
 
   it('is available from the repository for the whole pool or one split', () => {

@@ -2,9 +2,8 @@ import type { CardBulkInput } from '../../contract/role-card';
 import type { HandlerPart } from '../handler-table';
 import type { AppContext } from '../../app/context';
 import { cardText } from '../../role-cards/card-text';
-import { importCardsJob, searchDuplicates } from '../../role-cards/card-jobs';
+import { catchUpIndex, importCardsJob, searchDuplicates } from '../../role-cards/card-jobs';
 import { exportCards } from '../../role-cards/export';
-import { scheduleIndexing } from '../../role-cards/indexer';
 import { splitCards } from '../../role-cards/split';
 
 export type CardChannel =
@@ -31,7 +30,7 @@ export function bulkCards(ctx: AppContext, input: CardBulkInput): { affected: nu
 export const cardHandlers: HandlerPart<CardChannel> = {
   'cards:list': (input, ctx) => {
     // Picks up an index catch-up an earlier session left unfinished.
-    scheduleIndexing(ctx.cards);
+    void catchUpIndex(ctx);
     return ctx.cards.list(input);
   },
   'cards:get': ({ id }, ctx) => ctx.cards.get(id),
@@ -51,7 +50,7 @@ export const cardHandlers: HandlerPart<CardChannel> = {
   'cards:revert': ({ id, revisionId }, ctx) => ctx.cards.revert(id, revisionId),
   'cards:import': async (input, ctx) => {
     const report = await importCardsJob(ctx, input);
-    scheduleIndexing(ctx.cards);
+    void catchUpIndex(ctx);
     return report;
   },
   'cards:export': (input, ctx) => exportCards(ctx.cards, input, { protect: [ctx.dbPath] }),
