@@ -15,6 +15,7 @@ import { RoleCardRepository } from '../role-cards/repository';
 import { findResourcesDir } from '../simulation/resources';
 import { SimulationService } from '../simulation/service';
 import { JudgeService } from '../evaluation/judge/service';
+import { SshProfileRepository } from '../ssh/profiles';
 import { WorkerPool } from '../workers/pool';
 import { appTasks, type AppTasks } from '../workers/tasks';
 import { AppEvents } from './events';
@@ -67,6 +68,8 @@ export interface AppContext {
   readonly evaluation: EvaluationService;
   /** Counselors and arena runs (Algorithm 2); see src-main/arena. */
   readonly arena: ArenaService;
+  /** SSH connection profiles to GPU servers (src-main/ssh). */
+  readonly sshProfiles: SshProfileRepository;
   /** Stops the worker threads (their tasks reject), then closes the database. */
   close(): void;
 }
@@ -121,6 +124,7 @@ export function createAppContext(options: AppContextOptions): AppContext {
     judges: new JudgeService({ db, jobs, runner, endpoints, secrets, env, resourcesDir }),
     evaluation: new EvaluationService({ db, jobs, runner, workers, version }),
     arena: new ArenaService({ db, version, resourcesDir, jobs, runner, endpoints, cards, secrets, env, effectiveTemplate: effective }),
+    sshProfiles: new SshProfileRepository(db, secrets),
     close: () => {
       void workers.close();
       db.close();

@@ -6,7 +6,7 @@ import { DomainError } from '../common/errors';
 import { writeFileSafely } from '../common/safe-write';
 import { loadDataset, runsLabel, type Dataset, type DatasetSpec } from '../evaluation/dataset';
 import { compareMapping, type ExcludedSession, type GroupScores, type GroupSummary } from '../evaluation/groups';
-import { overlapOutcome, statsOutcome, type MeasureOutcome } from '../evaluation/measures';
+import { overlapOutcome, statsOutcome } from '../evaluation/measures';
 import { overlapEvaluation, type OverlapResult } from '../evaluation/overlap';
 import { scoresCsv } from '../evaluation/scores-csv';
 import { DEFAULT_EMBEDDING_MODEL, DEFAULT_MAX_CHARS, semanticEvaluation, type SemanticResult } from '../evaluation/semantic';

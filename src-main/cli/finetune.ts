@@ -29,7 +29,7 @@ interface ConfigFlags {
 }
 
 export function finetuneCommand(program: Command): Command {
-  const finetune = program.command('finetune').description('Full fine-tuning with LLaMA-Factory (paper §5.2): job configuration');
+  const finetune = program.command('finetune').description('Full fine-tuning with LLaMA-Factory (paper §5.2): job configuration, and jobs on a GPU server over SSH');
   finetune
     .command('config')
     .description("Print (or write with --out) a job's LLaMA-Factory YAML and DeepSpeed ZeRO-3 JSON, with the paper's hyper-parameters as defaults")

@@ -10,7 +10,6 @@ import { dialoguesCommand } from './dialogues';
 import { endpointsCommand } from './endpoints';
 import { evaluateCommand } from './evaluate';
 import { judgeCommands } from './evaluate-judge';
-import { finetuneCommand } from './finetune';
 import { endQuietlyOnClosedPipe } from './io';
 import { ratingsCommand } from './ratings';
 import { runsCommand } from './runs';
@@ -18,6 +17,9 @@ import { sftCommand } from './sft';
 import { simulateCommand } from './simulate';
 import { counselorsCommand } from './counselors';
 import { arenaCommand } from './arena';
+import { sshCommand } from './ssh';
+import { finetuneCommand } from './finetune';
+import { finetuneJobCommands } from './finetune-jobs';
 
 // `simpsy`: the same domain code and database as the app, headless, for servers and batch
 // work. Failures print one line on stderr and exit 1.
@@ -45,9 +47,10 @@ runsCommand(program, withContext);
 dialoguesCommand(program, withContext);
 evaluateCommand(program, withContext);
 judgeCommands(program, withContext);
+sshCommand(program, withContext);
 dbCommand(program, dbPath);
 sftCommand(program, withContext);
-finetuneCommand(program);
+finetuneJobCommands(finetuneCommand(program), withContext);
 ratingsCommand(program, withContext);
 counselorsCommand(program, withContext);
 arenaCommand(program, withContext);

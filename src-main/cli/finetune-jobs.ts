@@ -1,0 +1,166 @@
+import type { Command } from 'commander';
+import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { AppContext } from '../app/context';
+import { DomainError } from '../common/errors';
+import { RemoteJobStore } from '../ssh/remote-jobs';
+import { cancelTraining, fetchResults, FINETUNE_JOB, refreshTraining, submitTraining, trainingLogTail, trainingStatus, watchTraining, type TrainingDeps } from '../ssh/training-job';
+import { bar, printJson } from './io';
+import type { WithContext } from './context';
+import { acceptHostKeyFlag } from './ssh';
+
+// `simpsy finetune …`: training jobs on a GPU server (docs/ssh.md). `submit` sends a folder
+// prepared beforehand (the SFT export, dataset_info.json, the LLaMA-Factory YAML and the
+// DeepSpeed JSON) and launches `llamafactory-cli train` on it, detached; `watch` follows it
+// (Ctrl-C detaches, the training goes on), `status` catches up once, `cancel` stops it.
+
+const deps = (ctx: AppContext): TrainingDeps => ({ profiles: ctx.sshProfiles, secrets: ctx.secrets, env: ctx.env, jobs: ctx.jobs, remoteJobs: new RemoteJobStore(ctx.db) });
+
+function jobArg(ctx: AppContext, raw: string): number {
+  const id = /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(id)) throw new DomainError('validation', `JOB must be a job number, got '${raw}'.`);
+  if (ctx.jobs.get(id).kind !== FINETUNE_JOB) throw new DomainError('validation', `Job ${id} is not a fine-tuning job.`);
+  return id;
+}
+
+/** The YAML's output_dir, which must stay inside the job folder so results can be found there. */
+function outputDir(config: string): string {
+  const line = readFileSync(config, 'utf8')
+    .split('\n')
+    .find((l) => /^output_dir\s*:/.test(l));
+  const value = line?.replace(/^output_dir\s*:\s*/, '').replace(/\s+#.*$/, '').trim().replace(/^(['"])(.*)\1$/, '$2');
+  if (!value) throw new DomainError('validation', `${config}: no output_dir line; LLaMA-Factory needs one (e.g. output_dir: saves/qwen2-7b).`);
+  if (value.startsWith('/') || value.startsWith('~') || value.split('/').includes('..')) {
+    throw new DomainError('validation', `${config}: output_dir '${value}' must be a relative folder (e.g. saves/qwen2-7b), so the job's results stay in its own folder on the server.`);
+  }
+  return value.replace(/\/+$/, '');
+}
+
+/** `simpsy finetune submit|watch|status|logs|fetch|cancel`, joined to the `finetune` command (finetune.ts). */
+export function finetuneJobCommands(finetune: Command, withContext: WithContext): void {
+  finetune
+    .command('submit')
+    .description('Upload a prepared folder and start `llamafactory-cli train CONFIG` there, detached; the last line is {"jobId", "remoteId"}')
+    .requiredOption('--ssh <name>', 'the connection (simpsy ssh list)')
+    .requiredOption('--files <dir>', 'folder whose files are uploaded: data, dataset_info.json, the YAML, the DeepSpeed JSON')
+    .option('--config <file>', 'the LLaMA-Factory YAML in that folder (default: its only .yaml)')
+    .option('--title <text>', 'a title for the job')
+    .option('--accept-host-key <fingerprint>', 'accept this host key (SHA256:…) on first use')
+    .action((o: { ssh: string; files: string; config?: string; title?: string; acceptHostKey?: string }) =>
+      withContext(async (ctx) => {
+        const dir = resolve(o.files);
+        let names: string[];
+        try {
+          names = readdirSync(dir).filter((n) => statSync(join(dir, n)).isFile()).sort();
+        } catch {
+          throw new DomainError('not_found', `--files: cannot read the folder ${dir}.`);
+        }
+        const yamls = names.filter((n) => /\.ya?ml$/.test(n));
+        const config = o.config ?? (yamls.length === 1 ? yamls[0] : undefined);
+        if (!config) throw new DomainError('validation', `--config: name the YAML to train with; ${dir} holds ${yamls.length ? yamls.join(', ') : 'no .yaml file'}.`);
+        if (!names.includes(config)) throw new DomainError('validation', `--config: ${config} is not a file in ${dir}.`);
+        const accept = acceptHostKeyFlag(o.acceptHostKey);
+        const output = outputDir(join(dir, config));
+        const deepspeed = /^deepspeed\s*:/m.test(readFileSync(join(dir, config), 'utf8'));
+        const tty = process.stderr.isTTY === true;
+        const { jobId, remoteId } = await submitTraining(deps(ctx), {
+          profile: ctx.sshProfiles.getByName(o.ssh),
+          title: o.title ?? `${config} on ${o.ssh}`,
+          files: names.map((name) => ({ local: join(dir, name), name })),
+          // LLaMA-Factory starts torchrun for DeepSpeed only when told to.
+          command: [...(deepspeed ? ['env', 'FORCE_TORCHRUN=1'] : []), 'llamafactory-cli', 'train', config],
+          trainerLog: `${output}/trainer_log.jsonl`,
+          ...accept,
+          onUpload: (sent, total, file) => {
+            if (tty && total > 0) process.stderr.write(`\r\x1b[KUploading ${file} ${bar(sent, total)} ${Math.floor((100 * sent) / total)}%`);
+          },
+        });
+        if (tty) process.stderr.write('\r\x1b[K');
+        process.stderr.write(`Started job ${jobId} on ${o.ssh} (process group ${remoteId}). Follow it: simpsy finetune watch ${jobId}\n`);
+        process.stdout.write(`${JSON.stringify({ jobId, remoteId })}\n`);
+      }),
+    );
+
+  finetune
+    .command('watch')
+    .description('Follow a job until it ends, a line a logged step; Ctrl-C detaches (the training goes on)')
+    .argument('<job>', 'job number')
+    .option('--poll <seconds>', 'seconds between polls', '5')
+    .action((raw: string, o: { poll: string }) =>
+      withContext(async (ctx) => {
+        const jobId = jobArg(ctx, raw);
+        const pollMs = Math.max(0.2, Number(o.poll) || 5) * 1000;
+        const off = ctx.events.on('jobs:progress', (e) => {
+          if (e.jobId === jobId && e.status === 'running' && e.message) process.stdout.write(`${e.message}\n`);
+        });
+        const detach = () => ctx.runner.pause(jobId);
+        process.on('SIGINT', detach);
+        try {
+          const job = await ctx.runner.run(jobId, watchTraining(deps(ctx), jobId, { pollMs }), { label: `Job ${jobId}` });
+          if (job.status === 'paused') process.stdout.write(`Detached; job ${jobId} goes on. Follow it again: simpsy finetune watch ${jobId}\n`);
+          else if (job.status === 'done') process.stdout.write(`${job.message}\n`);
+          else throw new DomainError(job.status === 'cancelled' ? 'cancelled' : 'unavailable', job.error ?? `Job ${jobId} ${job.status}.`);
+        } finally {
+          off();
+          process.off('SIGINT', detach);
+        }
+      }),
+    );
+
+  finetune
+    .command('status')
+    .description('Catch up with a job once and print where it is')
+    .argument('<job>', 'job number')
+    .option('--json', 'print {"status", "step", "totalSteps", "loss", "epoch", …}')
+    .action((raw: string, o: { json?: boolean }) =>
+      withContext(async (ctx) => {
+        const jobId = jobArg(ctx, raw);
+        await refreshTraining(deps(ctx), ctx.runner, jobId);
+        const s = trainingStatus(deps(ctx), jobId);
+        if (o.json) return printJson(s);
+        const step = s.totalSteps ? `step ${s.step}/${s.totalSteps}` : 'no step logged yet';
+        const details = [s.epoch !== null && `epoch ${s.epoch}`, s.loss !== null && `loss ${s.loss}`, s.lr !== null && `lr ${s.lr}`, s.etaSeconds !== null && s.status === 'running' && `ETA ${s.etaSeconds} s`].filter(Boolean);
+        process.stdout.write(`Job ${jobId}: ${s.status}, ${step}${details.length ? `, ${details.join(', ')}` : ''}\n`);
+        if (s.error) process.stdout.write(`${s.error}\n`);
+      }),
+    );
+
+  finetune
+    .command('logs')
+    .description("Print the end of the job's output (output.log on the server)")
+    .argument('<job>', 'job number')
+    .action((raw: string) =>
+      withContext(async (ctx) => {
+        process.stdout.write(await trainingLogTail(deps(ctx), jobArg(ctx, raw)));
+      }),
+    );
+
+  finetune
+    .command('fetch')
+    .description("Download a job's results (all_results.json, the loss plot, trainer_log.jsonl) into a folder; the weights stay on the server")
+    .argument('<job>', 'job number')
+    .argument('<dir>', 'local folder (created if missing)')
+    .action((raw: string, dir: string) =>
+      withContext(async (ctx) => {
+        const jobId = jobArg(ctx, raw);
+        const out = resolve(dir);
+        mkdirSync(out, { recursive: true });
+        const { remoteOutput, fetched } = await fetchResults(deps(ctx), jobId, out);
+        if (fetched.length === 0) throw new DomainError('not_found', `No result files in ${remoteOutput} yet.`);
+        process.stdout.write(`Fetched ${fetched.join(', ')} into ${out}. The model stays on the server in ${remoteOutput}.\n`);
+      }),
+    );
+
+  finetune
+    .command('cancel')
+    .description("Cancel a job: its whole process group on the server is stopped")
+    .argument('<job>', 'job number')
+    .action((raw: string) =>
+      withContext(async (ctx) => {
+        const jobId = jobArg(ctx, raw);
+        await cancelTraining(deps(ctx), jobId);
+        const job = ctx.jobs.get(jobId);
+        process.stdout.write(job.status === 'cancelled' ? `Cancelled job ${jobId}.\n` : `Cancelling job ${jobId}: its watcher stops it at the next poll.\n`);
+      }),
+    );
+}
