@@ -5,7 +5,7 @@ import { prepared } from '../storage/statements';
 import { writeTransaction } from '../storage/transaction';
 import type { TrainerPoint } from './trainer-log';
 
-// The local record of a job running detached on a server (migration 014): where it runs,
+// The local record of a job running detached on a server (migration 013): where it runs,
 // and how far its trainer_log.jsonl was read. The jobs row holds its status and remote id.
 
 export interface RemoteJobRecord {

@@ -14,7 +14,7 @@ import { tempDbPath } from '../support/temp';
 const FP = `SHA256:${'a'.repeat(43)}`;
 const OTHER = `SHA256:${'b'.repeat(43)}`;
 
-describe('migration 014 and SSH profiles on a real database', () => {
+describe('migration 013 and SSH profiles on a real database', () => {
   const base = { name: 'a100', host: 'gpu.lab.example', user: 'wang', auth: 'key' as const, keyFile: '/home/wang/.ssh/id_ed25519' };
 
   it('stores the passphrase encrypted, never returns it, and records the accepted host key', () => {

@@ -11,7 +11,7 @@ import { m009EmbeddingCache } from './009_embedding_cache';
 import { m010JudgeCache } from './010_judge_cache';
 import { m011Evaluations } from './011_evaluations';
 import { m012Arena } from './012_arena';
-import { m014SshConnections } from './014_ssh_connections';
+import { m013SshConnections } from './013_ssh_connections';
 
 // Forward-only: append new migrations, never edit or reorder shipped ones.
 // A test checks the versions are 1..n with no gaps.
@@ -28,5 +28,5 @@ export const migrations: readonly Migration[] = [
   m010JudgeCache,
   m011Evaluations,
   m012Arena,
-  m014SshConnections,
+  m013SshConnections,
 ];

@@ -9,8 +9,8 @@ import type { Migration } from '../migration';
 //   running detached in a folder on a server; log_offset is how many bytes of its
 //   trainer_log.jsonl were read, so polling resumes where it stopped, after a restart too.
 // - remote_job_points: one row a logged training step, for the loss chart and the status.
-export const m014SshConnections: Migration = {
-  version: 14,
+export const m013SshConnections: Migration = {
+  version: 13,
   name: 'ssh_connections',
   up(db) {
     db.exec(`
