@@ -1,6 +1,7 @@
 import { ArenaService } from '../arena/service';
 import type { Db } from '../storage/database';
 import { openDatabase, type DatabaseLocation } from '../storage/database';
+import type { DialogueImportInput } from '../contract/simulation';
 import { effectiveTemplate } from '../card-assist/prompt-store';
 import { TrialChats } from '../card-assist/trial-chat';
 import { EndpointRepository } from '../endpoints/repository';
@@ -88,11 +89,12 @@ export function createAppContext(options: AppContextOptions): AppContext {
   const cards = new RoleCardRepository(db);
   const templates = { db, resourcesDir };
   const workers = new WorkerPool({ registry: appTasks });
+  const database: DatabaseLocation = { path: options.dbPath, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) };
   const effective = (role: 'client' | 'counselor', language: 'zh' | 'en') => effectiveTemplate(templates, role, language);
   return {
     db,
     dbPath: options.dbPath,
-    database: { path: options.dbPath, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) },
+    database,
     version,
     systemLocale: options.systemLocale ?? Intl.DateTimeFormat().resolvedOptions().locale,
     env,
@@ -118,6 +120,9 @@ export function createAppContext(options: AppContextOptions): AppContext {
       secrets,
       env,
       effectiveTemplate: effective,
+      ...(options.dbPath === ':memory:'
+        ? {}
+        : { importInWorker: (input: DialogueImportInput) => workers.run('dialogues.import', { database, resourcesDir, appVersion: version, input }) }),
     }),
     trialChats: new TrialChats({ db, resourcesDir, events, cards, endpoints, secrets, env }),
     workers,

@@ -1,6 +1,6 @@
 import type { AppEvents } from '../app/events';
 import type { CardLanguage } from '../contract/role-card';
-import type { AgentRole } from '../contract/simulation';
+import type { AgentRole, DialogueImportInput, DialogueImportResult } from '../contract/simulation';
 import type { EndpointRepository } from '../endpoints/repository';
 import type { SecretBox } from '../endpoints/secret-box';
 import type { JobRunner } from '../jobs/runner';
@@ -35,4 +35,9 @@ export interface SimulationDeps {
    * depend on card-assist.
    */
   effectiveTemplate(role: AgentRole, language: CardLanguage): string;
+  /**
+   * Runs a dialogue import in a worker thread through its own connection (import-task.ts);
+   * the app wires the worker pool here. Absent (an in-memory database), it runs in this thread.
+   */
+  importInWorker?(input: DialogueImportInput): Promise<DialogueImportResult>;
 }

@@ -187,7 +187,9 @@ export class SimulationService {
   }
 
   async importDialogues(input: DialogueImportInput): Promise<DialogueImportResult> {
-    const result = await importDialogues(this.deps.db, this.store, this.deps.resourcesDir, this.deps.version, input, this.deps.cards);
+    const result = this.deps.importInWorker
+      ? await this.deps.importInWorker(input)
+      : await importDialogues(this.deps.db, this.store, this.deps.resourcesDir, this.deps.version, input, this.deps.cards);
     this.dialogues.search.schedule();
     return result;
   }

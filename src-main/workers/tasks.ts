@@ -4,6 +4,7 @@ import { readInputTask } from '../role-cards/import';
 import { importTask } from '../role-cards/import-task';
 import { indexTask } from '../role-cards/index-task';
 import { ratingsTask } from '../ratings/ratings';
+import { dialogueImportTask } from '../simulation/import-task';
 import type { TaskRegistry } from './task';
 
 // The app's worker tasks, by name. A new capability adds its line here (evaluation:
@@ -19,6 +20,7 @@ export const appTasks = {
   'cards.index': indexTask,
   'ratings.compute': ratingsTask,
   'evaluation.overlap': overlapTask,
+  'dialogues.import': dialogueImportTask,
 } satisfies TaskRegistry;
 
 export type AppTasks = typeof appTasks;

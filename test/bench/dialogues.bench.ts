@@ -207,7 +207,7 @@ afterAll(() => {
     '',
     `dialogue benchmark (medians; ${IMPORT_N} sessions / ${messageCount} messages for import and export):`,
     `  import from JSONL       ${against(median('import'), 2000, median('insert'), 'bare INSERT loop')}`,
-    `    longest event-loop stall during it (the write transaction): ${ms(median('stall'))}`,
+    `    longest event-loop stall during it (the import runs in a worker thread, through its own connection): ${ms(median('stall'))}`,
     `    then the search index catches up: ${ms(median('index'))} (searches scan the sessions not yet indexed meanwhile);`,
     `    for reference, the trigram index 003 built during the import: ${ms(median('trigram'))}`,
     `  export ShareGPT         ${against(median('sharegpt'), 1000, median('stringify'), 'bare JSON.stringify')}`,

@@ -1,6 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createAppContext } from '../../src-main/app/context';
 import { dialogueListInput } from '../../src-main/contract/simulation';
 import { buildDialogueQuery, matchingSessions } from '../../src-main/simulation/dialogues';
 import { encodeGb18030 } from '../role-cards/support';
@@ -185,6 +186,27 @@ describe('imports', () => {
     await h.ctx.simulation.exportDialogues({ path, format: 'paper', filter: { runIds: [result.runId] } });
     const released = JSON.parse(readFileSync(join(paperFixtures, 'dialogue/0.json'), 'utf8'));
     expect(JSON.parse(readFileSync(path, 'utf8')).messages).toEqual(released);
+  });
+
+  it('import in a worker thread through its own connection, never writing through the window\'s; in memory, here', async () => {
+    h = await harness();
+    // The window's store would hold this thread for the whole write (1-2 s at 10,000 sessions).
+    const store = (h.ctx.simulation as unknown as { store: { createRun: () => never } }).store;
+    store.createRun = () => {
+      throw new Error('imported through the main connection');
+    };
+    const result = await h.ctx.simulation.importDialogues({ path: join(paperFixtures, 'dialogue') });
+    expect(h.ctx.simulation.summary(result.runId)).toMatchObject({ kind: 'import', sessions: 1 });
+    // A refusal crosses the thread as the same error, with its key for the window's words.
+    await expect(h.ctx.simulation.importDialogues({ path: join(tempDir(), 'missing') })).rejects.toMatchObject({ code: 'not_found', said: { key: 'importNothingAt' } });
+
+    const memory = createAppContext({ dbPath: ':memory:' });
+    try {
+      const here = await memory.simulation.importDialogues({ path: join(paperFixtures, 'dialogue') });
+      expect(memory.simulation.summary(here.runId)).toMatchObject({ kind: 'import', sessions: 1 });
+    } finally {
+      memory.close();
+    }
   });
 
   it('import one file, ShareGPT records and JSONL exports; join same-role runs; report what it cannot read', async () => {
