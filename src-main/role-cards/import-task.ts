@@ -1,5 +1,5 @@
 import type { CardImportInput, ImportReport } from '../contract/role-card';
-import { openDatabase, type DatabaseLocation } from '../storage/database';
+import { withOwnConnection, type DatabaseLocation } from '../storage/database';
 import { writeTransaction } from '../storage/transaction';
 import type { Task } from '../workers/task';
 import { readInput, writeImport } from './import';
@@ -17,11 +17,10 @@ export interface ImportTaskInput {
   input: CardImportInput;
 }
 
-export const importTask: Task<ImportTaskInput, ImportReport> = ({ database, input }, control) => {
+export const importTask: Task<ImportTaskInput, Promise<ImportReport>> = async ({ database, input }, control) => {
   const read = readInput(input, control);
   control.checkpoint();
-  const db = openDatabase(database.path, { ...(database.nativeBinding ? { nativeBinding: database.nativeBinding } : {}), readonly: input.dryRun });
-  try {
+  return withOwnConnection(database, { readonly: input.dryRun }, (db) => {
     const cards = new RoleCardRepository(db);
     if (input.dryRun) return writeImport(cards, input, read);
     // A cancel that came while writing undoes the write: the last look is inside the
@@ -32,7 +31,5 @@ export const importTask: Task<ImportTaskInput, ImportReport> = ({ database, inpu
       control.checkpoint();
       return report;
     });
-  } finally {
-    db.close();
-  }
+  });
 };

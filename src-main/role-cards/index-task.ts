@@ -1,4 +1,4 @@
-import { openDatabase, type DatabaseLocation } from '../storage/database';
+import { withOwnConnection, type DatabaseLocation } from '../storage/database';
 import type { Task } from '../workers/task';
 import { indexAll } from './indexer';
 import { RoleCardRepository } from './repository';
@@ -10,16 +10,12 @@ import { RoleCardRepository } from './repository';
 /** Cards per write transaction: short enough that a write from the window waits little. */
 const CHUNK = 200;
 
-export const indexTask: Task<DatabaseLocation, number> = (database, control) => {
-  const db = openDatabase(database.path, database.nativeBinding ? { nativeBinding: database.nativeBinding } : {});
-  try {
+export const indexTask: Task<DatabaseLocation, Promise<number>> = (database, control) =>
+  withOwnConnection(database, {}, (db) => {
     const cards = new RoleCardRepository(db);
     const total = cards.pendingCount();
     return indexAll(cards, CHUNK, (indexed) => {
       control.progress(indexed, total);
       control.checkpoint();
     });
-  } finally {
-    db.close();
-  }
-};
+  });

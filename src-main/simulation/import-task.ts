@@ -1,6 +1,6 @@
 import type { DialogueImportInput, DialogueImportResult } from '../contract/simulation';
 import { RoleCardRepository } from '../role-cards/repository';
-import { openDatabase, type DatabaseLocation } from '../storage/database';
+import { withOwnConnection, type DatabaseLocation } from '../storage/database';
 import type { Task } from '../workers/task';
 import { importDialogues } from './import';
 import { SimulationStore } from './store';
@@ -17,11 +17,5 @@ export interface DialogueImportTaskInput {
   input: DialogueImportInput;
 }
 
-export const dialogueImportTask: Task<DialogueImportTaskInput, Promise<DialogueImportResult>> = async ({ database, resourcesDir, appVersion, input }) => {
-  const db = openDatabase(database.path, database.nativeBinding ? { nativeBinding: database.nativeBinding } : {});
-  try {
-    return await importDialogues(db, new SimulationStore(db), resourcesDir, appVersion, input, new RoleCardRepository(db));
-  } finally {
-    db.close();
-  }
-};
+export const dialogueImportTask: Task<DialogueImportTaskInput, Promise<DialogueImportResult>> = ({ database, resourcesDir, appVersion, input }) =>
+  withOwnConnection(database, {}, (db) => importDialogues(db, new SimulationStore(db), resourcesDir, appVersion, input, new RoleCardRepository(db)));

@@ -55,3 +55,20 @@ function open(file: string, options: OpenOptions): Db {
     throw error;
   }
 }
+
+/**
+ * `work` on a connection of its own (a worker thread's), closed after, whatever happens. A
+ * SQLite failure is worded here as the main thread would word it (storage/failure.ts: "the
+ * disk holding … is full"), since only a DomainError crosses a thread boundary whole: a
+ * plain error arrives without its SQLite code.
+ */
+export async function withOwnConnection<T>(database: DatabaseLocation, options: { readonly?: boolean }, work: (db: Db) => T | Promise<T>): Promise<T> {
+  const db = openDatabase(database.path, { ...(database.nativeBinding ? { nativeBinding: database.nativeBinding } : {}), ...options });
+  try {
+    return await work(db);
+  } catch (error) {
+    throw databaseFailure(error, database.path, 'use') ?? error;
+  } finally {
+    db.close();
+  }
+}

@@ -12,6 +12,7 @@ import { writeJsonLines } from '../../src-main/role-cards/formats/json';
 import { importCards } from '../../src-main/role-cards/import';
 import { importTask } from '../../src-main/role-cards/import-task';
 import { TaskCancelled } from '../../src-main/workers/task';
+import Database from 'better-sqlite3';
 import { openDatabase } from '../../src-main/storage/database';
 import { tempDbPath, tempDir } from '../support/temp';
 import { makeCard, paperFixtures, syntheticCards } from './support';
@@ -201,21 +202,33 @@ describe('a large import as a job', () => {
     expect(ctx.jobs.get(job.id)).toMatchObject({ done: 6, total: 10 });
   });
 
-  it('a cancel that comes while the worker writes undoes the write', () => {
+  it('a cancel that comes while the worker writes undoes the write', async () => {
     const dbPath = tempDbPath();
     const ctx = context(dbPath);
-    let checks = 0;
-    const path = jsonlOf(600);
-    // The task's last look at the cancel flag is inside the transaction, after every insert.
+    // Whether the import holds the write lock now: a second connection cannot take it at once.
+    const writing = () => {
+      const probe = new Database(dbPath, { timeout: 0 });
+      try {
+        probe.prepare('BEGIN IMMEDIATE').run();
+        probe.prepare('ROLLBACK').run();
+        return false;
+      } catch {
+        return true;
+      } finally {
+        probe.close();
+      }
+    };
+    let cancelledWhileWriting = false;
     const control = {
       progress: () => undefined,
       checkpoint: () => {
-        checks += 1;
-        if (checks > 3) throw new TaskCancelled();
+        if (!writing()) return;
+        cancelledWhileWriting = true;
+        throw new TaskCancelled();
       },
     };
-    expect(() => importTask({ database: { path: dbPath }, input: { path, format: 'auto', dryRun: false } }, control)).toThrow(TaskCancelled);
-    expect(checks).toBe(4);
+    await expect(importTask({ database: { path: dbPath }, input: { path: jsonlOf(600), format: 'auto', dryRun: false } }, control)).rejects.toThrow(TaskCancelled);
+    expect(cancelledWhileWriting).toBe(true);
     expect(ctx.cards.count()).toBe(0);
     expect(ctx.db.prepare('SELECT count(*) AS n FROM role_card_fts_pending').get()).toEqual({ n: 0 });
     // The worker's connection is closed and the lock with it: this thread writes at once.
