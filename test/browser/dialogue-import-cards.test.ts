@@ -1,10 +1,10 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBridge, type Bridge } from '../support/bridge';
-import { collectPageErrors, launchBrowser } from '../support/browser';
+import { openAppWindow, type AppWindow } from '../support/browser';
 import { AppPage } from './app-page';
 
 // The Dialogues section's import with cards, in headless Chromium over the real handlers: the
@@ -17,29 +17,21 @@ const release = join(repoRoot, 'test/fixtures/paper-dialogues');
 describe('importing dialogues with their cards from the app', () => {
   let dir: string;
   let bridge: Bridge;
-  let browser: Browser;
-  let context: BrowserContext;
+  let appWindow: AppWindow;
   let page: Page;
   let app: AppPage;
-  const pageErrors: string[] = [];
 
   beforeAll(async () => {
     if (!existsSync(join(repoRoot, 'out/renderer/index.html'))) throw new Error('The renderer is not built: run `npm run build` first.');
     dir = mkdtempSync(join(tmpdir(), 'simpsy-import-cards-'));
     bridge = await startBridge({ dbPath: join(dir, 'simpsy.db'), systemLocale: 'zh-CN' });
-    browser = await launchBrowser();
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
-    await context.addInitScript({ content: bridge.initScript });
-    page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    collectPageErrors(page, pageErrors);
+    appWindow = await openAppWindow(bridge, { locale: 'zh-CN' });
+    page = appWindow.page;
     app = new AppPage(page);
-    await page.goto(bridge.url);
   });
 
   afterAll(async () => {
-    await context?.close();
-    await browser?.close();
+    await appWindow?.close();
     await bridge?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
@@ -88,7 +80,7 @@ describe('importing dialogues with their cards from the app', () => {
     await page.locator('[data-testid="dialogue-total"]', { hasText: '8' }).waitFor();
     const last = bridge.ctx.db.prepare('SELECT count(*) AS n FROM sim_sessions WHERE card_text IS NULL').get() as { n: number };
     expect(last.n).toBe(4);
-    expect(pageErrors).toEqual([]);
+    expect(appWindow.errors).toEqual([]);
   });
 
   it('a bad pairing is said in the window and imports nothing', async () => {

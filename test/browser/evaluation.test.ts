@@ -1,11 +1,11 @@
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedRun, type SessionPlan } from '../evaluation/support';
 import { startBridge, type Bridge } from '../support/bridge';
-import { collectPageErrors, launchBrowser } from '../support/browser';
+import { openAppWindow, type AppWindow } from '../support/browser';
 import { AppPage, screenshotDir } from './app-page';
 
 // The Evaluation section in headless Chromium over the real handlers: run the vocabulary
@@ -55,11 +55,9 @@ function plans(count: number, faithful: boolean, offset: number): SessionPlan[] 
 describe('evaluation section (headless Chromium, real handlers over the bridge)', () => {
   let dir: string;
   let bridge: Bridge;
-  let browser: Browser;
-  let context: BrowserContext;
+  let appWindow: AppWindow;
   let page: Page;
   let app: AppPage;
-  const pageErrors: string[] = [];
 
   /** Picks options of an antd multi-select by their visible text. */
   async function pick(testId: string, labels: string[]): Promise<void> {
@@ -75,19 +73,13 @@ describe('evaluation section (headless Chromium, real handlers over the bridge)'
     bridge = await startBridge({ dbPath: join(dir, 'simpsy.db'), systemLocale: 'zh-CN' });
     await seedRun(bridge.ctx, 'zh', plans(14, true, 0), '模拟对话');
     await seedRun(bridge.ctx, 'zh', plans(12, false, 3), '对照对话');
-    browser = await launchBrowser();
-    context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
-    await context.addInitScript({ content: bridge.initScript });
-    page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    collectPageErrors(page, pageErrors);
+    appWindow = await openAppWindow(bridge, { locale: 'zh-CN', viewport: { width: 1280, height: 900 }, timeoutMs: 20_000 });
+    page = appWindow.page;
     app = new AppPage(page);
-    await page.goto(bridge.url);
   }, 120_000);
 
   afterAll(async () => {
-    await context?.close();
-    await browser?.close();
+    await appWindow?.close();
     await bridge?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
@@ -182,7 +174,7 @@ describe('evaluation section (headless Chromium, real handlers over the bridge)'
     await app.screenshot('evaluation-result-en');
     await page.getByTestId('chart-overlap-a').evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await app.screenshot('evaluation-histogram-en');
-    expect(pageErrors).toEqual([]);
+    expect(appWindow.errors).toEqual([]);
   }, 240_000);
 
   it('runs the statistics (Table 1) of one dataset at once', async () => {
@@ -196,7 +188,7 @@ describe('evaluation section (headless Chromium, real handlers over the bridge)'
     await expect.poll(() => page.getByTestId('evaluation-past-item').count()).toBe(2);
     await page.getByTestId('evaluation-result').evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await app.screenshot('evaluation-stats-en');
-    expect(pageErrors).toEqual([]);
+    expect(appWindow.errors).toEqual([]);
     // Tests do not write into tracked files unless asked: a test run leaves the tree clean.
     if (process.env.UPDATE_DOCS_SCREENSHOTS === '1') {
       copyFileSync(join(screenshotDir, 'evaluation-result-zh.png'), join(repoRoot, 'docs/screenshots/evaluation-zh.png'));

@@ -1,11 +1,11 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLlmServer, type LlmServer } from '../llm-server/server';
 import { startBridge, type Bridge } from '../support/bridge';
-import { collectPageErrors, eventually, launchBrowser } from '../support/browser';
+import { eventually, openAppWindow, type AppWindow } from '../support/browser';
 import { simpsy } from '../support/cli';
 import { deadPort } from '../support/ports';
 import { AppPage } from './app-page';
@@ -24,11 +24,9 @@ describe('local model servers in Settings (headless Chromium, real handlers over
   let keyed: LlmServer;
   let ports: string;
   let bridge: Bridge;
-  let browser: Browser;
-  let context: BrowserContext;
+  let appWindow: AppWindow;
   let page: Page;
   let app: AppPage;
-  const pageErrors: string[] = [];
 
   const server = (kind: string) => page.locator(`[data-testid="local-server"][data-kind="${kind}"]`);
 
@@ -40,19 +38,13 @@ describe('local model servers in Settings (headless Chromium, real handlers over
     keyed = await startLlmServer({ apiKey: 'sk-local' });
     ports = [ollama.port, vllm.port, keyed.port, await deadPort()].join(',');
     bridge = await startBridge({ dbPath: join(dir, 'simpsy.db'), systemLocale: 'zh-CN', env: { ...process.env, SIMPSY_LOCAL_PORTS: ports }, changePollMs: 100 });
-    browser = await launchBrowser();
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
-    await context.addInitScript({ content: bridge.initScript });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    collectPageErrors(page, pageErrors);
+    appWindow = await openAppWindow(bridge, { locale: 'zh-CN', timeoutMs: 15_000, path: '#/settings' });
+    page = appWindow.page;
     app = new AppPage(page);
-    await page.goto(`${bridge.url}#/settings`);
   });
 
   afterAll(async () => {
-    await context?.close();
-    await browser?.close();
+    await appWindow?.close();
     await bridge?.close();
     await Promise.all([ollama, vllm, keyed].map((s) => s?.close()));
     if (dir) rmSync(dir, { recursive: true, force: true });
@@ -105,6 +97,6 @@ describe('local model servers in Settings (headless Chromium, real handlers over
     expect(await server('ollama').getByTestId('local-add').textContent()).toContain('Add as “ollama-llama3.1:8b”');
     await page.getByTestId('local-servers').evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await app.screenshot('settings-local-servers-en');
-    expect(pageErrors).toEqual([]);
+    expect(appWindow.errors).toEqual([]);
   });
 });

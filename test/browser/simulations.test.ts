@@ -1,13 +1,13 @@
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppContext } from '../../src-main/app/context';
 import { startLlmServer, type LlmServer } from '../llm-server/server';
 import type { ResponderContext } from '../llm-server/types';
 import { startBridge, type Bridge } from '../support/bridge';
-import { collectPageErrors, launchBrowser } from '../support/browser';
+import { openAppWindow, type AppWindow } from '../support/browser';
 import { AppPage } from './app-page';
 
 // The Simulations and Dialogues sections in headless Chromium over the real handlers: start a
@@ -69,11 +69,9 @@ describe('simulations and dialogues (headless Chromium, real handlers over the b
   let dir: string;
   let llm: LlmServer;
   let bridge: Bridge;
-  let browser: Browser;
-  let context: BrowserContext;
+  let appWindow: AppWindow;
   let page: Page;
   let app: AppPage;
-  const pageErrors: string[] = [];
 
   const ipc = async (channel: string, payload: unknown) => {
     const res = await fetch(`${bridge.url}__bridge/ipc/${channel}`, { method: 'POST', body: JSON.stringify(payload) });
@@ -100,19 +98,13 @@ describe('simulations and dialogues (headless Chromium, real handlers over the b
     bridge.ctx.endpoints.create({ name: 'client-model', baseUrl: llm.url, model: 'test-model', priceInputPerM: 1, priceOutputPerM: 2 });
     bridge.ctx.endpoints.create({ name: 'counselor-model', baseUrl: llm.url, model: 'test-model', priceInputPerM: 2, priceOutputPerM: 8 });
 
-    browser = await launchBrowser();
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
-    await context.addInitScript({ content: bridge.initScript });
-    page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    collectPageErrors(page, pageErrors);
+    appWindow = await openAppWindow(bridge, { locale: 'en-US' });
+    page = appWindow.page;
     app = new AppPage(page);
-    await page.goto(bridge.url);
   });
 
   afterAll(async () => {
-    await context?.close();
-    await browser?.close();
+    await appWindow?.close();
     if (bridge) await bridge.ctx.simulation.stopAll();
     await bridge?.close();
     await llm?.close();
@@ -257,7 +249,7 @@ describe('simulations and dialogues (headless Chromium, real handlers over the b
     await page.getByTestId('dialogue-row').first().click();
     await page.getByTestId('dialogue-view').waitFor();
     await app.screenshot('dialogues-zh');
-    expect(pageErrors).toEqual([]);
+    expect(appWindow.errors).toEqual([]);
   });
 
   it('stays smooth with 36 sessions streaming at once', async () => {
@@ -317,7 +309,7 @@ describe('simulations and dialogues (headless Chromium, real handlers over the b
     await list.evaluate((el) => (el.scrollTop = el.scrollHeight / 2));
     await page.locator('[data-testid="dialogue-row"]', { hasText: '· many' }).first().waitFor();
     await app.screenshot('dialogues-many-zh');
-    expect(pageErrors).toEqual([]);
+    expect(appWindow.errors).toEqual([]);
   });
 
   it('retries the sessions that ended in error from the dashboard (en, then zh)', async () => {
@@ -353,7 +345,7 @@ describe('simulations and dialogues (headless Chromium, real handlers over the b
     await app.goTo('simulations');
     await page.locator('[data-testid="run-history"]', { hasText: '重试了 1 场因错误结束的会谈' }).waitFor();
     await shoot('run-dashboard', 'simulations-retried-zh');
-    expect(pageErrors).toEqual([]);
+    expect(appWindow.errors).toEqual([]);
   }, 120_000);
 
   it('pauses a run that another process (the CLI) is running', async () => {
@@ -371,7 +363,7 @@ describe('simulations and dialogues (headless Chromium, real handlers over the b
       expect((await execution).status).toBe('paused');
       await waitStatus('paused');
       await dashboard().getByTestId('run-resume').waitFor();
-      expect(pageErrors).toEqual([]);
+      expect(appWindow.errors).toEqual([]);
     } finally {
       await cli.simulation.stopAll();
       cli.close();

@@ -1,4 +1,4 @@
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { existsSync } from 'node:fs';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -40,3 +40,38 @@ export function collectPageErrors(page: Page, into: string[]): void {
 
 /** For expect.poll on what the app shows after a change: within a second, but a loaded 2-core machine gets more. */
 export const eventually = { timeout: 15_000, interval: 100 };
+
+/** The built renderer open in headless Chromium, its `window.api` bridged (support/bridge.ts). */
+export interface AppWindow {
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  /** What collectPageErrors saw: a test ends by expecting it empty. */
+  errors: string[];
+  close(): Promise<void>;
+}
+
+/** Opens the app as a user in `locale` sees it: one browser, one context with the bridge, one page at the app's URL. */
+export async function openAppWindow(
+  bridge: { initScript: string; url: string },
+  options: { locale: string; viewport?: { width: number; height: number }; timeoutMs?: number; /** After the app's URL, e.g. '#/settings'. */ path?: string },
+): Promise<AppWindow> {
+  const browser = await launchBrowser();
+  const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 800 }, locale: options.locale });
+  await context.addInitScript({ content: bridge.initScript });
+  const page = await context.newPage();
+  page.setDefaultTimeout(options.timeoutMs ?? 10_000);
+  const errors: string[] = [];
+  collectPageErrors(page, errors);
+  await page.goto(`${bridge.url}${options.path ?? ''}`);
+  return {
+    browser,
+    context,
+    page,
+    errors,
+    close: async () => {
+      await context.close();
+      await browser.close();
+    },
+  };
+}
