@@ -56,12 +56,13 @@ export function requireTwoScorable(dataset: Dataset, scorable: number, excluded:
   const where = runsLabel(dataset.spec.runIds);
   const noCard = excluded.filter((e) => e.reason === 'no card').length;
   const noWords = excluded.length - noCard;
+  // What was left out; nothing when the dataset itself holds a single session.
   const why = [noCard ? `${noCard} without a card` : '', noWords ? `${noWords} whose card has no words` : ''].filter(Boolean).join(', ');
   throw new DomainError(
     'validation',
     scorable === 0 && noWords === 0
       ? `None of the ${dataset.sessions.length} sessions of ${where} has a card (import dialogues with their cards: simpsy dialogues import DIR/dialogue --cards DIR --split train), so no ${measure} can be measured.`
-      : `Only ${scorable === 0 ? 'no' : 'one'} session of ${where} can be scored (${why}): the random group needs at least two sessions with cards.`,
+      : `Only ${scorable === 0 ? 'no' : 'one'} session of ${where} can be scored (${why || 'it holds one session'}): the random group needs at least two sessions with cards.`,
   );
 }
 

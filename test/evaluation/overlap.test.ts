@@ -107,6 +107,11 @@ describe('vocabulary overlap (Eq. 1)', () => {
     expect(() => overlapEvaluation(loadDataset(c.db, { runIds: [one.runId] }), { seed: 1 })).toThrow(
       `Only one session of run ${one.runId} can be scored (1 whose card has no words): the random group needs at least two sessions with cards.`,
     );
+    // The released sample alone: one session, with its card, is not enough either; it says so.
+    const single = await seedRun(c, 'zh', [{ cardText: cardA, messages: ['你好', '再见'] }]);
+    expect(() => overlapEvaluation(loadDataset(c.db, { runIds: [single.runId] }), { seed: 1 })).toThrow(
+      `Only one session of run ${single.runId} can be scored (it holds one session): the random group needs at least two sessions with cards.`,
+    );
     const twins = await seedRun(c, 'zh', [
       { cardText: cardA, messages: ['你好', '再见'] },
       { cardText: cardA, messages: ['你好', '再见'] },
