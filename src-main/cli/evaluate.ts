@@ -6,7 +6,7 @@ import { DomainError } from '../common/errors';
 import { writeFileSafely } from '../common/safe-write';
 import { loadDataset, runsLabel, type Dataset, type DatasetSpec } from '../evaluation/dataset';
 import { compareMapping, type ExcludedSession, type GroupScores, type GroupSummary } from '../evaluation/groups';
-import { overlapOutcome, statsOutcome } from '../evaluation/measures';
+import { cardScores, overlapOutcome, statsOutcome } from '../evaluation/measures';
 import { overlapEvaluation, type OverlapResult } from '../evaluation/overlap';
 import { scoresCsv } from '../evaluation/scores-csv';
 import { DEFAULT_EMBEDDING_MODEL, DEFAULT_MAX_CHARS, semanticEvaluation, type SemanticResult } from '../evaluation/semantic';
@@ -173,11 +173,6 @@ function finishGroups<R extends GroupSummary & { sessions: GroupScores[]; note: 
   if (shape.saved !== null) out(savedLine(shape.saved));
 }
 
-/** A card-based measure's per-session scores, as stored and written to CSV (dataset a, then b). */
-const groupScores = (results: { sessions: GroupScores[] }[]): StoredScore[] =>
-  results.flatMap((r, i) =>
-    r.sessions.map((s) => ({ dataset: i === 0 ? ('a' as const) : ('b' as const), sessionId: s.sessionId, externalId: s.externalId, values: { runId: s.runId, mapping: s.mapping, random: s.random, randomCardOf: s.randomCardOf } })),
-  );
 
 const printOverlap = (d: Dataset, r: OverlapResult) =>
   printGroups('Vocabulary overlap (Eq. 1)', d, r, [`seed ${r.seed}; ${r.stopwords === null ? 'no stopwords' : `${r.stopwords} stopwords removed`}; words: ${r.tokeniser}`]);
@@ -262,7 +257,7 @@ export function evaluateCommand(program: Command, withContext: WithContext): voi
           }
         });
         // Kept in the CSV; stored evaluations of semantic consistency come with its job.
-        finishGroups(ctx, o, { datasets, results }, { scores: groupScores(results), saved: null, json: semanticJson, print: printSemantic });
+        finishGroups(ctx, o, { datasets, results }, { scores: cardScores(results), saved: null, json: semanticJson, print: printSemantic });
       }),
     );
 

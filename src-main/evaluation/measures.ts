@@ -5,6 +5,7 @@ import { forJob, type WorkerPool } from '../workers/pool';
 import { noTaskControl } from '../workers/task';
 import type { AppTasks } from '../workers/tasks';
 import type { Dataset } from './dataset';
+import type { GroupScores } from './groups';
 import { compareMapping, type OverlapResult } from './overlap';
 import { overlapTask } from './overlap-task';
 import { datasetStatistics } from './statistics';
@@ -70,14 +71,21 @@ export function statsOutcome(datasets: Dataset[]): MeasureOutcome {
   };
 }
 
-/** A dataset's overlap scores as stored (and as the CSV's columns). */
-export const overlapScores = (dataset: DatasetKey, r: OverlapResult): StoredScore[] =>
-  r.sessions.map((s) => ({
-    dataset,
-    sessionId: s.sessionId,
-    externalId: s.externalId,
-    values: { runId: s.runId, mapping: s.mapping, random: s.random, randomCardOf: s.randomCardOf, cardWords: s.cardWords, clientWords: s.clientWords },
-  }));
+/**
+ * A card-based measure's per-session scores as stored (and as the CSV's columns), dataset a
+ * then b: each session against its own card and another's, and what `extra` adds (overlap's
+ * word counts).
+ */
+export function cardScores<S extends GroupScores>(results: readonly { sessions: readonly S[] }[], extra: (s: S) => Record<string, number> = () => ({})): StoredScore[] {
+  return results.flatMap((r, i) =>
+    r.sessions.map((s) => ({
+      dataset: keyOf(i),
+      sessionId: s.sessionId,
+      externalId: s.externalId,
+      values: { runId: s.runId, mapping: s.mapping, random: s.random, randomCardOf: s.randomCardOf, ...extra(s) },
+    })),
+  );
+}
 
 const overlapGroup = (r: OverlapResult) => ({ n: r.n, mapping: r.mapping, random: r.random, student: r.student, welch: r.welch, excluded: r.excluded });
 
@@ -91,7 +99,7 @@ export function overlapOutcome(results: OverlapResult[], seed: number, stopwords
   return {
     settings: { seed, tokeniser: results[0]!.tokeniser, stopwords },
     summary: summary as unknown as Record<string, unknown>,
-    scores: results.flatMap((r, i) => overlapScores(keyOf(i), r)),
+    scores: cardScores(results, (s) => ({ cardWords: s.cardWords, clientWords: s.clientWords })),
   };
 }
 
