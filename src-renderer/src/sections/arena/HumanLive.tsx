@@ -20,7 +20,9 @@ export function HumanLive() {
     if (result.ok) setOverview(result.value);
     else notifyError(t.errors.load, result.error);
   }, [t]);
-  useEffect(() => void load(), [load]);
+  useEffect(() => {
+    void load();
+  }, [load]);
 
   const reopen = async (arenaId: number) => {
     const result = await call(() => window.api.arenaLive.state({ arenaId }));

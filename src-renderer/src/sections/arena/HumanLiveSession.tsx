@@ -116,7 +116,9 @@ export function HumanLiveSession({ initial, onBack }: { initial: ArenaLiveState;
     return () => window.removeEventListener('keydown', onKey);
   }, [pick, status]);
 
-  useEffect(() => historyEnd.current?.scrollIntoView({ block: 'end' }), [state.history.length]);
+  useEffect(() => {
+    historyEnd.current?.scrollIntoView({ block: 'end' });
+  }, [state.history.length]);
 
   const turn = candidates?.turn ?? Math.floor(state.history.length / 2) + 1;
   const confirmEnd = () =>
