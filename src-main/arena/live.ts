@@ -88,7 +88,16 @@ export class ArenaLive {
       const snapshot = JSON.parse(row.config) as ArenaSnapshot;
       if (!isHumanJudge(snapshot.judge)) continue;
       const state = this.state(row.id);
-      sessions.push({ arenaId: row.id, title: row.title, annotator: state.annotator, status: state.status, turns: state.picks.length, createdAt: row.created_at });
+      sessions.push({
+        arenaId: row.id,
+        title: row.title,
+        annotator: state.annotator,
+        counselors: state.counselors,
+        cardId: state.cardId,
+        status: state.status,
+        turns: state.picks.length,
+        createdAt: row.created_at,
+      });
     }
     return { counselors: this.deps.arena.counselors.list().map((c) => ({ name: c.name, endpointId: c.endpointId, model: c.model })), sessions };
   }

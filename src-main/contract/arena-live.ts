@@ -72,6 +72,8 @@ export interface ArenaLiveSummary {
   arenaId: number;
   title: string;
   annotator: string;
+  counselors: [string, string];
+  cardId: number | null;
   status: LiveStatus;
   turns: number;
   createdAt: string;

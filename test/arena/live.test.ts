@@ -138,6 +138,17 @@ describe('a live session judged by a human', () => {
     expect(next.picks).toMatchObject([{ turn: 1, pick: 'tie' }]);
   });
 
+  it('resumed as a plain arena (simpsy arena resume), it stops again at the pair and never asks an LLM to judge', async () => {
+    const l = await live();
+    const state = await settled(l.ctx, start(l).arenaId);
+    const calls = chatCalls(l.server);
+    const job = await l.ctx.arena.execute(state.arenaId);
+    expect(job.status).toBe('paused');
+    expect(chatCalls(l.server)).toBe(calls);
+    expect(l.ctx.arenaLive.state(state.arenaId)).toMatchObject({ status: 'waiting', candidates: state.candidates });
+    expect(l.ctx.arena.summary(state.arenaId)).toMatchObject({ judge: '李老师', promptVersion: 'human', battles: 0 });
+  });
+
   it('refuses a pick for a pair that is not the one shown, and records nothing', async () => {
     const l = await live();
     const state = await settled(l.ctx, start(l).arenaId);

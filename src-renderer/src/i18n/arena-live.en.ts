@@ -21,6 +21,8 @@ const live = {
   past: 'Sessions',
   open: 'Open',
   none: 'No live sessions yet.',
+  noPicks: 'No choices yet.',
+  sessionTitle: (a: string, b: string, cardId: number | null, annotator: string) => `${a} vs ${b} · card #${cardId ?? '–'} · judged by ${annotator}`,
   turns: (n: number) => (n === 1 ? '1 choice' : `${n} choices`),
   back: 'All sessions',
   status: {

@@ -22,6 +22,8 @@ const live: LiveMessages = {
   past: '会谈记录',
   open: '打开',
   none: '还没有实时评判的会谈。',
+  noPicks: '还没有做出选择。',
+  sessionTitle: (a: string, b: string, cardId: number | null, annotator: string) => `${a} 对 ${b} · 角色卡 #${cardId ?? '–'} · 评判：${annotator}`,
   turns: (n: number) => `${n} 次选择`,
   back: '全部会谈',
   status: {

@@ -68,7 +68,7 @@ export function HumanLive() {
                 ]}
               >
                 <Flex vertical style={{ minWidth: 0 }}>
-                  <Typography.Text ellipsis={{ tooltip: s.title }}>{s.title}</Typography.Text>
+                  <Typography.Text ellipsis>{t.sessionTitle(s.counselors[0], s.counselors[1], s.cardId, s.annotator)}</Typography.Text>
                   <Flex gap={8} align="center">
                     <Tag>{t.status[s.status]}</Tag>
                     <Typography.Text type="secondary" style={{ fontSize: 12 }}>

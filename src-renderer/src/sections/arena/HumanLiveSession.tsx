@@ -131,7 +131,7 @@ export function HumanLiveSession({ initial, onBack }: { initial: ArenaLiveState;
           <Button onClick={onBack} data-testid="live-back">
             ← {t.back}
           </Button>
-          <Typography.Text strong>{state.title}</Typography.Text>
+          <Typography.Text strong>{t.sessionTitle(state.counselors[0], state.counselors[1], state.cardId, state.annotator)}</Typography.Text>
           <Tag color={statusColor[status]} data-testid="live-status">
             {t.status[status]}
           </Tag>
@@ -223,7 +223,7 @@ export function HumanLiveSession({ initial, onBack }: { initial: ArenaLiveState;
           )}
           <Card size="small" title={t.picks} extra={status !== 'ended' && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t.blind}</Typography.Text>}>
             {state.picks.length === 0 ? (
-              <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t.none} />
+              <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t.noPicks} />
             ) : (
               <Flex vertical gap={4} data-testid="live-picks">
                 {state.picks.map((p) => (
@@ -232,7 +232,7 @@ export function HumanLiveSession({ initial, onBack }: { initial: ArenaLiveState;
                       #{p.turn}
                     </Typography.Text>
                     <Tag>{t.pickLabel[p.pick]}</Tag>
-                    {p.winner && <Typography.Text>{t.won(p.winner)}</Typography.Text>}
+                    {p.winner && p.pick !== 'tie' && p.pick !== 'bothbad' && <Typography.Text>{t.won(p.winner)}</Typography.Text>}
                     {p.continued && <Typography.Text type="secondary">{t.continued(p.continued)}</Typography.Text>}
                     {p.note && <Typography.Text italic>“{p.note}”</Typography.Text>}
                   </Flex>
