@@ -149,6 +149,21 @@ describe('a live session judged by a human', () => {
     expect(l.ctx.arena.summary(state.arenaId)).toMatchObject({ judge: '李老师', promptVersion: 'human', battles: 0 });
   });
 
+  it('tells the window after every saved call and when the models stop (arenaLive:changed)', async () => {
+    const l = await live();
+    const seen: number[] = [];
+    l.ctx.events.on('arenaLive:changed', (e) => seen.push(e.arenaId));
+    const state = await settled(l.ctx, start(l).arenaId);
+    await sleep(50);
+    // Two replies saved, then the execution stopped at the pair.
+    expect(seen).toEqual([state.arenaId, state.arenaId, state.arenaId]);
+    seen.length = 0;
+    await settled(l.ctx, l.ctx.arenaLive.pick({ arenaId: state.arenaId, turn: 1, pick: 'A' }).arenaId);
+    await sleep(50);
+    // The client's answer, the next two replies, the stop.
+    expect(seen).toHaveLength(4);
+  });
+
   it('refuses a pick for a pair that is not the one shown, and records nothing', async () => {
     const l = await live();
     const state = await settled(l.ctx, start(l).arenaId);
