@@ -43,6 +43,8 @@ export class ArenaService {
    */
   execute(arenaId: number, onStart?: (control: JobControl) => void, live?: LiveHooks): Promise<JobView> {
     const existing = this.active.get(arenaId);
+    // A live execution carries a human's pick: joining one already running would drop it silently.
+    if (existing && live) throw new DomainError('conflict', `Arena ${arenaId} is still writing; choose again once the pair is shown.`);
     if (existing) return existing;
     const jobId = this.jobIdOf(arenaId);
     const job = this.deps.jobs.peek(jobId);
