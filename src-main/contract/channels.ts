@@ -63,6 +63,13 @@ export const requestChannels = [
   'evaluation:remove',
   'evaluation:report',
   'evaluation:saveChart',
+  'arenaLive:overview',
+  'arenaLive:start',
+  'arenaLive:state',
+  'arenaLive:pick',
+  'arenaLive:pause',
+  'arenaLive:resume',
+  'arenaLive:end',
 ] as const;
 
 export const eventChannels = [
@@ -77,6 +84,8 @@ export const eventChannels = [
   'dialogues:changed',
   'runs:changed',
   'endpoints:changed',
+  // A live arena session saved a call or stopped (src-main/arena/live.ts).
+  'arenaLive:changed',
 ] as const;
 
 export type RequestChannel = (typeof requestChannels)[number];

@@ -74,6 +74,7 @@ import {
   type EvaluationListItem,
   type MeasureInfo,
 } from './evaluation';
+import { arenaLivePickInput, arenaLiveRef, arenaLiveStartInput, type ArenaLiveOverview, type ArenaLiveState } from './arena-live';
 
 export * from './channels';
 export * from './role-card';
@@ -88,6 +89,7 @@ export * from './files';
 export * from './evaluation';
 export * from './evaluation-charts';
 export * from './evaluation-format';
+export * from './arena-live';
 
 // The one contract between renderer and main: every request channel with its input
 // schema (main parses every payload with it, strictly) and its result type.
@@ -167,6 +169,14 @@ export const contract = {
   'evaluation:remove': { input: byId, result: returns<{ removed: true }>() },
   'evaluation:report': { input: evaluationReportInput, result: returns<{ path: string; csvPath: string | null }>() },
   'evaluation:saveChart': { input: chartSaveInput, result: returns<{ path: string }>() },
+  // The arena's human live mode (src-main/arena/live.ts).
+  'arenaLive:overview': { input: none, result: returns<ArenaLiveOverview>() },
+  'arenaLive:start': { input: arenaLiveStartInput, result: returns<ArenaLiveState>() },
+  'arenaLive:state': { input: arenaLiveRef, result: returns<ArenaLiveState>() },
+  'arenaLive:pick': { input: arenaLivePickInput, result: returns<ArenaLiveState>() },
+  'arenaLive:pause': { input: arenaLiveRef, result: returns<ArenaLiveState>() },
+  'arenaLive:resume': { input: arenaLiveRef, result: returns<ArenaLiveState>() },
+  'arenaLive:end': { input: arenaLiveRef, result: returns<ArenaLiveState>() },
 } satisfies Record<RequestChannel, { input: z.ZodType; result: unknown }>;
 
 /** A domain's data changed (by this process or another); listeners read what they show again. */
@@ -191,6 +201,7 @@ export interface EventPayloads {
   'dialogues:changed': DataChangedEvent;
   'runs:changed': DataChangedEvent;
   'endpoints:changed': DataChangedEvent;
+  'arenaLive:changed': { arenaId: number };
 }
 // Compile-time check that every event channel has a payload type and no extra ones exist.
 type _Events = [EventChannel] extends [keyof EventPayloads]
