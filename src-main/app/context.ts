@@ -1,3 +1,4 @@
+import { AnnotationStore } from '../annotation/store';
 import { ArenaService } from '../arena/service';
 import type { Db } from '../storage/database';
 import { openDatabase, type DatabaseLocation } from '../storage/database';
@@ -71,6 +72,8 @@ export interface AppContext {
   readonly arena: ArenaService;
   /** SSH connection profiles to GPU servers (src-main/ssh). */
   readonly sshProfiles: SshProfileRepository;
+  /** Offline annotation: packages built from arena runs, annotators' work imported (src-main/annotation). */
+  readonly annotation: AnnotationStore;
   /** Stops the worker threads (their tasks reject), then closes the database. */
   close(): void;
 }
@@ -130,6 +133,7 @@ export function createAppContext(options: AppContextOptions): AppContext {
     evaluation: new EvaluationService({ db, jobs, runner, workers, version }),
     arena: new ArenaService({ db, version, resourcesDir, jobs, runner, endpoints, cards, secrets, env, effectiveTemplate: effective }),
     sshProfiles: new SshProfileRepository(db, secrets),
+    annotation: new AnnotationStore(db, resourcesDir),
     close: () => {
       void workers.close();
       db.close();
