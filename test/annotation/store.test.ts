@@ -39,10 +39,14 @@ describe('015 annotation', () => {
 describe('the annotation store', () => {
   let ctx: AppContext;
   let arenaId: number;
+  let remove: () => void;
   beforeAll(async () => {
-    ({ ctx, arenaId } = await finishedArena(3));
+    ({ ctx, arenaId, remove } = await finishedArena(3));
   }, 60_000);
-  afterAll(() => ctx.close());
+  afterAll(() => {
+    ctx.close();
+    remove();
+  });
 
   it('takes every battle turn with its history before the turn, and refuses an arena without battles', () => {
     const items = arenaItems(ctx.db, arenaId);

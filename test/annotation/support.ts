@@ -4,15 +4,19 @@ import { exportWork, type WorkFile, type WorkVerdict } from '../../src-main/anno
 import { arenaPlay } from '../arena/support';
 import { startLlmServer } from '../llm-server/server';
 import { makeCard } from '../role-cards/support';
-import { tempDbPath } from '../support/temp';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 // A finished arena run to annotate: three counselors over `cards` cards, 2 turns each, played
 // against the test LLM server on a real database; the judge prefers alpha, then beta, then gamma.
+// Its folder outlives single tests (a file's tests share one run); `remove` deletes it.
 
-export async function finishedArena(cards = 3): Promise<{ ctx: AppContext; arenaId: number; dbPath: string }> {
+export async function finishedArena(cards = 3): Promise<{ ctx: AppContext; arenaId: number; dbPath: string; remove: () => void }> {
   const server = await startLlmServer({ models: ['test-model', 'alpha', 'beta', 'gamma', 'judge'] });
   server.respond(arenaPlay());
-  const dbPath = tempDbPath();
+  const folder = mkdtempSync(join(tmpdir(), 'simpsy-annotation-'));
+  const dbPath = join(folder, 'simpsy.db');
   const ctx = createAppContext({ dbPath });
   try {
     const endpoint = ctx.endpoints.create({ name: 'local', baseUrl: server.url, model: 'test-model' });
@@ -29,7 +33,7 @@ export async function finishedArena(cards = 3): Promise<{ ctx: AppContext; arena
       timeoutMs: 5_000,
     });
     await ctx.arena.execute(created.id);
-    return { ctx, arenaId: created.id, dbPath };
+    return { ctx, arenaId: created.id, dbPath, remove: () => rmSync(folder, { recursive: true, force: true }) };
   } finally {
     await server.close();
   }
