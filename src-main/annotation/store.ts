@@ -1,5 +1,6 @@
 import { DomainError } from '../common/errors';
 import { now } from '../common/time';
+import type { AnnotationArena } from '../contract/annotation';
 import type { CardLanguage } from '../contract/role-card';
 import { supervisorTemplate } from '../arena/supervisor';
 import type { Db } from '../storage/database';
@@ -91,6 +92,24 @@ export class AnnotationStore {
       }
     });
     return files;
+  }
+
+  /** The arena runs with battle turns to annotate, the newest first. */
+  arenas(): AnnotationArena[] {
+    const rows = prepared(
+      this.db,
+      `SELECT r.id, r.title, r.language,
+         (SELECT count(*) FROM (SELECT DISTINCT session_id, turn FROM battles b WHERE b.arena_id = r.id AND b.source = 'llm')) AS items,
+         (SELECT count(*) FROM battles b WHERE b.arena_id = r.id AND b.source = 'human' AND b.winner IS NOT NULL) AS humanVerdicts
+       FROM arena_runs r ORDER BY r.id DESC`,
+    ).all() as Omit<AnnotationArena, 'defaultGuidelines'>[];
+    const guidelines = new Map<CardLanguage, string>();
+    return rows
+      .filter((r) => r.items > 0)
+      .map((r) => {
+        if (!guidelines.has(r.language)) guidelines.set(r.language, defaultGuidelines(this.resourcesDir, r.language));
+        return { ...r, defaultGuidelines: guidelines.get(r.language)! };
+      });
   }
 
   packages(arenaId: number): PackageRecord[] {

@@ -63,6 +63,16 @@ export const requestChannels = [
   'evaluation:remove',
   'evaluation:report',
   'evaluation:saveChart',
+  'annotation:open',
+  'annotation:saved',
+  'annotation:resume',
+  'annotation:record',
+  'annotation:move',
+  'annotation:export',
+  'annotation:arenas',
+  'annotation:package',
+  'annotation:import',
+  'annotation:agreement',
 ] as const;
 
 export const eventChannels = [
