@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DomainError } from '../common/errors';
 import { checkTarget, writeFileSafely, type WriteOptions } from '../common/safe-write';
@@ -51,4 +51,16 @@ function isFolder(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The files to import: a file as given, a folder as its .json files (by name); packages in it are left for the import to refuse by name. */
+export function workFilesIn(paths: readonly string[]): string[] {
+  return paths.flatMap((p) => {
+    const path = resolve(p);
+    if (!isFolder(path)) return [path];
+    return readdirSync(path)
+      .filter((n) => /\.json$/i.test(n) && !n.endsWith('.simpsy-package.json'))
+      .sort()
+      .map((n) => join(path, n));
+  });
 }

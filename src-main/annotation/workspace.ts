@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DomainError } from '../common/errors';
 import type { AnnotationItemWork, AnnotationPick, AnnotatorSessionView, SavedAnnotationWork } from '../contract/annotation';
 import { writeFileSafely } from '../common/safe-write';
-import { choiceOf, openPackage, type PackageFile, type PackageItem } from './package';
+import { choiceOf, openPackage, type PackageFile } from './package';
 import { exportWork, type WorkVerdict } from './work';
 
 // The annotator's side, on their own laptop with no network and no researcher's database: a

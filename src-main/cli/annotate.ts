@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { resolve } from 'node:path';
 import { agreementJson, arenaAgreement, type ArenaAgreement } from '../annotation/arena-agreement';
-import { checkAnnotatorName, readAnnotationFile, writePackages } from '../annotation/files';
+import { checkAnnotatorName, readAnnotationFile, workFilesIn, writePackages } from '../annotation/files';
 import type { ImportReport } from '../annotation/store';
 import { DomainError } from '../common/errors';
 import type { PairAgreement } from '../ratings/agreement';
@@ -64,14 +63,13 @@ export function annotateCommand(program: Command, withContext: WithContext): voi
 
   annotate
     .command('import')
-    .description("Import annotators' work files; the same file twice changes nothing, a conflicting version is reported")
+    .description("Import annotators' work files (or folders of them); the same file twice changes nothing, a conflicting version is reported")
     .argument('<files...>')
     .option('--json', 'print one JSON array (one object per file) as the last line')
     .action((paths: string[], o: { json?: boolean }) =>
       withContext((ctx) => {
         const reports: (ImportReport | { file: string; status: 'refused'; message: string })[] = [];
-        for (const path of paths) {
-          const file = resolve(path);
+        for (const file of workFilesIn(paths)) {
           try {
             const report = ctx.annotation.importWork(readAnnotationFile(file), file);
             reports.push(report);

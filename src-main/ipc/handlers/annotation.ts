@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path';
 import { agreementJson, arenaAgreement } from '../../annotation/arena-agreement';
-import { checkAnnotatorName, readAnnotationFile, writePackages } from '../../annotation/files';
+import { checkAnnotatorName, readAnnotationFile, workFilesIn, writePackages } from '../../annotation/files';
 import { AnnotatorWorkspace } from '../../annotation/workspace';
 import type { AppContext } from '../../app/context';
 import { DomainError } from '../../common/errors';
@@ -37,9 +37,9 @@ export const annotationHandlers: HandlerPart<AnnotationChannel> = {
     const files = ctx.annotation.buildPackages(arenaId, { annotators: annotators.map(checkAnnotatorName), perItem, seed, ...(guidelines !== undefined ? { guidelines } : {}) });
     return { packageId: files[0]!.packageId, files: writePackages(files, folder, { overwrite: overwrite === true, protect: [ctx.dbPath] }) };
   },
-  // Each file on its own: a refused file is reported beside the others, and stores nothing.
+  // Each file on its own: a refused file is reported beside the others, and stores nothing. A folder stands for its work files.
   'annotation:import': ({ paths }, ctx) =>
-    paths.map((path): AnnotationImportRow => {
+    workFilesIn(paths).map((path): AnnotationImportRow => {
       try {
         const r = ctx.annotation.importWork(readAnnotationFile(path), path);
         return { file: path, annotator: r.annotator, status: r.status, revision: r.revision, verdicts: r.verdicts, message: r.message ?? null };
