@@ -25,7 +25,7 @@ const ann = {
     item: (i: number, n: number) => `Item ${i} of ${n}`,
     done: (done: number, total: number) => `${done} / ${total} chosen`,
     guidelines: 'Guidelines',
-    keys: '1 A · 2 B · 3 tie · 4 both bad · ← → move · S skip · Z undo · N note',
+    keys: '1 A · 2 B · 3 tie · 4 both bad · ← → move · S skip · Z undo · N note · E export',
     note: 'Note',
     noteTitle: 'Note on this item',
     notePlaceholder: 'What made the choice hard, or anything the researcher should know (Enter saves, Esc cancels)',

@@ -25,7 +25,7 @@ const ann: typeof annEn = {
     item: (i, n) => `第 ${i} / ${n} 条`,
     done: (done, total) => `已选 ${done} / ${total}`,
     guidelines: '标注指南',
-    keys: '1 选A · 2 选B · 3 平局 · 4 都不好 · ← → 切换 · S 跳过 · Z 撤销 · N 备注',
+    keys: '1 选A · 2 选B · 3 平局 · 4 都不好 · ← → 切换 · S 跳过 · Z 撤销 · N 备注 · E 导出',
     note: '备注',
     noteTitle: '本条备注',
     notePlaceholder: '难以选择的原因，或需要研究者知道的情况（回车保存，Esc 取消）',

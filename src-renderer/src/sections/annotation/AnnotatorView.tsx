@@ -1,5 +1,5 @@
 import { ExportOutlined, FolderOpenOutlined } from '@ant-design/icons';
-import { annotationPicks, type AnnotationItemView, type AnnotationPick, type AnnotationTurn } from '@contract';
+import { annotationPicks, type AnnotationPick, type AnnotationTurn } from '@contract';
 import { Alert, Button, Card, Collapse, Flex, Input, List, Modal, Progress, Tag, Typography } from 'antd';
 import { memo, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useT } from '../../i18n';
@@ -7,7 +7,7 @@ import { palette } from '../../theme';
 import { annotatorActions, selectDone, selectItem, selectItemWork, useAnnotatorStore } from './annotator-store';
 
 // The annotator's screen, made for the keyboard: 1 2 3 4 choose (A, B, tie, both bad) and move
-// on, ← → move, S skips, Z undoes, N writes a note. The replies are shown as A (left) and B
+// on, ← → move, S skips, Z undoes, N writes a note, E exports. The replies are shown as A (left) and B
 // (right) in the order drawn for this annotator; nothing says which counselor wrote which.
 
 const keyToPick: Record<string, AnnotationPick> = { '1': 'left', '2': 'right', '3': 'tie', '4': 'bothbad' };
@@ -27,6 +27,7 @@ function useAnnotationKeys(): void {
       else if (key === 's') annotatorActions.move(1);
       else if (key === 'z') annotatorActions.undo();
       else if (key === 'n') annotatorActions.setNoteOpen(true);
+      else if (key === 'e') void annotatorActions.exportWork();
       else return;
       e.preventDefault();
     };
@@ -49,9 +50,7 @@ const History = memo(function History({ turns }: { turns: AnnotationTurn[] }) {
           const counselor = turn.role === 'counselor';
           return (
             <Flex key={i} vertical align={counselor ? 'flex-end' : 'flex-start'}>
-              <Typography.Text type="secondary" style={{ fontSize: 12, margin: '0 6px 2px' }}>
-                {counselor ? t.counselor : t.client}
-              </Typography.Text>
+              <span style={{ fontSize: 12, margin: '0 6px 2px', color: palette.textSecondary }}>{counselor ? t.counselor : t.client}</span>
               <div
                 style={{
                   maxWidth: '85%',
@@ -97,12 +96,13 @@ function Candidate({ label, text, chosen, testId }: { label: string; text: strin
   );
 }
 
-function NoteDialog({ item }: { item: AnnotationItemView }) {
+const NoteDialog = memo(function NoteDialog() {
   const t = useT().ann.work;
   const open = useAnnotatorStore((s) => s.noteOpen);
+  const itemId = useAnnotatorStore((s) => selectItem(s)?.itemId);
   const saved = useAnnotatorStore(selectItemWork)?.note ?? '';
   const [text, setText] = useState(saved);
-  useEffect(() => setText(saved), [saved, open, item.itemId]);
+  useEffect(() => setText(saved), [saved, open, itemId]);
   return (
     <Modal
       open={open}
@@ -124,72 +124,105 @@ function NoteDialog({ item }: { item: AnnotationItemView }) {
         onKeyDown={(e) => {
           if (e.key === 'Enter' && !e.shiftKey) {
             e.preventDefault();
+            // The next key (a pick) must reach the screen, not this box while the dialog fades out.
+            e.currentTarget.blur();
             annotatorActions.saveNote(text);
           }
         }}
       />
     </Modal>
   );
-}
+});
 
-function Workbench() {
+// The screen is split so that a move re-renders only what changes: the header's counts and
+// the item pane; the guidelines, the buttons' labels and the dialog stay as they are.
+
+const Header = memo(function Header({ annotator, total }: { annotator: string; total: number }) {
   const t = useT().ann.work;
-  const session = useAnnotatorStore((s) => s.session)!;
   const position = useAnnotatorStore((s) => s.position);
-  const item = useAnnotatorStore(selectItem)!;
-  const itemWork = useAnnotatorStore(selectItemWork);
   const done = useAnnotatorStore(selectDone);
-  const total = session.items.length;
-  useAnnotationKeys();
-  const label = (p: AnnotationPick) => t.picks[p];
-
   return (
-    <Flex vertical gap={12} style={{ height: '100%', minHeight: 0 }} data-testid="annotation-workbench" data-item={item.itemId} data-position={position}>
+    <>
       <Flex align="center" gap={16} wrap>
         <Typography.Text strong data-testid="annotation-annotator">
-          {session.annotator}
+          {annotator}
         </Typography.Text>
         <Typography.Text data-testid="annotation-position">{t.item(position + 1, total)}</Typography.Text>
         <Progress percent={Math.round((100 * done) / total)} format={() => t.done(done, total)} style={{ flex: '1 1 240px', margin: 0 }} data-testid="annotation-progress" data-done={done} />
         <Button icon={<ExportOutlined />} type="primary" onClick={() => void annotatorActions.exportWork()} data-testid="annotation-export">
-          {t.export}
+          E · {t.export}
         </Button>
         <Button onClick={() => annotatorActions.close()}>{t.close}</Button>
       </Flex>
-      <Collapse size="small" items={[{ key: 'g', label: t.guidelines, children: <div style={{ whiteSpace: 'pre-wrap', lineHeight: 1.7 }} data-testid="annotation-guidelines">{session.guidelines}</div> }]} />
       {done === total && <Alert type="success" showIcon title={t.all} data-testid="annotation-all-done" />}
-      <Flex gap={16} style={{ flex: 1, minHeight: 0 }}>
-        <Card size="small" title={t.history} style={{ flex: '0 0 38%', minWidth: 0, display: 'flex', flexDirection: 'column' }} styles={{ body: { flex: 1, minHeight: 0, display: 'flex', flexDirection: 'column' } }}>
-          <History turns={item.history} />
-        </Card>
-        <Flex vertical gap={12} style={{ flex: 1, minWidth: 0, minHeight: 0 }}>
-          <Typography.Text strong>{t.candidates}</Typography.Text>
-          <Flex gap={12} style={{ flex: 1, minHeight: 0 }}>
-            <Candidate label={t.reply('A')} text={item.left} chosen={itemWork?.pick === 'left'} testId="annotation-left" />
-            <Candidate label={t.reply('B')} text={item.right} chosen={itemWork?.pick === 'right'} testId="annotation-right" />
-          </Flex>
-          <Flex gap={8} wrap align="center">
-            {annotationPicks.map((p, i) => (
-              <Button key={p} type={itemWork?.pick === p ? 'primary' : 'default'} onClick={() => annotatorActions.pick(p)} data-testid={`annotation-pick-${p}`} tabIndex={-1}>
-                {i + 1} · {label(p)}
-              </Button>
-            ))}
-            <Button onClick={() => annotatorActions.setNoteOpen(true)} tabIndex={-1}>
-              N · {t.note}
-            </Button>
-          </Flex>
-          {itemWork?.note && (
-            <Typography.Text type="secondary" data-testid="annotation-note">
-              <Tag>{t.note}</Tag>
-              {itemWork.note}
-            </Typography.Text>
-          )}
-          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-            {t.keys}
-          </Typography.Text>
+    </>
+  );
+});
+
+const Guidelines = memo(function Guidelines({ text }: { text: string }) {
+  const t = useT().ann.work;
+  return <Collapse size="small" items={[{ key: 'g', label: t.guidelines, children: <div style={{ whiteSpace: 'pre-wrap', lineHeight: 1.7 }} data-testid="annotation-guidelines">{text}</div> }]} />;
+});
+
+const PickButtons = memo(function PickButtons({ pick }: { pick: AnnotationPick | null }) {
+  const t = useT().ann.work;
+  return (
+    <Flex gap={8} wrap align="center">
+      {annotationPicks.map((p, i) => (
+        <Button key={p} type={pick === p ? 'primary' : 'default'} onClick={() => annotatorActions.pick(p)} data-testid={`annotation-pick-${p}`} tabIndex={-1}>
+          {i + 1} · {t.picks[p]}
+        </Button>
+      ))}
+      <Button onClick={() => annotatorActions.setNoteOpen(true)} tabIndex={-1}>
+        N · {t.note}
+      </Button>
+    </Flex>
+  );
+});
+
+const historyCard = { body: { flex: 1, minHeight: 0, display: 'flex', flexDirection: 'column' as const } };
+
+function ItemPane() {
+  const t = useT().ann.work;
+  const item = useAnnotatorStore(selectItem)!;
+  const itemWork = useAnnotatorStore(selectItemWork);
+  return (
+    <Flex gap={16} style={{ flex: 1, minHeight: 0 }}>
+      <Card size="small" title={t.history} style={{ flex: '0 0 38%', minWidth: 0, display: 'flex', flexDirection: 'column' }} styles={historyCard}>
+        <History turns={item.history} />
+      </Card>
+      <Flex vertical gap={12} style={{ flex: 1, minWidth: 0, minHeight: 0 }}>
+        <Typography.Text strong>{t.candidates}</Typography.Text>
+        <Flex gap={12} style={{ flex: 1, minHeight: 0 }}>
+          <Candidate label={t.reply('A')} text={item.left} chosen={itemWork?.pick === 'left'} testId="annotation-left" />
+          <Candidate label={t.reply('B')} text={item.right} chosen={itemWork?.pick === 'right'} testId="annotation-right" />
         </Flex>
+        <PickButtons pick={itemWork?.pick ?? null} />
+        {itemWork?.note && (
+          <Typography.Text type="secondary" data-testid="annotation-note">
+            <Tag>{t.note}</Tag>
+            {itemWork.note}
+          </Typography.Text>
+        )}
+        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+          {t.keys}
+        </Typography.Text>
       </Flex>
-      <NoteDialog item={item} />
+    </Flex>
+  );
+}
+
+function Workbench() {
+  const session = useAnnotatorStore((s) => s.session)!;
+  const position = useAnnotatorStore((s) => s.position);
+  const itemId = useAnnotatorStore((s) => selectItem(s)!.itemId);
+  useAnnotationKeys();
+  return (
+    <Flex vertical gap={12} style={{ height: '100%', minHeight: 0 }} data-testid="annotation-workbench" data-item={itemId} data-position={position}>
+      <Header annotator={session.annotator} total={session.items.length} />
+      <Guidelines text={session.guidelines} />
+      <ItemPane />
+      <NoteDialog />
     </Flex>
   );
 }

@@ -2,6 +2,7 @@ import type { AnnotationItemWork, AnnotationPick, AnnotatorSessionView, SavedAnn
 import { create } from 'zustand';
 import { currentMessages } from '../../i18n';
 import { call, compact } from '../../lib/call';
+import { apiErrorText } from '../../lib/error-text';
 import { exportAsking } from '../../lib/export-target';
 import { notifyError, notifySuccess } from '../../lib/feedback';
 
@@ -88,18 +89,18 @@ export const annotatorActions = {
       return;
     }
     const choice = await call(() => window.api.files.choose({ mode: 'open-file', title: m.title, filters: [{ name: 'JSON', extensions: ['json'] }] }));
-    if (!choice.ok) return void set({ openError: choice.error.message });
+    if (!choice.ok) return void set({ openError: apiErrorText(choice.error, currentMessages()) });
     if (!choice.value.path) return;
     const path = choice.value.path;
     const result = await call(() => window.api.annotation.open({ path, annotator }));
     if (result.ok) begin(result.value);
-    else set({ openError: result.error.message });
+    else set({ openError: apiErrorText(result.error, currentMessages()) });
   },
 
   async resume(key: string): Promise<void> {
     const result = await call(() => window.api.annotation.resume({ key }));
     if (result.ok) begin(result.value);
-    else set({ openError: result.error.message });
+    else set({ openError: apiErrorText(result.error, currentMessages()) });
   },
 
   close(): void {
