@@ -84,6 +84,7 @@ const ann = {
     exportPng: 'Save as PNG…',
     chartSaved: (path: string) => `Chart saved to ${path}`,
     chartFailed: 'The chart could not be saved',
+    said: (who: string, text: string) => `${who}: ${text}`,
     count: 'items',
   },
 };

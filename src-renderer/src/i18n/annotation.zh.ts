@@ -84,6 +84,7 @@ const ann: typeof annEn = {
     exportPng: '保存为 PNG…',
     chartSaved: (path) => `图表已保存到 ${path}`,
     chartFailed: '无法保存图表',
+    said: (who, text) => `${who}：${text}`,
     count: '条',
   },
 };

@@ -52,7 +52,7 @@ function Disagreements({ a, pairs, r }: { a: AnnotationAgreementView; pairs: Ann
                   <Card key={d.key} size="small" title={<Typography.Text type="secondary">{d.itemId}</Typography.Text>} extra={<Flex gap={6}><Tag color="blue">{r.chose(d.first.rater, r.choices[d.first.choice])}</Tag><Tag color="orange">{r.chose(d.second.rater, r.choices[d.second.choice])}</Tag></Flex>}>
                     {last && (
                       <Typography.Paragraph type="secondary" style={{ whiteSpace: 'pre-wrap' }}>
-                        {t.client}：{last.content}
+                        {r.said(t.client, last.content)}
                       </Typography.Paragraph>
                     )}
                     <Flex gap={12}>
