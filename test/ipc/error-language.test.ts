@@ -117,7 +117,7 @@ describe('errors from main in the user\'s language', () => {
       annotationCutShort: { file: '/tmp/w.json' },
       annotationNotThisKind: { file: '/tmp/w.json', kind: 'work' },
       annotationChanged: { file: '/tmp/w.json' },
-      annotationNotYours: { file: '/tmp/p.json', owner: '王老师', annotator: 'li' },
+      annotationNotYours: { file: '/tmp/p.json', owner: 'wang', annotator: 'li' },
     };
     for (const [key, params] of Object.entries(samples)) {
       const error = { code: 'conflict' as const, message: 'english from main', key: key as keyof ErrorParams, params };

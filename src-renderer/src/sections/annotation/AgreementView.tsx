@@ -4,7 +4,7 @@ import { useMemo } from 'react';
 import { Chart } from '../../components/Chart';
 import { useT, type Messages } from '../../i18n';
 import { palette } from '../../theme';
-import { researchActions } from './research-store';
+import { evaluationActions } from '../../stores/evaluation';
 
 // The agreement figures of one arena run: the judge against the humans (accuracy, Cohen's κ,
 // the confusion matrix as a heatmap), the annotators among themselves (Cohen's κ per pair,
@@ -77,7 +77,8 @@ function Disagreements({ a, pairs, r }: { a: AnnotationAgreementView; pairs: Ann
 }
 
 export function AgreementView({ a }: { a: AnnotationAgreementView }) {
-  const r = useT().ann.research;
+  const all = useT();
+  const r = all.ann.research;
   const judge = a.judges[0] ?? null;
   const option = useMemo(() => (judge ? confusionOption(judge, r) : null), [judge, r]);
   if (a.humanVerdicts === 0) return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={r.noHuman} />;
@@ -111,7 +112,7 @@ export function AgreementView({ a }: { a: AnnotationAgreementView }) {
       )}
       {option && judge && (
         <div style={{ maxWidth: 520 }}>
-          <Chart name="annotation-confusion" option={option} height={320} labels={{ svg: r.exportSvg, png: r.exportPng }} onExport={(format, content) => void researchActions.saveChart(`agreement-${a.arenaId}-confusion`, format, content)} />
+          <Chart name="annotation-confusion" option={option} height={320} labels={{ svg: all.ev.exportSvg, png: all.ev.exportPng }} onExport={(format, content) => void evaluationActions.saveChart(`agreement-${a.arenaId}-confusion`, format, content)} />
         </div>
       )}
       <Disagreements a={a} pairs={[...a.judges, ...a.between.pairs]} r={r} />

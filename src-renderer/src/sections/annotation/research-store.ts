@@ -99,17 +99,4 @@ export const researchActions = {
     set({ report: result.value });
     await researchActions.load();
   },
-
-  async saveChart(name: string, format: 'svg' | 'png', content: () => Promise<string>): Promise<void> {
-    const m = currentMessages().ann.research;
-    const choice = await call(() => window.api.files.choose({ mode: 'save-file', title: format === 'svg' ? m.exportSvg : m.exportPng, defaultName: `${name}.${format}`, filters: [{ name: format.toUpperCase(), extensions: [format] }] }));
-    if (!choice.ok) return notifyError(m.chartFailed, choice.error);
-    const path = choice.value.path;
-    if (!path) return;
-    const data = await content();
-    const result = await exportAsking((overwrite) => call(() => window.api.evaluation.saveChart(compact({ path, format, content: data, overwrite: overwrite || undefined }))), path, 'file');
-    if (!result) return;
-    if (result.ok) notifySuccess(m.chartSaved(result.value.path));
-    else notifyError(m.chartFailed, result.error);
-  },
 };
