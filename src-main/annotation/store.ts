@@ -7,8 +7,8 @@ import type { Db } from '../storage/database';
 import { prepared } from '../storage/statements';
 import { writeTransaction } from '../storage/transaction';
 import { arenaItems, battleWinner } from './items';
-import { buildPackages, readSealed, type PackageFile } from './package';
-import { importWork, WORK_FORMAT, type ImportOutcome, type WorkFile } from './work';
+import { buildPackages, type PackageFile } from './package';
+import { importWork, readWork, type ImportOutcome, type WorkFile } from './work';
 
 // The researcher's side of offline annotation, in the database (migration 015): packages
 // built from an arena run are recorded (who got which item, in which order), and work files
@@ -131,7 +131,7 @@ export class AnnotationStore {
    * version that replaced the earlier, or a conflict (reported; nothing changed).
    */
   importWork(text: string, file: string): ImportReport {
-    const work = readSealed<WorkFile>(text, file, WORK_FORMAT, "an annotator's work file");
+    const work = readWork(text, file);
     return writeTransaction(this.db, () => {
       const pkg = prepared(this.db, 'SELECT arena_id, annotators FROM annotation_packages WHERE package_id = ?').get(work.packageId) as
         | { arena_id: number; annotators: string }

@@ -125,6 +125,10 @@ describe('the annotation store', () => {
       expect(() => ctx.annotation.importWork(resealed({ ...work, verdicts: [{ itemId: notHis.itemId, choice: 'A', at: work.verdicts[0]!.at }] }), 'extra.json')).toThrow(/verdicts\[0\] \(item s\d+t\d+\) is not an item of wang's package/);
     }
     expect(() => ctx.annotation.importWork(resealed({ ...work, verdicts: [{ ...work.verdicts[0]!, at: 'yesterday' }] }), 'time.json')).toThrow(/verdicts\[0\].*no valid time in field 'at'/);
+    expect(() => ctx.annotation.importWork(resealed({ ...work, verdicts: 'all A' }), 'shape.json')).toThrow(/shape.json: field 'verdicts' must be a list/);
+    expect(() => ctx.annotation.importWork(resealed({ ...work, verdicts: [{ ...work.verdicts[0]!, choice: 'C' }] }), 'c.json')).toThrow(/c.json: field 'verdicts\[0\].choice' must be one of A, B, tie, bothbad \(got 'C'\)/);
+    expect(() => ctx.annotation.importWork(resealed({ ...work, verdicts: [work.verdicts[0], work.verdicts[0]] }), 'twice.json')).toThrow(/field 'verdicts\[1\].itemId' repeats item/);
+    expect(() => ctx.annotation.importWork(resealed({ ...work, revision: 0 }), 'rev.json')).toThrow(/field 'revision' must be a whole number from 1/);
     expect(snapshot(ctx)).toEqual(stored);
     expect(ctx.annotation.imports(arenaId)).toHaveLength(imports);
   });
