@@ -1,4 +1,5 @@
 import { ArenaLive } from '../arena/live';
+import { AnnotationStore } from '../annotation/store';
 import { ArenaService } from '../arena/service';
 import type { Db } from '../storage/database';
 import { openDatabase, type DatabaseLocation } from '../storage/database';
@@ -74,6 +75,8 @@ export interface AppContext {
   readonly arenaLive: ArenaLive;
   /** SSH connection profiles to GPU servers (src-main/ssh). */
   readonly sshProfiles: SshProfileRepository;
+  /** Offline annotation: packages built from arena runs, annotators' work imported (src-main/annotation). */
+  readonly annotation: AnnotationStore;
   /** Stops the worker threads (their tasks reject), then closes the database. */
   close(): void;
 }
@@ -135,6 +138,7 @@ export function createAppContext(options: AppContextOptions): AppContext {
     arena,
     arenaLive: new ArenaLive({ arena, jobs, cards, onChange: (arenaId) => events.emit('arenaLive:changed', { arenaId }) }),
     sshProfiles: new SshProfileRepository(db, secrets),
+    annotation: new AnnotationStore(db, resourcesDir),
     close: () => {
       void workers.close();
       db.close();

@@ -70,6 +70,16 @@ export const requestChannels = [
   'arenaLive:pause',
   'arenaLive:resume',
   'arenaLive:end',
+  'annotation:open',
+  'annotation:saved',
+  'annotation:resume',
+  'annotation:record',
+  'annotation:move',
+  'annotation:export',
+  'annotation:arenas',
+  'annotation:package',
+  'annotation:import',
+  'annotation:agreement',
 ] as const;
 
 export const eventChannels = [

@@ -75,6 +75,21 @@ import {
   type MeasureInfo,
 } from './evaluation';
 import { arenaLivePickInput, arenaLiveRef, arenaLiveStartInput, type ArenaLiveOverview, type ArenaLiveState } from './arena-live';
+import {
+  annotationArenaInput,
+  annotationExportInput,
+  annotationImportInput,
+  annotationMoveInput,
+  annotationOpenInput,
+  annotationPackageInput,
+  annotationRecordInput,
+  annotationResumeInput,
+  type AnnotationAgreementView,
+  type AnnotationArena,
+  type AnnotationImportRow,
+  type AnnotatorSessionView,
+  type SavedAnnotationWork,
+} from './annotation';
 
 export * from './channels';
 export * from './role-card';
@@ -90,6 +105,7 @@ export * from './evaluation';
 export * from './evaluation-charts';
 export * from './evaluation-format';
 export * from './arena-live';
+export * from './annotation';
 
 // The one contract between renderer and main: every request channel with its input
 // schema (main parses every payload with it, strictly) and its result type.
@@ -177,6 +193,17 @@ export const contract = {
   'arenaLive:pause': { input: arenaLiveRef, result: returns<ArenaLiveState>() },
   'arenaLive:resume': { input: arenaLiveRef, result: returns<ArenaLiveState>() },
   'arenaLive:end': { input: arenaLiveRef, result: returns<ArenaLiveState>() },
+  // Offline annotation: the annotator's packages and work, the researcher's packages, imports and agreement (src-main/annotation).
+  'annotation:open': { input: annotationOpenInput, result: returns<AnnotatorSessionView>() },
+  'annotation:saved': { input: none, result: returns<SavedAnnotationWork[]>() },
+  'annotation:resume': { input: annotationResumeInput, result: returns<AnnotatorSessionView>() },
+  'annotation:record': { input: annotationRecordInput, result: returns<{ done: number }>() },
+  'annotation:move': { input: annotationMoveInput, result: returns<{ moved: true }>() },
+  'annotation:export': { input: annotationExportInput, result: returns<{ path: string; verdicts: number; revision: number }>() },
+  'annotation:arenas': { input: none, result: returns<AnnotationArena[]>() },
+  'annotation:package': { input: annotationPackageInput, result: returns<{ packageId: string; files: { annotator: string; file: string; items: number }[] }>() },
+  'annotation:import': { input: annotationImportInput, result: returns<AnnotationImportRow[]>() },
+  'annotation:agreement': { input: annotationArenaInput, result: returns<AnnotationAgreementView>() },
 } satisfies Record<RequestChannel, { input: z.ZodType; result: unknown }>;
 
 /** A domain's data changed (by this process or another); listeners read what they show again. */

@@ -361,6 +361,35 @@ const malformed: Record<RequestChannel, [string, unknown][]> = {
     ['content over the limit', { path: '/tmp/c.svg', format: 'svg', content: `<svg>${'x'.repeat(240_000)}</svg>` }],
   ],
   ...liveMalformed(),
+  'annotation:open': [
+    ...shared,
+    ['no annotator', { path: '/tmp/p.json' }],
+    ['an empty annotator', { path: '/tmp/p.json', annotator: '  ' }],
+    ['a relative path', { path: 'p.json', annotator: 'wang' }],
+    ['a path with NUL', { path: '/tmp/p\0.json', annotator: 'wang' }],
+  ],
+  'annotation:saved': shared,
+  'annotation:resume': [...shared, ['a key with a path', { key: '../../etc/passwd' }], ['no key', {}]],
+  'annotation:record': [
+    ...shared,
+    ['an unknown pick', { key: 'a'.repeat(24), itemId: 's1t1', pick: 'C', note: null, position: 0 }],
+    ['a negative position', { key: 'a'.repeat(24), itemId: 's1t1', pick: 'left', note: null, position: -1 }],
+    ['a note over the limit', { key: 'a'.repeat(24), itemId: 's1t1', pick: 'left', note: long + long, position: 0 }],
+    ['no item', { key: 'a'.repeat(24), pick: 'left', note: null, position: 0 }],
+  ],
+  'annotation:move': [...shared, ['position as text', { key: 'a'.repeat(24), position: '3' }]],
+  'annotation:export': [...shared, ['a relative path', { key: 'a'.repeat(24), path: 'work.json' }], ['a short key', { key: 'abc', path: '/tmp/w.json' }]],
+  'annotation:arenas': shared,
+  'annotation:package': [
+    ...shared,
+    ['no annotators', { arenaId: 1, annotators: [], perItem: 1, seed: 1, folder: '/tmp/p' }],
+    ['zero per item', { arenaId: 1, annotators: ['a'], perItem: 0, seed: 1, folder: '/tmp/p' }],
+    ['a fractional seed', { arenaId: 1, annotators: ['a'], perItem: 1, seed: 1.5, folder: '/tmp/p' }],
+    ['a relative folder', { arenaId: 1, annotators: ['a'], perItem: 1, seed: 1, folder: 'p' }],
+    ['an annotator with a slash', { arenaId: 1, annotators: ['a/b'], perItem: 1, seed: 1, folder: '/tmp/p' }],
+  ],
+  'annotation:import': [...shared, ['no paths', { paths: [] }], ['a relative path', { paths: ['w.json'] }]],
+  'annotation:agreement': [...shared, ['arena as text', { arenaId: '1' }]],
 };
 
 /** The arena's human live mode (src-main/arena/live.ts). */

@@ -1,3 +1,4 @@
+import { annotationHandlers } from './annotation';
 import { appHandlers } from './app';
 import { arenaLiveHandlers } from './arena-live';
 import { cardAssistHandlers } from './card-assist';
@@ -10,5 +11,5 @@ import { joinHandlers, type HandlerTable } from '../handler-table';
 
 /** The handler table every transport registers: the Electron adapter and the test bridge alike. */
 export function createHandlerTable(): HandlerTable {
-  return joinHandlers(appHandlers, endpointHandlers, jobHandlers, cardHandlers, simulationHandlers, cardAssistHandlers, evaluationHandlers, arenaLiveHandlers);
+  return joinHandlers(appHandlers, endpointHandlers, jobHandlers, cardHandlers, simulationHandlers, cardAssistHandlers, evaluationHandlers, arenaLiveHandlers, annotationHandlers);
 }
