@@ -91,6 +91,7 @@ export function createAppContext(options: AppContextOptions): AppContext {
   const workers = new WorkerPool({ registry: appTasks });
   const database: DatabaseLocation = { path: options.dbPath, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) };
   const effective = (role: 'client' | 'counselor', language: 'zh' | 'en') => effectiveTemplate(templates, role, language);
+  const judges = new JudgeService({ db, jobs, runner, endpoints, secrets, env, resourcesDir });
   return {
     db,
     dbPath: options.dbPath,
@@ -126,8 +127,8 @@ export function createAppContext(options: AppContextOptions): AppContext {
     }),
     trialChats: new TrialChats({ db, resourcesDir, events, cards, endpoints, secrets, env }),
     workers,
-    judges: new JudgeService({ db, jobs, runner, endpoints, secrets, env, resourcesDir }),
-    evaluation: new EvaluationService({ db, jobs, runner, workers, version }),
+    judges,
+    evaluation: new EvaluationService({ db, jobs, runner, workers, version, judges, endpoints, secrets, env }),
     arena: new ArenaService({ db, version, resourcesDir, jobs, runner, endpoints, cards, secrets, env, effectiveTemplate: effective }),
     sshProfiles: new SshProfileRepository(db, secrets),
     close: () => {

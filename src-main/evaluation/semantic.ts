@@ -50,6 +50,8 @@ export interface SemanticOptions {
   /** Timeout, retry, rate limiter and abort of each request. */
   policies: CallPolicies;
   onProgress?: (progress: SemanticProgress) => void;
+  /** Called between requests (a job's checkpoint): throwing stops there; what was embedded is kept. */
+  checkpoint?: () => void;
 }
 
 export interface SemanticResult extends GroupSummary {
@@ -85,12 +87,9 @@ interface Text {
 
 type Scored = CardedSession & { card: Text; client: Text };
 
-export async function semanticEvaluation(db: Db, dataset: Dataset, o: SemanticOptions): Promise<SemanticResult> {
-  const model = o.model ?? DEFAULT_EMBEDDING_MODEL;
-  const maxChars = o.maxChars ?? DEFAULT_MAX_CHARS;
-  const batchSize = Math.max(1, Math.floor(o.batchSize ?? DEFAULT_EMBEDDING_BATCH));
+/** The distinct texts a dataset embeds (each once, cut to `maxChars`), and the sessions they score. */
+function semanticTexts(dataset: Dataset, maxChars: number) {
   if (!Number.isInteger(maxChars) || maxChars < 1) throw new DomainError('validation', `The longest text embedded must be a whole number of characters from 1, got ${maxChars}.`);
-
   const excluded: ExcludedSession[] = [];
   const carded = sessionsWithCards(dataset, excluded);
   requireTwoScorable(dataset, carded.length, excluded, 'semantic consistency');
@@ -110,6 +109,33 @@ export async function semanticEvaluation(db: Db, dataset: Dataset, o: SemanticOp
     card: textOf(s.cardText, `session ${s.session.id}'s card`, s.session.id),
     client: textOf(clientUtterances(s.session).join('\n'), `session ${s.session.id}'s client utterances`, s.session.id),
   }));
+  return { excluded, texts, cutIn, scored };
+}
+
+export interface SemanticTextPlan {
+  /** Distinct texts, and those the cache holds already. */
+  texts: number;
+  cached: number;
+  /** Requests still to send, and the characters of the texts they carry. */
+  requests: number;
+  chars: number;
+}
+
+/** What embedding a dataset will ask of the endpoint after the cache; nothing is called. */
+export function semanticTextPlan(db: Db, datasets: readonly Dataset[], o: { baseUrl: string; model?: string; maxChars?: number; batchSize?: number }): SemanticTextPlan {
+  const texts = new Map<string, Text>();
+  for (const d of datasets) for (const [hash, t] of semanticTexts(d, o.maxChars ?? DEFAULT_MAX_CHARS).texts) texts.set(hash, t);
+  const cached = new EmbeddingCache(db, o.baseUrl, o.model ?? DEFAULT_EMBEDDING_MODEL).get([...texts.keys()]);
+  const missing = [...texts.values()].filter((t) => !cached.has(t.hash));
+  const batchSize = Math.max(1, Math.floor(o.batchSize ?? DEFAULT_EMBEDDING_BATCH));
+  return { texts: texts.size, cached: cached.size, requests: Math.ceil(missing.length / batchSize), chars: missing.reduce((n, t) => n + t.text.length, 0) };
+}
+
+export async function semanticEvaluation(db: Db, dataset: Dataset, o: SemanticOptions): Promise<SemanticResult> {
+  const model = o.model ?? DEFAULT_EMBEDDING_MODEL;
+  const maxChars = o.maxChars ?? DEFAULT_MAX_CHARS;
+  const batchSize = Math.max(1, Math.floor(o.batchSize ?? DEFAULT_EMBEDDING_BATCH));
+  const { excluded, texts, cutIn, scored } = semanticTexts(dataset, maxChars);
 
   const cache = new EmbeddingCache(db, o.endpoint.params.baseUrl, model);
   const vectors = cache.get([...texts.keys()]);
@@ -129,6 +155,7 @@ export async function semanticEvaluation(db: Db, dataset: Dataset, o: SemanticOp
   progress();
 
   for (let start = 0; start < missing.length; start += batchSize) {
+    o.checkpoint?.();
     const batch = missing.slice(start, start + batchSize);
     const call = `request ${requests + 1} of ${requestsNeeded} to ${o.endpoint.params.baseUrl} (model ${model})`;
     let answer;
