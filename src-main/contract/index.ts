@@ -88,6 +88,7 @@ export * from './files';
 export * from './evaluation';
 export * from './evaluation-charts';
 export * from './evaluation-format';
+export * from './evaluation-tables';
 
 // The one contract between renderer and main: every request channel with its input
 // schema (main parses every payload with it, strictly) and its result type.

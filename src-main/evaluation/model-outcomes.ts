@@ -83,7 +83,7 @@ function waiScores(results: WaiResult[]): StoredScore[] {
 export function judgeOutcome(e: JudgeEvaluation): MeasureOutcome {
   const results = [e.a, ...(e.b ? [e.b] : [])];
   const note = e.testsNote ? { testsNote: e.testsNote } : {};
-  const settings = asRecord({ ...e.settings, calls: e.tally.calls, cached: e.tally.cached, cost: e.tally.cost });
+  const settings = asRecord({ ...e.settings, calls: e.tally.calls, cached: e.tally.cached, cost: Number(e.tally.cost.toFixed(6)) });
   if (e.a.measure === 'topics') {
     const r = results as TopicsResult[];
     const tests = e.tests && 'entropy' in e.tests ? { between: { student: e.tests.entropy.student, welch: e.tests.entropy.welch } } : {};

@@ -121,14 +121,28 @@ export interface SemanticTextPlan {
   chars: number;
 }
 
-/** What embedding a dataset will ask of the endpoint after the cache; nothing is called. */
+/**
+ * What embedding the datasets will ask of the endpoint after the cache; nothing is called.
+ * Dataset by dataset, as semanticEvaluation embeds them: a text of B that A embeds first is
+ * not counted twice, and each dataset's missing texts fill their own batches.
+ */
 export function semanticTextPlan(db: Db, datasets: readonly Dataset[], o: { baseUrl: string; model?: string; maxChars?: number; batchSize?: number }): SemanticTextPlan {
-  const texts = new Map<string, Text>();
-  for (const d of datasets) for (const [hash, t] of semanticTexts(d, o.maxChars ?? DEFAULT_MAX_CHARS).texts) texts.set(hash, t);
-  const cached = new EmbeddingCache(db, o.baseUrl, o.model ?? DEFAULT_EMBEDDING_MODEL).get([...texts.keys()]);
-  const missing = [...texts.values()].filter((t) => !cached.has(t.hash));
+  const cache = new EmbeddingCache(db, o.baseUrl, o.model ?? DEFAULT_EMBEDDING_MODEL);
   const batchSize = Math.max(1, Math.floor(o.batchSize ?? DEFAULT_EMBEDDING_BATCH));
-  return { texts: texts.size, cached: cached.size, requests: Math.ceil(missing.length / batchSize), chars: missing.reduce((n, t) => n + t.text.length, 0) };
+  const seen = new Set<string>();
+  const plan: SemanticTextPlan = { texts: 0, cached: 0, requests: 0, chars: 0 };
+  for (const d of datasets) {
+    const { texts } = semanticTexts(d, o.maxChars ?? DEFAULT_MAX_CHARS);
+    const fresh = [...texts.values()].filter((t) => !seen.has(t.hash));
+    const cached = cache.get(fresh.map((t) => t.hash));
+    const missing = fresh.filter((t) => !cached.has(t.hash));
+    for (const t of fresh) seen.add(t.hash);
+    plan.texts += fresh.length;
+    plan.cached += cached.size;
+    plan.requests += Math.ceil(missing.length / batchSize);
+    plan.chars += missing.reduce((n, t) => n + t.text.length, 0);
+  }
+  return plan;
 }
 
 export async function semanticEvaluation(db: Db, dataset: Dataset, o: SemanticOptions): Promise<SemanticResult> {

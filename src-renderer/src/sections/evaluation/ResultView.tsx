@@ -57,6 +57,7 @@ export function ResultView({ evaluation: e }: { evaluation: EvaluationDetail }) 
           key={`${c.key}-${locale}`}
           name={c.key}
           option={c.option}
+          {...(c.height ? { height: c.height } : {})}
           labels={{ svg: ev.exportSvg, png: ev.exportPng }}
           onExport={(format, content) => void evaluationActions.saveChart(`evaluation-${e.id}-${c.key}`, format, content)}
         />
