@@ -63,6 +63,11 @@ export const requestChannels = [
   'evaluation:remove',
   'evaluation:report',
   'evaluation:saveChart',
+  'evaluation:plan',
+  'evaluation:start',
+  'evaluation:pause',
+  'evaluation:resume',
+  'evaluation:ofJob',
 ] as const;
 
 export const eventChannels = [

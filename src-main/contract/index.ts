@@ -70,8 +70,11 @@ import {
   evaluationMeasures,
   evaluationReportInput,
   evaluationRunInput,
+  evaluationModelInput,
+  evaluationJobInput,
   type EvaluationDetail,
   type EvaluationListItem,
+  type EvaluationPlan,
   type MeasureInfo,
 } from './evaluation';
 
@@ -168,6 +171,12 @@ export const contract = {
   'evaluation:remove': { input: byId, result: returns<{ removed: true }>() },
   'evaluation:report': { input: evaluationReportInput, result: returns<{ path: string; csvPath: string | null }>() },
   'evaluation:saveChart': { input: chartSaveInput, result: returns<{ path: string }>() },
+  // Semantic, topics and WAI: the plan before anything is called, then a job whose result is kept.
+  'evaluation:plan': { input: evaluationModelInput, result: returns<EvaluationPlan>() },
+  'evaluation:start': { input: evaluationModelInput, result: returns<JobView>() },
+  'evaluation:pause': { input: evaluationJobInput, result: returns<JobView>() },
+  'evaluation:resume': { input: evaluationJobInput, result: returns<JobView>() },
+  'evaluation:ofJob': { input: evaluationJobInput, result: returns<{ job: JobView; evaluationId: number | null }>() },
 } satisfies Record<RequestChannel, { input: z.ZodType; result: unknown }>;
 
 /** A domain's data changed (by this process or another); listeners read what they show again. */
