@@ -1,12 +1,11 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import type { AppContext } from '../app/context';
-import type { JobView } from '../contract/job';
 import { DomainError } from '../common/errors';
 import { writeFileSafely } from '../common/safe-write';
 import type { JudgePlan } from '../evaluation/judge/plan';
 import { topicsScoresCsv, waiScoresCsv } from '../evaluation/judge/scores-csv';
-import { JUDGE_DEFAULTS, type JudgeEvaluation, type JudgeMeasure, type JudgeService } from '../evaluation/judge/service';
+import { JUDGE_DEFAULTS, type JudgeEvaluation, type JudgeMeasure } from '../evaluation/judge/service';
 import type { TopicsResult } from '../evaluation/judge/topics';
 import type { WaiResult } from '../evaluation/judge/wai';
 import type { TTests } from '../evaluation/t-test';
@@ -37,7 +36,6 @@ interface JudgeFlags extends DatasetFlags {
   force?: boolean;
 }
 
-const err = (line: string): void => void process.stderr.write(`${line}\n`);
 
 function endpointOf(ctx: AppContext, flag: string | undefined) {
   if (!flag) throw new DomainError('validation', 'Say which endpoint judges: --judge NAME (see them with: simpsy endpoints list).');
