@@ -20,7 +20,7 @@ export function ResultView({ evaluation: e }: { evaluation: EvaluationDetail }) 
   const datasets = [e.datasets.a, ...(e.datasets.b ? [e.datasets.b] : [])];
 
   return (
-    <Flex vertical gap={16} data-testid="evaluation-result" data-evaluation-id={e.id}>
+    <Flex vertical gap={16} data-testid="evaluation-result" data-evaluation-id={e.id} data-measure={e.measure}>
       <Flex justify="space-between" align="start" gap={12}>
         <div style={{ minWidth: 0 }}>
           <Typography.Title level={4} style={{ margin: 0 }}>
