@@ -203,6 +203,8 @@ export const evaluationActions = {
       return evaluationActions.open(evaluationId);
     }
     if (view.status === 'cancelled') return set({ modelJob: null });
+    // Done a moment before its evaluation is written (the job ends, then the result is kept): look again shortly.
+    if (view.status === 'done') setTimeout(() => void evaluationActions.followModelJob(), 250);
     if (get().modelJob?.id === view.id) set({ modelJob: modelJobOf(view) });
   },
 

@@ -48,7 +48,10 @@ function JobRow() {
     <Flex vertical gap={8} data-testid="evaluation-job" data-status={job.status}>
       <Flex align="center" gap={8} wrap>
         <Progress percent={percent} size="small" status={job.status === 'failed' ? 'exception' : active ? 'active' : 'normal'} style={{ flex: 1, minWidth: 200, margin: 0 }} />
-        <Typography.Text type="secondary">{t.progress(job.done, job.total)}</Typography.Text>
+        {/* A steady width: the buttons beside it do not move as the count grows. */}
+        <Typography.Text type="secondary" style={{ minWidth: 96, textAlign: 'right', fontVariantNumeric: 'tabular-nums' }}>
+          {t.progress(job.done, job.total)}
+        </Typography.Text>
         {active ? (
           <Button size="small" icon={<PauseCircleOutlined />} onClick={() => void evaluationActions.pauseModel()} data-testid="evaluation-pause">
             {t.pause}
