@@ -50,7 +50,9 @@ export function binLabels({ min, max, bins }: HistogramRange): string[] {
   const width = (max - min) / bins;
   let digits = Math.max(0, Math.ceil(-Math.log10(width) - 1e-9));
   while (digits < 6 && Math.abs(width * 10 ** digits - Math.round(width * 10 ** digits)) > 1e-9) digits++;
-  return Array.from({ length: bins }, (_, i) => `${(min + i * width).toFixed(digits)}–${(min + (i + 1) * width).toFixed(digits)}`);
+  // An edge that floating point puts a hair below zero is written 0.00, not -0.00.
+  const edge = (v: number) => (Math.abs(v) < width * 1e-9 ? 0 : v).toFixed(digits);
+  return Array.from({ length: bins }, (_, i) => `${edge(min + i * width)}–${edge(min + (i + 1) * width)}`);
 }
 
 export interface ValueSeries {
