@@ -98,6 +98,7 @@ export function createAppContext(options: AppContextOptions): AppContext {
   const database: DatabaseLocation = { path: options.dbPath, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) };
   const effective = (role: 'client' | 'counselor', language: 'zh' | 'en') => effectiveTemplate(templates, role, language);
   const arena = new ArenaService({ db, version, resourcesDir, jobs, runner, endpoints, cards, secrets, env, effectiveTemplate: effective });
+  const judges = new JudgeService({ db, jobs, runner, endpoints, secrets, env, resourcesDir });
   return {
     db,
     dbPath: options.dbPath,
@@ -133,8 +134,8 @@ export function createAppContext(options: AppContextOptions): AppContext {
     }),
     trialChats: new TrialChats({ db, resourcesDir, events, cards, endpoints, secrets, env }),
     workers,
-    judges: new JudgeService({ db, jobs, runner, endpoints, secrets, env, resourcesDir }),
-    evaluation: new EvaluationService({ db, jobs, runner, workers, version }),
+    judges,
+    evaluation: new EvaluationService({ db, jobs, runner, workers, version, judges, endpoints, secrets, env }),
     arena,
     arenaLive: new ArenaLive({ arena, jobs, cards, onChange: (arenaId) => events.emit('arenaLive:changed', { arenaId }) }),
     sshProfiles: new SshProfileRepository(db, secrets),

@@ -1,16 +1,16 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import type { AppContext } from '../app/context';
-import type { JobView } from '../contract/job';
 import { DomainError } from '../common/errors';
 import { writeFileSafely } from '../common/safe-write';
 import type { JudgePlan } from '../evaluation/judge/plan';
 import { topicsScoresCsv, waiScoresCsv } from '../evaluation/judge/scores-csv';
-import { JUDGE_DEFAULTS, type JudgeEvaluation, type JudgeMeasure, type JudgeService } from '../evaluation/judge/service';
+import { JUDGE_DEFAULTS, type JudgeEvaluation, type JudgeMeasure } from '../evaluation/judge/service';
 import type { TopicsResult } from '../evaluation/judge/topics';
 import type { WaiResult } from '../evaluation/judge/wai';
 import type { TTests } from '../evaluation/t-test';
-import { count, datasetFlags, fixed, meanSd, out, specs, test, type DatasetFlags } from './evaluate';
+import { count, datasetFlags, fixed, meanSd, out, savedLine, specs, test, type DatasetFlags } from './evaluate';
+import { jobEnded, runModelJob } from './evaluate-job';
 import { table } from './io';
 import type { WithContext } from './context';
 
@@ -36,7 +36,6 @@ interface JudgeFlags extends DatasetFlags {
   force?: boolean;
 }
 
-const err = (line: string): void => void process.stderr.write(`${line}\n`);
 
 function endpointOf(ctx: AppContext, flag: string | undefined) {
   if (!flag) throw new DomainError('validation', 'Say which endpoint judges: --judge NAME (see them with: simpsy endpoints list).');
@@ -46,35 +45,6 @@ function endpointOf(ctx: AppContext, flag: string | undefined) {
 function describePlan(p: JudgePlan): string {
   const cost = p.cost === null ? 'cost unknown (the endpoint has no prices)' : `about $${p.cost.toFixed(p.cost < 1 ? 4 : 2)}`;
   return `Plan: ${p.questions} questions, ${p.answered} answered by stored replies; ${p.calls} calls to make, about ${p.promptTokens} prompt + ${p.completionTokens} answer tokens, ${cost}.`;
-}
-
-/** Runs the job here, pausing on Ctrl-C and cancelling on a second; progress to a terminal's stderr. */
-async function runJob(ctx: AppContext, judge: JudgeService, jobId: number): Promise<{ job: JobView; evaluation: JudgeEvaluation | null }> {
-  let signals = 0;
-  const onSignal = () => {
-    signals++;
-    if (signals === 1) {
-      err('Pausing: letting the calls in flight finish and be stored (Ctrl-C again to cancel)…');
-      judge.pause(jobId);
-    } else judge.cancel(jobId);
-  };
-  let shownAt = 0;
-  // Progress is for a person watching; a script reads the result.
-  const onProgress = (e: { jobId: number; done: number; total: number }) => {
-    if (!process.stderr.isTTY || e.jobId !== jobId || Date.now() - shownAt < 2000) return;
-    shownAt = Date.now();
-    err(`  ${e.done} of ${e.total} questions`);
-  };
-  const unsubscribe = ctx.events.on('jobs:progress', onProgress);
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  try {
-    return await judge.execute(jobId);
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    unsubscribe();
-  }
 }
 
 const testsJson = (t: TTests) => ({ student: t.student, welch: t.welch });
@@ -199,17 +169,13 @@ function judgeCommand(evaluate: Command, measure: JudgeMeasure, description: str
           if (o.json) out(JSON.stringify(plan));
           return;
         }
-        const { job, evaluation } = await runJob(ctx, judge, jobId);
-        if (!evaluation) {
-          const again = job.status === 'cancelled' ? 'run the command again to start anew (stored answers are reused)' : `resume with --job ${jobId} (stored answers are reused)`;
-          err(`Evaluation job ${jobId} ${job.status}${job.error ? `: ${job.error}` : ''}; ${again}.`);
-          process.exitCode = job.status === 'failed' ? 1 : 130;
-          return;
-        }
+        const { job, judged: evaluation, evaluationId } = await runModelJob(ctx, jobId, o.save);
+        if (!evaluation) return jobEnded(job, 'stored answers are reused');
         if (o.out) writeFileSafely(resolve(o.out), scoresCsv(evaluation), { overwrite: o.force ?? false, protect: [ctx.dbPath] });
-        if (o.json) return out(JSON.stringify(evaluationJson(evaluation)));
+        if (o.json) return out(JSON.stringify({ ...evaluationJson(evaluation), ...(evaluationId === null ? {} : { evaluationId }) }));
         printEvaluation(evaluation);
         if (o.out) out(`Per-session scores written to ${resolve(o.out)}.`);
+        if (evaluationId !== null) out(savedLine(evaluationId));
       }),
     );
 }

@@ -9,14 +9,14 @@ import { compareMapping, type ExcludedSession, type GroupScores, type GroupSumma
 import { cardScores, overlapOutcome, statsOutcome } from '../evaluation/measures';
 import { overlapEvaluation, type OverlapResult } from '../evaluation/overlap';
 import { scoresCsv } from '../evaluation/scores-csv';
-import { DEFAULT_EMBEDDING_MODEL, DEFAULT_MAX_CHARS, semanticEvaluation, type SemanticResult } from '../evaluation/semantic';
+import { DEFAULT_EMBEDDING_MODEL, DEFAULT_MAX_CHARS, type SemanticResult } from '../evaluation/semantic';
+import type { EvaluationPlan } from '../contract/evaluation';
+import { jobEnded, runModelJob } from './evaluate-job';
 import type { StoredScore } from '../contract/evaluation';
 import { fixed, statsRows, test } from './evaluation-format';
 import { storedCommands } from './evaluations-stored';
 import { readStopwords } from '../evaluation/words';
 import { DEFAULT_EMBEDDING_BATCH } from '../llm/embeddings';
-import { connectEndpoint, endpointTimeoutMs } from '../llm/client';
-import { RateLimiter } from '../llm/rate-limiter';
 import type { AppContext } from '../app/context';
 import { reasons } from './dialogues';
 import { table } from './io';
@@ -177,6 +177,11 @@ function finishGroups<R extends GroupSummary & { sessions: GroupScores[]; note: 
 const printOverlap = (d: Dataset, r: OverlapResult) =>
   printGroups('Vocabulary overlap (Eq. 1)', d, r, [`seed ${r.seed}; ${r.stopwords === null ? 'no stopwords' : `${r.stopwords} stopwords removed`}; words: ${r.tokeniser}`]);
 
+function describeTextPlan(p: EvaluationPlan): string {
+  const cost = p.cost === null ? 'cost unknown (the endpoint has no prices)' : `about $${p.cost.toFixed(p.cost < 1 ? 4 : 2)}`;
+  return `Plan: ${p.total} distinct texts, ${p.answered} from the cache; ${p.calls} request${p.calls === 1 ? '' : 's'} to make, about ${p.promptTokens} tokens, ${cost}.`;
+}
+
 const printSemantic = (d: Dataset, r: SemanticResult) =>
   printGroups('Semantic consistency (Eq. 2)', d, r, [
     `seed ${r.seed}; model ${r.model} at ${r.endpoint}, ${r.dims} dimensions; ${r.texts} texts: ${r.cached} from the cache, ${r.embedded} embedded in ${r.requests} request${r.requests === 1 ? '' : 's'}${r.retries ? ` (${r.retries} retried)` : ''}`,
@@ -228,40 +233,60 @@ export function evaluateCommand(program: Command, withContext: WithContext): voi
     .option('--batch <n>', 'texts per request', String(DEFAULT_EMBEDDING_BATCH))
     .option('--rpm <n>', 'requests per minute to the endpoint')
     .option('--tpm <n>', 'tokens per minute to the endpoint')
+    .option('--job <id>', 'resume this evaluation job instead of starting one')
+    .option('--plan', 'print the plan (texts to embed, estimated cost) and stop')
     .option('--out <file>', 'write the per-session scores as CSV')
     .option('--force', 'replace an existing --out file')
-    .action((o: DatasetFlags & { embed?: string; model: string; seed: string; maxChars: string; batch: string; rpm?: string; tpm?: string; out?: string; force?: boolean }) =>
+    .action((o: DatasetFlags & { embed?: string; model: string; seed: string; maxChars: string; batch: string; rpm?: string; tpm?: string; job?: string; plan?: boolean; out?: string; force?: boolean }) =>
       withContext(async (ctx) => {
-        if (!o.embed) throw new DomainError('validation', 'Say which endpoint embeds the texts: --embed NAME (see them with: simpsy endpoints list; Ollama, vLLM, TEI and SiliconFlow serve bge-m3).');
-        const { a, b } = specs(o);
-        const seed = count('--seed', o.seed)!;
-        const maxChars = positive('--max-chars', o.maxChars);
-        const batchSize = positive('--batch', o.batch);
-        const rpm = o.rpm === undefined ? null : positive('--rpm', o.rpm);
-        const tpm = o.tpm === undefined ? null : positive('--tpm', o.tpm);
-        const record = ctx.endpoints.getByName(o.embed);
-        const endpoint = connectEndpoint(record, ctx.secrets);
-        const datasets = [loadDataset(ctx.db, a), ...(b ? [loadDataset(ctx.db, b)] : [])];
-        // The simulation's retry policy; one limiter for both datasets: they call one endpoint.
-        const policies = { timeoutMs: endpointTimeoutMs(record), retry: { maxRetries: 6, baseMs: 1000, maxMs: 30_000 }, limiter: rpm || tpm ? new RateLimiter({ rpm, tpm }) : null };
-        const progress = process.stderr.isTTY ? (p: { texts: number; done: number }) => process.stderr.write(`\rEmbedding: ${p.done}/${p.texts} texts`) : undefined;
-        const results: SemanticResult[] = [];
-        for (const d of datasets) {
-          results.push(await semanticEvaluation(ctx.db, d, { seed, endpoint, model: o.model, maxChars, batchSize, policies, ...(progress ? { onProgress: progress } : {}) }));
-          if (progress) process.stderr.write('\n');
+        const semantic = ctx.evaluation.models;
+        let jobId: number;
+        if (o.job) {
+          jobId = count('--job', o.job)!;
+          if (semantic.measureOf(jobId) !== 'semantic') throw new DomainError('validation', `Job ${jobId} is not an evaluation of semantic consistency; resume it with its own command.`);
+        } else {
+          if (!o.embed) throw new DomainError('validation', 'Say which endpoint embeds the texts: --embed NAME (see them with: simpsy endpoints list; Ollama, vLLM, TEI and SiliconFlow serve bge-m3).');
+          const { a, b } = specs(o);
+          const start = {
+            a,
+            b,
+            endpointId: ctx.endpoints.getByName(o.embed).id,
+            model: o.model,
+            seed: count('--seed', o.seed)!,
+            maxChars: positive('--max-chars', o.maxChars),
+            batchSize: positive('--batch', o.batch),
+            rpm: o.rpm === undefined ? null : positive('--rpm', o.rpm),
+            tpm: o.tpm === undefined ? null : positive('--tpm', o.tpm),
+          };
+          const jobs = semantic.semanticJobs;
+          if (o.plan) {
+            const plan = jobs.plan(jobs.resolve(start));
+            out(describeTextPlan(plan));
+            if (o.json) out(JSON.stringify(plan));
+            return;
+          }
+          jobId = jobs.create(start).id;
         }
+        const plan = semantic.planOf(jobId);
+        out(describeTextPlan(plan));
+        if (o.plan) {
+          if (o.json) out(JSON.stringify(plan));
+          return;
+        }
+        const { job, semantic: results, evaluationId } = await runModelJob(ctx, jobId, o.save, 'texts');
+        if (!results) return jobEnded(job, 'embeddings made so far are cached');
+        const datasets = semantic.semanticJobs.datasets(semantic.semanticJobs.params(jobId));
         results.forEach((r, i) => {
           if (r.truncated.texts > 0) {
             const ids = r.truncated.sessionIds;
             err(`warning: ${r.truncated.texts} text${r.truncated.texts === 1 ? '' : 's'}${results.length > 1 ? ` of dataset ${'AB'[i]}` : ''} longer than ${r.maxChars} characters ${r.truncated.texts === 1 ? 'was' : 'were'} cut to that length before embedding (sessions ${ids.slice(0, 10).join(', ')}${ids.length > 10 ? ', …' : ''}); --max-chars changes the limit.`);
           }
         });
-        // Kept in the CSV; stored evaluations of semantic consistency come with its job.
-        finishGroups(ctx, o, { datasets, results }, { scores: cardScores(results), saved: null, json: semanticJson, print: printSemantic });
+        finishGroups(ctx, o, { datasets, results }, { scores: cardScores(results), saved: evaluationId, json: semanticJson, print: printSemantic });
       }),
     );
 
   storedCommands(evaluate, withContext);
 }
 
-const savedLine = (id: number) => `Kept as evaluation ${id}: simpsy eval show ${id}, simpsy eval report ${id} report.html`;
+export const savedLine = (id: number) => `Kept as evaluation ${id}: simpsy eval show ${id}, simpsy eval report ${id} report.html`;

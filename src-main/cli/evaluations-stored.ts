@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import type { EvaluationDetail, OverlapSummary, StatsSummary } from '../contract/evaluation';
+import type { EvaluationDetail, OverlapSummary, StatsSummary, TopicsSummary, WaiSummary } from '../contract/evaluation';
+import { tableText } from '../contract/evaluation-format';
+import { topicsTable, waiTable } from '../contract/evaluation-tables';
 import { DomainError } from '../common/errors';
 import { datasetName } from '../evaluation/report';
 import { reportText } from '../evaluation/report-text';
@@ -25,7 +27,13 @@ function printSummary(e: EvaluationDetail): void {
     out(table(['', ...names], statsRows([s.a, ...(s.b ? [s.b] : [])])));
     return;
   }
-  if (e.measure === 'overlap') {
+  if (e.measure === 'topics' || e.measure === 'wai') {
+    const r = e.measure === 'topics' ? topicsTable(e.summary as unknown as TopicsSummary, names, tableText.en) : waiTable(e.summary as unknown as WaiSummary, names, tableText.en);
+    out(table(r.head.map((h) => h.toUpperCase()), r.rows));
+    for (const line of [...r.tests, ...r.notes]) out(`  ${line}`);
+    return;
+  }
+  if (e.measure === 'overlap' || e.measure === 'semantic') {
     const s = e.summary as unknown as OverlapSummary;
     const groups = [s.a, ...(s.b ? [s.b] : [])];
     out(
@@ -53,7 +61,7 @@ export function storedCommands(evaluate: Command, withContext: WithContext): voi
       withContext((ctx) => {
         const items = ctx.evaluation.results.list();
         if (o.json) return out(JSON.stringify(items));
-        if (items.length === 0) return out('No evaluation is kept yet: run simpsy eval stats or simpsy eval overlap.');
+        if (items.length === 0) return out('No evaluation is kept yet: run simpsy eval stats, overlap, semantic, topics or wai.');
         out(
           table(
             ['ID', 'MEASURE', 'DATASETS', 'SESSIONS', 'CREATED'],
@@ -75,7 +83,11 @@ export function storedCommands(evaluate: Command, withContext: WithContext): voi
         for (const [key, d] of [['a', e.datasets.a], ['b', e.datasets.b]] as const) {
           if (d) out(`  ${datasetName(d, key)}: ${d.sessionIds.length} sessions; ${JSON.stringify(d.spec)}`);
         }
-        for (const [k, v] of Object.entries(e.settings)) out(`  ${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
+        for (const [k, v] of Object.entries(e.settings)) {
+          const text = typeof v === 'string' ? v : JSON.stringify(v);
+          // The prompt template and the topic list or items are long: their size here, in full in --json and the report.
+          out(`  ${k}: ${text.length > 200 ? `${text.slice(0, 120).replace(/\s+/g, ' ')}… (${text.length} characters; see --json or the report)` : text}`);
+        }
         printSummary(e);
       }),
     );

@@ -80,6 +80,11 @@ export const requestChannels = [
   'annotation:package',
   'annotation:import',
   'annotation:agreement',
+  'evaluation:plan',
+  'evaluation:start',
+  'evaluation:pause',
+  'evaluation:resume',
+  'evaluation:ofJob',
 ] as const;
 
 export const eventChannels = [

@@ -2,7 +2,9 @@
 // them with echarts in the browser and the report with echarts' server-side SVG renderer, so
 // a chart in the app and in a paper's report is the same chart. They live in the contract
 // because it is the one module both the renderer and main may import; they import nothing
-// (not even echarts' types), and return plain data.
+// but the contract's number formats (not even echarts' types), and return plain data.
+
+import { pText, testText } from './evaluation-format';
 
 export type ChartOption = Record<string, unknown>;
 
@@ -48,7 +50,9 @@ export function binLabels({ min, max, bins }: HistogramRange): string[] {
   const width = (max - min) / bins;
   let digits = Math.max(0, Math.ceil(-Math.log10(width) - 1e-9));
   while (digits < 6 && Math.abs(width * 10 ** digits - Math.round(width * 10 ** digits)) > 1e-9) digits++;
-  return Array.from({ length: bins }, (_, i) => `${(min + i * width).toFixed(digits)}–${(min + (i + 1) * width).toFixed(digits)}`);
+  // An edge that floating point puts a hair below zero is written 0.00, not -0.00.
+  const edge = (v: number) => (Math.abs(v) < width * 1e-9 ? 0 : v).toFixed(digits);
+  return Array.from({ length: bins }, (_, i) => `${edge(min + i * width)}–${edge(min + (i + 1) * width)}`);
 }
 
 export interface ValueSeries {
@@ -144,6 +148,17 @@ export interface ChartText {
   sessions: string;
   overlapAxis: string;
   overlapTitle: (dataset: string) => string;
+  semanticAxis: string;
+  semanticTitle: (dataset: string) => string;
+  topicsTitle: string;
+  /** Sessions assigned the topic, mean over rounds. */
+  topicsAxis: string;
+  /** A topic the judge named outside the list. */
+  outside: (topic: string) => string;
+  entropyTest: string;
+  waiTitle: string;
+  waiAxis: string;
+  factors: { goal: string; task: string; bond: string };
 }
 
 export const chartText: Record<'en' | 'zh', ChartText> = {
@@ -153,6 +168,15 @@ export const chartText: Record<'en' | 'zh', ChartText> = {
     sessions: 'Sessions',
     overlapAxis: 'Vocabulary overlap rate',
     overlapTitle: (dataset: string) => `Vocabulary overlap, ${dataset}`,
+    semanticAxis: 'Cosine similarity (card, client)',
+    semanticTitle: (dataset: string) => `Semantic consistency, ${dataset}`,
+    topicsTitle: 'Topic frequencies',
+    topicsAxis: 'Sessions (mean over rounds)',
+    outside: (topic: string) => `${topic} (outside the list)`,
+    entropyTest: 'Entropy A vs B',
+    waiTitle: 'WAI-O-S: Goal, Task, Bond',
+    waiAxis: 'Score (1–7)',
+    factors: { goal: 'Goal', task: 'Task', bond: 'Bond' },
   },
   zh: {
     mapping: '对应角色卡',
@@ -160,6 +184,15 @@ export const chartText: Record<'en' | 'zh', ChartText> = {
     sessions: '会话数',
     overlapAxis: '词汇重叠率',
     overlapTitle: (dataset: string) => `词汇重叠率：${dataset}`,
+    semanticAxis: '余弦相似度（角色卡，来访者）',
+    semanticTitle: (dataset: string) => `语义一致性：${dataset}`,
+    topicsTitle: '话题频次',
+    topicsAxis: '会话数（各轮平均）',
+    outside: (topic: string) => `${topic}（列表外）`,
+    entropyTest: '熵 A 对 B',
+    waiTitle: 'WAI-O-S：目标、任务、情感联结',
+    waiAxis: '评分（1–7）',
+    factors: { goal: '目标', task: '任务', bond: '情感联结' },
   },
 };
 
@@ -169,13 +202,50 @@ export interface EvaluationChart {
   /** Stable name: a file name when exported, a test id in the window. */
   key: string;
   option: ChartOption;
+  /** Pixels, when the chart needs more than the usual (many topics). */
+  height?: number;
 }
 
 interface ChartSource {
   measure: string;
   scores: readonly { dataset: 'a' | 'b'; values: Record<string, number | string | null> }[];
   datasets: { b: unknown };
+  /** Topics read their per-round counts, and every comparison its tests, here. */
+  summary?: Record<string, unknown>;
 }
+
+interface TestPair {
+  student: { t: number | null; df: number | null; p: number | null };
+  welch: { t: number | null; df: number | null; p: number | null };
+}
+interface TopicsSide {
+  rounds: { counts: Record<string, number>; outside: Record<string, number> }[];
+}
+
+/** Both tests as a chart's subtitle, written as in the tables. */
+const pLine = (t: TestPair) => `${testText('Student', t.student)}; ${testText('Welch', t.welch)}`;
+
+/** Histogram bins 0.05 wide from the lowest score (rounded down) to 1: cosines of real embeddings sit well above 0. */
+function cosineRange(values: readonly number[]): HistogramRange {
+  const finite = values.filter(Number.isFinite);
+  const low = finite.length ? Math.max(-1, Math.floor(Math.min(...finite) * 20) / 20) : 0;
+  const min = Math.min(low, 0.95);
+  return { min, max: 1, bins: Math.round((1 - min) * 20) };
+}
+
+/** Each topic's sessions per round, averaged over the rounds; outside names as their own bars. */
+function topicFrequencies(side: TopicsSide, text: ChartText): Map<string, number> {
+  const sums = new Map<string, number>();
+  const n = Math.max(1, side.rounds.length);
+  for (const r of side.rounds) {
+    for (const [t, c] of Object.entries(r.counts)) sums.set(t, (sums.get(t) ?? 0) + c / n);
+    for (const [t, c] of Object.entries(r.outside)) sums.set(text.outside(t), (sums.get(text.outside(t)) ?? 0) + c / n);
+  }
+  return sums;
+}
+
+/** At most this many topics are drawn (the commonest); the CSV and tables hold them all. */
+export const TOPICS_SHOWN = 30;
 
 const numbers = (scores: ChartSource['scores'], dataset: 'a' | 'b', key: string): number[] =>
   scores.filter((s) => s.dataset === dataset && typeof s.values[key] === 'number').map((s) => s.values[key] as number);
@@ -201,6 +271,50 @@ export function evaluationCharts(e: ChartSource, text: ChartText, names: { a: st
         ],
       }),
     }));
+  }
+  if (e.measure === 'semantic') {
+    const all = [...numbers(e.scores, 'a', 'mapping'), ...numbers(e.scores, 'a', 'random'), ...numbers(e.scores, 'b', 'mapping'), ...numbers(e.scores, 'b', 'random')];
+    const range = cosineRange(all);
+    return keys.map((k) => ({
+      key: `semantic-${k}`,
+      option: histogramOption({
+        title: text.semanticTitle((k === 'a' ? names.a : names.b) ?? k.toUpperCase()),
+        xName: text.semanticAxis,
+        yName: text.sessions,
+        range,
+        series: [
+          { name: text.mapping, values: numbers(e.scores, k, 'mapping') },
+          { name: text.random, values: numbers(e.scores, k, 'random') },
+        ],
+      }),
+    }));
+  }
+  if (e.measure === 'topics') {
+    const sides = keys.map((k) => topicFrequencies((e.summary?.[k] as TopicsSide | undefined) ?? { rounds: [] }, text));
+    const total = new Map<string, number>();
+    for (const side of sides) for (const [t, v] of side) total.set(t, (total.get(t) ?? 0) + v);
+    const categories = [...total].filter(([, v]) => v > 0).sort((x, y) => y[1] - x[1]).slice(0, TOPICS_SHOWN).map(([t]) => t);
+    const between = e.summary?.between as TestPair | undefined;
+    const option = barOption({
+      title: text.topicsTitle,
+      yName: text.topicsAxis,
+      categories,
+      horizontal: true,
+      series: keys.map((k, i) => ({ name: (k === 'a' ? names.a : names.b) ?? k.toUpperCase(), values: categories.map((c) => Number((sides[i]!.get(c) ?? 0).toFixed(3))) })),
+    });
+    const grid = { left: 180, right: 32, top: between ? 64 : 48, bottom: 48 };
+    return [{ key: 'topics', height: Math.max(320, 120 + categories.length * (keys.length * 10 + 8)), option: { ...option, grid, title: { ...(option.title as object), ...(between ? { subtext: `${text.entropyTest}: ${pLine(between)}` } : {}) } } }];
+  }
+  if (e.measure === 'wai') {
+    const factors = ['goal', 'task', 'bond'] as const;
+    const between = e.summary?.between as Record<string, TestPair> | undefined;
+    const option = boxPlotOption({
+      title: text.waiTitle,
+      yName: text.waiAxis,
+      categories: factors.map((f) => (between?.[f] ? `${text.factors[f]}\nStudent p = ${pText(between[f].student.p)}` : text.factors[f])),
+      series: keys.map((k) => ({ name: (k === 'a' ? names.a : names.b) ?? k.toUpperCase(), groups: factors.map((f) => numbers(e.scores, k, f)) })),
+    });
+    return [{ key: 'wai', option: { ...option, grid: { left: 56, right: 24, top: 48, bottom: 72 } } }];
   }
   return [];
 }

@@ -39,6 +39,27 @@ export const evaluationRunInput = z.strictObject({
 });
 export type EvaluationRunInput = z.output<typeof evaluationRunInput>;
 
+/**
+ * A measure a model computes (semantic: an embeddings endpoint; topics and WAI: a judge),
+ * asked for its plan or started as a job.
+ */
+export const evaluationModelInput = z.strictObject({
+  measure: z.enum(['semantic', 'topics', 'wai']),
+  a: evaluationDatasetSpec,
+  b: evaluationDatasetSpec.optional(),
+  /** The embeddings endpoint (semantic) or the judge (topics, WAI). */
+  endpointId: id,
+  /** Instead of the endpoint's model (semantic: bge-m3 unless given). */
+  model: z.string().trim().min(1).max(200).optional(),
+  /** Topics and WAI: independent rounds, averaged (default 3). */
+  rounds: z.number().int().min(1).max(100).optional(),
+  /** Semantic: the random group's derangement (default 1). */
+  seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+});
+export type EvaluationModelInput = z.output<typeof evaluationModelInput>;
+
+export const evaluationJobInput = z.strictObject({ jobId: id });
+
 export const evaluationReportInput = z.strictObject({
   id,
   /** The HTML report. */
@@ -74,8 +95,27 @@ export interface MeasureInfo {
   needsCards: boolean;
   /** Calls a model (a job with a cost estimate) rather than computing locally. */
   needsModel: boolean;
+  /** The endpoint it calls: one serving embeddings (semantic) or a chat model that judges (topics, WAI). */
+  endpoint: 'embeddings' | 'judge' | null;
   /** Compares mapping against random pairings (a seed matters). */
   seeded: boolean;
+}
+
+/** What a model measure will call before it starts: nothing is sent to plan it. */
+export interface EvaluationPlan {
+  measure: 'semantic' | 'topics' | 'wai';
+  /** What is counted: the judge's questions (sessions × rounds, × 12 items for WAI) or the distinct texts embedded. */
+  unit: 'questions' | 'texts';
+  total: number;
+  /** Of them, answered already by stored replies or cached embeddings (nothing to pay). */
+  answered: number;
+  /** Requests still to send. */
+  calls: number;
+  promptTokens: number;
+  completionTokens: number;
+  /** US dollars from the endpoint's prices; null when it has none. */
+  cost: number | null;
+  model: string;
 }
 
 // ── A stored evaluation ──────────────────────────────────────────────────────────────
@@ -159,4 +199,47 @@ export interface OverlapSummary {
   b?: OverlapGroupView;
   /** Mapping group of A against that of B. */
   between?: { student: TTestView; welch: TTestView };
+}
+
+/** Semantic consistency keeps the card-based shape of overlap: mapping and random groups, their tests. */
+export type SemanticSummary = OverlapSummary;
+
+export interface TopicsRoundView {
+  round: number;
+  entropy: number | null;
+  counts: Record<string, number>;
+  outside: Record<string, number>;
+  missing: number;
+}
+export interface TopicsGroupView {
+  n: number;
+  rounds: TopicsRoundView[];
+  /** Over the rounds' entropies, in bits. */
+  entropy: MeanSdView;
+  outside: Record<string, number>;
+  missing: number;
+}
+export interface TopicsSummary {
+  a: TopicsGroupView;
+  b?: TopicsGroupView;
+  /** Entropies over rounds, A against B. */
+  between?: { student: TTestView; welch: TTestView };
+  testsNote?: string;
+}
+
+export type WaiFactorName = 'goal' | 'task' | 'bond';
+export interface WaiGroupView {
+  n: number;
+  rounds: number;
+  goal: MeanSdView & { n: number };
+  task: MeanSdView & { n: number };
+  bond: MeanSdView & { n: number };
+  missing: number;
+}
+export interface WaiSummary {
+  a: WaiGroupView;
+  b?: WaiGroupView;
+  /** Per factor, the sessions of A against those of B. */
+  between?: Record<WaiFactorName, { student: TTestView; welch: TTestView }>;
+  testsNote?: string;
 }

@@ -70,8 +70,11 @@ import {
   evaluationMeasures,
   evaluationReportInput,
   evaluationRunInput,
+  evaluationModelInput,
+  evaluationJobInput,
   type EvaluationDetail,
   type EvaluationListItem,
+  type EvaluationPlan,
   type MeasureInfo,
 } from './evaluation';
 import { arenaLivePickInput, arenaLiveRef, arenaLiveStartInput, type ArenaLiveOverview, type ArenaLiveState } from './arena-live';
@@ -106,6 +109,7 @@ export * from './evaluation-charts';
 export * from './evaluation-format';
 export * from './arena-live';
 export * from './annotation';
+export * from './evaluation-tables';
 
 // The one contract between renderer and main: every request channel with its input
 // schema (main parses every payload with it, strictly) and its result type.
@@ -204,6 +208,12 @@ export const contract = {
   'annotation:package': { input: annotationPackageInput, result: returns<{ packageId: string; files: { annotator: string; file: string; items: number }[] }>() },
   'annotation:import': { input: annotationImportInput, result: returns<AnnotationImportRow[]>() },
   'annotation:agreement': { input: annotationArenaInput, result: returns<AnnotationAgreementView>() },
+  // Semantic, topics and WAI: the plan before anything is called, then a job whose result is kept.
+  'evaluation:plan': { input: evaluationModelInput, result: returns<EvaluationPlan>() },
+  'evaluation:start': { input: evaluationModelInput, result: returns<JobView>() },
+  'evaluation:pause': { input: evaluationJobInput, result: returns<JobView>() },
+  'evaluation:resume': { input: evaluationJobInput, result: returns<JobView>() },
+  'evaluation:ofJob': { input: evaluationJobInput, result: returns<{ job: JobView; evaluationId: number | null }>() },
 } satisfies Record<RequestChannel, { input: z.ZodType; result: unknown }>;
 
 /** A domain's data changed (by this process or another); listeners read what they show again. */

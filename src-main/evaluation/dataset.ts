@@ -129,3 +129,15 @@ export function loadDataset(db: Db, spec: DatasetSpec): Dataset {
 
 /** The client's utterances of a session, in order (the opener included: it is u₁). */
 export const clientUtterances = (s: DatasetSession): string[] => s.messages.filter((m) => m.role === 'client').map((m) => m.content);
+
+/**
+ * A dataset as a job fixed it: the sessions it held when the job was created, in that order.
+ * A job resumed later scores exactly those, or says which are gone.
+ */
+export function loadFixedDataset(db: Db, spec: DatasetSpec, sessionIds: readonly number[]): Dataset {
+  const d = loadDataset(db, spec);
+  const byId = new Map(d.sessions.map((s) => [s.id, s]));
+  const gone = sessionIds.filter((id) => !byId.has(id));
+  if (gone.length > 0) throw new DomainError('conflict', `Sessions ${gone.slice(0, 10).join(', ')}${gone.length > 10 ? ', …' : ''} of this evaluation no longer exist (deleted, or no longer match the filter); start a new evaluation.`);
+  return { ...d, sessions: sessionIds.map((id) => byId.get(id)!) };
+}

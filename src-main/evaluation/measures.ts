@@ -1,3 +1,4 @@
+import { DomainError } from '../common/errors';
 import type { EvaluationRunInput, MeasureInfo, OverlapSummary, StatsSummary, StoredScore, DatasetKey } from '../contract/evaluation';
 import type { JobRunner } from '../jobs/runner';
 import type { JobStore } from '../jobs/store';
@@ -107,6 +108,7 @@ const statsMeasure: Measure = {
   measure: 'stats',
   needsCards: false,
   needsModel: false,
+  endpoint: null,
   seeded: false,
   compute: async ({ datasets }) => statsOutcome(datasets),
 };
@@ -115,6 +117,7 @@ const overlapMeasure: Measure = {
   measure: 'overlap',
   needsCards: true,
   needsModel: false,
+  endpoint: null,
   seeded: true,
   compute: async ({ input, datasets, jobs, runner, workers, inline }) => {
     const task = { datasets, seed: input.seed ?? 1, stopwords: input.stopwords ?? null };
@@ -130,7 +133,23 @@ const overlapMeasure: Measure = {
   },
 };
 
-/** In the order the window lists them. */
-export const measures: readonly Measure[] = [statsMeasure, overlapMeasure];
+/**
+ * A measure a model computes: planned, then run as a job whose result is stored
+ * (model-jobs.ts), never awaited as one request.
+ */
+const modelMeasure = (info: Omit<MeasureInfo, 'needsModel'>): Measure => ({
+  ...info,
+  needsModel: true,
+  compute: () => Promise.reject(new DomainError('validation', `The ${info.measure} measure calls a model: plan it and start it as a job.`)),
+});
 
-export const measureInfo = (m: Measure): MeasureInfo => ({ measure: m.measure, needsCards: m.needsCards, needsModel: m.needsModel, seeded: m.seeded });
+/** In the order the window lists them. */
+export const measures: readonly Measure[] = [
+  statsMeasure,
+  overlapMeasure,
+  modelMeasure({ measure: 'semantic', needsCards: true, endpoint: 'embeddings', seeded: true }),
+  modelMeasure({ measure: 'topics', needsCards: false, endpoint: 'judge', seeded: false }),
+  modelMeasure({ measure: 'wai', needsCards: false, endpoint: 'judge', seeded: false }),
+];
+
+export const measureInfo = (m: Measure): MeasureInfo => ({ measure: m.measure, needsCards: m.needsCards, needsModel: m.needsModel, endpoint: m.endpoint, seeded: m.seeded });

@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
 import type { CardLanguage } from '../contract/role-card';
 import { chartText, evaluationCharts, type ChartOption } from '../contract/evaluation-charts';
-import type { EvaluationDetail, OverlapSummary, StatsSummary, StatisticsView, StoredDataset } from '../contract/evaluation';
+import type { EvaluationDetail, OverlapSummary, StatsSummary, StatisticsView, StoredDataset, TopicsSummary, WaiSummary } from '../contract/evaluation';
+import { topicsTable, waiTable, type ResultTable } from '../contract/evaluation-tables';
 import { fixed, meanSdText as meanSd, testText as testLine } from '../contract/evaluation-format';
 import { reportText, type ReportText } from './report-text';
 
@@ -90,25 +91,47 @@ function overlapTables(s: OverlapSummary, names: string[], t: ReportText): strin
   return table(['', 'n', t.mean, t.sd], rows) + tests + between + excluded;
 }
 
+function resultTable(r: ResultTable): string {
+  return (
+    table(r.head, r.rows) +
+    r.tests.map((x) => `<p class="test">${escape(x)}</p>`).join('') +
+    r.notes.map((x) => `<p class="note">${escape(x)}</p>`).join('')
+  );
+}
+
+function resultsHtml(e: EvaluationDetail, names: string[], t: ReportText): string {
+  switch (e.measure) {
+    case 'stats':
+      return statsTable(e.summary as unknown as StatsSummary, names, t);
+    case 'overlap':
+    case 'semantic':
+      return overlapTables(e.summary as unknown as OverlapSummary, names, t);
+    case 'topics':
+      return resultTable(topicsTable(e.summary as unknown as TopicsSummary, names, t));
+    case 'wai':
+      return resultTable(waiTable(e.summary as unknown as WaiSummary, names, t));
+  }
+}
+
+/** A setting as the report shows it: long texts (a prompt template, the topic list) in a scrolling block. */
+function settingHtml(v: unknown, none: string): string {
+  const text = v === null ? none : typeof v === 'string' ? v : JSON.stringify(v, null, typeof v === 'object' ? 1 : undefined);
+  return text.length > 160 || text.includes('\n') ? `<pre class="long">${escape(text)}</pre>` : escape(text);
+}
+
 export function evaluationReportHtml(e: EvaluationDetail, language: CardLanguage = 'en'): string {
   const t = reportText[language];
   const names = [datasetName(e.datasets.a, 'a'), ...(e.datasets.b ? [datasetName(e.datasets.b, 'b')] : [])];
   const measure = t.measures[e.measure];
-  const results =
-    e.measure === 'stats'
-      ? statsTable(e.summary as unknown as StatsSummary, names, t)
-      : e.measure === 'overlap'
-        ? overlapTables(e.summary as unknown as OverlapSummary, names, t)
-        : `<pre>${escape(JSON.stringify(e.summary, null, 2))}</pre>`;
+  const results = resultsHtml(e, names, t);
   const charts = evaluationCharts(e, chartText[language], { a: names[0]!, b: names[1] ?? null })
-    .map((c) => `<figure data-chart="${escape(c.key)}">${chartSvg(c.option)}</figure>`)
+    .map((c) => `<figure data-chart="${escape(c.key)}">${chartSvg(c.option, { width: 760, height: c.height ?? 380 })}</figure>`)
     .join('');
   const datasets = [e.datasets.a, ...(e.datasets.b ? [e.datasets.b] : [])]
     .map((d, i) => `<li><b>${escape(names[i]!)}</b>: ${escape(t.sessionCount(d.sessionIds.length))}; ${escape(filterText(d, t))}</li>`)
     .join('');
   const settings = Object.entries(e.settings)
-    .map(([k, v]) => [t.settingNames[k] ?? k, v === null ? t.none : typeof v === 'string' ? v : JSON.stringify(v)])
-    .map(([k, v]) => `<tr><th>${escape(k!)}</th><td>${escape(v!)}</td></tr>`)
+    .map(([k, v]) => `<tr><th>${escape(t.settingNames[k] ?? k)}</th><td>${settingHtml(v, t.none)}</td></tr>`)
     .join('');
   return `<!doctype html>
 <html lang="${language === 'zh' ? 'zh-CN' : 'en'}">
@@ -123,6 +146,7 @@ export function evaluationReportHtml(e: EvaluationDetail, language: CardLanguage
   .meta { color: #59636e; } table { border-collapse: collapse; margin: 8px 0; } th, td { border: 1px solid #d8dee4; padding: 4px 10px; text-align: right; }
   thead th { background: #f3f5f8; } tbody th { text-align: left; font-weight: 500; } .test { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 13px; }
   .note { color: #8a5a00; } figure { margin: 12px 0; } figure svg { max-width: 100%; height: auto; } .settings td { text-align: left; word-break: break-word; }
+  pre.long { max-height: 220px; overflow: auto; margin: 0; white-space: pre-wrap; font-size: 12px; text-align: left; }
 </style>
 </head>
 <body>

@@ -108,6 +108,12 @@ export class EvaluationResults {
     };
   }
 
+  /** The evaluation a model measure's job stored (its settings hold the job id), if any. */
+  idOfJob(jobId: number): number | null {
+    const row = prepared(this.db, "SELECT id FROM evaluations WHERE json_extract(settings, '$.jobId') = ? ORDER BY id LIMIT 1").get(jobId) as { id: number } | undefined;
+    return row?.id ?? null;
+  }
+
   /** Removes the evaluation and its scores (the cascade); the sessions are untouched. */
   remove(id: number): void {
     const { changes } = writeTransaction(this.db, () => prepared(this.db, 'DELETE FROM evaluations WHERE id = ?').run(id));

@@ -50,6 +50,8 @@ export interface SemanticOptions {
   /** Timeout, retry, rate limiter and abort of each request. */
   policies: CallPolicies;
   onProgress?: (progress: SemanticProgress) => void;
+  /** Called between requests (a job's checkpoint): throwing stops there; what was embedded is kept. */
+  checkpoint?: () => void;
 }
 
 export interface SemanticResult extends GroupSummary {
@@ -85,12 +87,9 @@ interface Text {
 
 type Scored = CardedSession & { card: Text; client: Text };
 
-export async function semanticEvaluation(db: Db, dataset: Dataset, o: SemanticOptions): Promise<SemanticResult> {
-  const model = o.model ?? DEFAULT_EMBEDDING_MODEL;
-  const maxChars = o.maxChars ?? DEFAULT_MAX_CHARS;
-  const batchSize = Math.max(1, Math.floor(o.batchSize ?? DEFAULT_EMBEDDING_BATCH));
+/** The distinct texts a dataset embeds (each once, cut to `maxChars`), and the sessions they score. */
+function semanticTexts(dataset: Dataset, maxChars: number) {
   if (!Number.isInteger(maxChars) || maxChars < 1) throw new DomainError('validation', `The longest text embedded must be a whole number of characters from 1, got ${maxChars}.`);
-
   const excluded: ExcludedSession[] = [];
   const carded = sessionsWithCards(dataset, excluded);
   requireTwoScorable(dataset, carded.length, excluded, 'semantic consistency');
@@ -110,6 +109,47 @@ export async function semanticEvaluation(db: Db, dataset: Dataset, o: SemanticOp
     card: textOf(s.cardText, `session ${s.session.id}'s card`, s.session.id),
     client: textOf(clientUtterances(s.session).join('\n'), `session ${s.session.id}'s client utterances`, s.session.id),
   }));
+  return { excluded, texts, cutIn, scored };
+}
+
+export interface SemanticTextPlan {
+  /** Distinct texts, and those the cache holds already. */
+  texts: number;
+  cached: number;
+  /** Requests still to send, and the characters of the texts they carry. */
+  requests: number;
+  chars: number;
+}
+
+/**
+ * What embedding the datasets will ask of the endpoint after the cache; nothing is called.
+ * Dataset by dataset, as semanticEvaluation embeds them: a text of B that A embeds first is
+ * not counted twice, and each dataset's missing texts fill their own batches.
+ */
+export function semanticTextPlan(db: Db, datasets: readonly Dataset[], o: { baseUrl: string; model?: string; maxChars?: number; batchSize?: number }): SemanticTextPlan {
+  const cache = new EmbeddingCache(db, o.baseUrl, o.model ?? DEFAULT_EMBEDDING_MODEL);
+  const batchSize = Math.max(1, Math.floor(o.batchSize ?? DEFAULT_EMBEDDING_BATCH));
+  const seen = new Set<string>();
+  const plan: SemanticTextPlan = { texts: 0, cached: 0, requests: 0, chars: 0 };
+  for (const d of datasets) {
+    const { texts } = semanticTexts(d, o.maxChars ?? DEFAULT_MAX_CHARS);
+    const fresh = [...texts.values()].filter((t) => !seen.has(t.hash));
+    const cached = cache.get(fresh.map((t) => t.hash));
+    const missing = fresh.filter((t) => !cached.has(t.hash));
+    for (const t of fresh) seen.add(t.hash);
+    plan.texts += fresh.length;
+    plan.cached += cached.size;
+    plan.requests += Math.ceil(missing.length / batchSize);
+    plan.chars += missing.reduce((n, t) => n + t.text.length, 0);
+  }
+  return plan;
+}
+
+export async function semanticEvaluation(db: Db, dataset: Dataset, o: SemanticOptions): Promise<SemanticResult> {
+  const model = o.model ?? DEFAULT_EMBEDDING_MODEL;
+  const maxChars = o.maxChars ?? DEFAULT_MAX_CHARS;
+  const batchSize = Math.max(1, Math.floor(o.batchSize ?? DEFAULT_EMBEDDING_BATCH));
+  const { excluded, texts, cutIn, scored } = semanticTexts(dataset, maxChars);
 
   const cache = new EmbeddingCache(db, o.endpoint.params.baseUrl, model);
   const vectors = cache.get([...texts.keys()]);
@@ -129,6 +169,7 @@ export async function semanticEvaluation(db: Db, dataset: Dataset, o: SemanticOp
   progress();
 
   for (let start = 0; start < missing.length; start += batchSize) {
+    o.checkpoint?.();
     const batch = missing.slice(start, start + batchSize);
     const call = `request ${requests + 1} of ${requestsNeeded} to ${o.endpoint.params.baseUrl} (model ${model})`;
     let answer;

@@ -11,6 +11,11 @@ import { measureInfo, measures, type Measure, type MeasureOutcome } from './meas
 import { evaluationReportHtml } from './report';
 import { EvaluationResults } from './results-store';
 import { scoresCsv } from './scores-csv';
+import type { EndpointRepository } from '../endpoints/repository';
+import type { SecretBox } from '../endpoints/secret-box';
+import type { JudgeService } from './judge/service';
+import { ModelEvaluations } from './model-jobs';
+import { SemanticJobs } from './semantic-job';
 
 // Runs a measure on one dataset or two and keeps the result: the one path behind the
 // window's Run button and `simpsy eval`. The datasets are read here (the database has one
@@ -23,6 +28,11 @@ export interface EvaluationServiceDeps {
   runner: JobRunner;
   workers: WorkerPool<AppTasks>;
   version: string;
+  /** The judged measures (topics, WAI), whose jobs the model measures start. */
+  judges: JudgeService;
+  endpoints: Pick<EndpointRepository, 'get'>;
+  secrets: SecretBox;
+  env: NodeJS.ProcessEnv;
 }
 
 export function measureNamed(measure: EvaluationMeasure): Measure {
@@ -47,9 +57,21 @@ export const evaluationTitle = (datasets: Dataset[]): string =>
 
 export class EvaluationService {
   readonly results: EvaluationResults;
+  /** Semantic, topics and WAI: planned, then run as jobs whose result is kept. */
+  readonly models: ModelEvaluations;
 
   constructor(private readonly deps: EvaluationServiceDeps) {
     this.results = new EvaluationResults(deps.db);
+    const { db, jobs, runner, endpoints, secrets, env } = deps;
+    this.models = new ModelEvaluations({
+      db,
+      jobs,
+      runner,
+      judges: deps.judges,
+      semantic: new SemanticJobs({ db, jobs, runner, endpoints, secrets, env }),
+      results: this.results,
+      store: (measure, datasets, outcome) => this.store(measure, datasets, outcome),
+    });
   }
 
   measures(): MeasureInfo[] {
@@ -59,6 +81,7 @@ export class EvaluationService {
   /** Loads A (and B), computes the measure, stores it; answers with the stored evaluation. */
   async run(input: EvaluationRunInput, options: { inline?: boolean } = {}): Promise<EvaluationDetail> {
     const measure = measureNamed(input.measure);
+    if (measure.needsModel) throw new DomainError('validation', `The ${input.measure} measure calls a model: plan it and start it as a job (evaluation:plan, evaluation:start).`);
     const datasets = [loadDataset(this.deps.db, input.a), ...(input.b ? [loadDataset(this.deps.db, input.b)] : [])];
     const outcome = await measure.compute({ input, datasets, jobs: this.deps.jobs, runner: this.deps.runner, workers: this.deps.workers, inline: options.inline ?? false });
     return this.results.get(this.store(input.measure, datasets, outcome));

@@ -390,6 +390,24 @@ const malformed: Record<RequestChannel, [string, unknown][]> = {
   ],
   'annotation:import': [...shared, ['no paths', { paths: [] }], ['a relative path', { paths: ['w.json'] }]],
   'annotation:agreement': [...shared, ['arena as text', { arenaId: '1' }]],
+  'evaluation:plan': [
+    ...shared,
+    ['a measure computed locally', { measure: 'overlap', a: { runIds: [1] }, endpointId: 1 }],
+    ['no endpoint', { measure: 'semantic', a: { runIds: [1] } }],
+    ['endpoint id as text', { measure: 'wai', a: { runIds: [1] }, endpointId: '1' }],
+    ['zero rounds', { measure: 'topics', a: { runIds: [1] }, endpointId: 1, rounds: 0 }],
+    ['a fractional seed', { measure: 'semantic', a: { runIds: [1] }, endpointId: 1, seed: 0.5 }],
+    ['an empty model', { measure: 'semantic', a: { runIds: [1] }, endpointId: 1, model: '  ' }],
+  ],
+  'evaluation:start': [
+    ...shared,
+    ['no dataset A', { measure: 'wai', endpointId: 1 }],
+    ['rounds over the limit', { measure: 'wai', a: { runIds: [1] }, endpointId: 1, rounds: 101 }],
+    ['an extra field', { measure: 'topics', a: { runIds: [1] }, endpointId: 1, stopwords: ['的'] }],
+  ],
+  'evaluation:pause': [...shared, ['no job', {}], ['job id as text', { jobId: '2' }]],
+  'evaluation:resume': [...shared, ['job id zero', { jobId: 0 }]],
+  'evaluation:ofJob': [...shared, ['a negative job id', { jobId: -1 }]],
 };
 
 /** The arena's human live mode (src-main/arena/live.ts). */

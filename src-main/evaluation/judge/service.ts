@@ -9,7 +9,7 @@ import { connectEndpoint, endpointTimeoutMs } from '../../llm/client';
 import type { LlmEndpoint } from '../../llm/params';
 import { RateLimiter } from '../../llm/rate-limiter';
 import type { Db } from '../../storage/database';
-import { loadDataset, type Dataset, type DatasetSpec } from '../dataset';
+import { loadDataset, loadFixedDataset, type Dataset, type DatasetSpec } from '../dataset';
 import { tTests, type TTests } from '../t-test';
 import { askAll, type AskTally, type JudgeQuestion, type Reading } from './ask';
 import { JudgeCache } from './cache';
@@ -62,7 +62,7 @@ export const JUDGE_DEFAULTS = { rounds: 3, attempts: 3, concurrency: 4 } as cons
 /** A judge's typical answer, in tokens, for the cost estimate. */
 const REPLY_TOKENS: Record<JudgeMeasure, number> = { topics: 40, wai: 8 };
 
-interface JobDataset {
+export interface JobDataset {
   label: 'a' | 'b';
   spec: DatasetSpec;
   sessionIds: number[];
@@ -209,13 +209,7 @@ export class JudgeService {
   }
 
   private datasets(p: JudgeJobParams): { label: 'a' | 'b'; d: Dataset }[] {
-    return p.datasets.map((jd) => {
-      const d = loadDataset(this.deps.db, jd.spec);
-      const byId = new Map(d.sessions.map((s) => [s.id, s]));
-      const gone = jd.sessionIds.filter((id) => !byId.has(id));
-      if (gone.length > 0) throw new DomainError('conflict', `Sessions ${gone.slice(0, 10).join(', ')}${gone.length > 10 ? ', …' : ''} of this evaluation no longer exist (deleted, or no longer match the filter); start a new evaluation.`);
-      return { label: jd.label, d: { ...d, sessions: jd.sessionIds.map((id) => byId.get(id)!) } };
-    });
+    return p.datasets.map((jd) => ({ label: jd.label, d: loadFixedDataset(this.deps.db, jd.spec, jd.sessionIds) }));
   }
 
   private connect(p: JudgeJobParams): LlmEndpoint {

@@ -7,6 +7,7 @@ import { percent } from '../lib/job-progress';
 import { evaluationActions, selectEvaluationProgress, selectEvaluationRunning, selectMeasures, selectOpenEvaluation, selectPastEvaluations, useEvaluationStore } from '../stores/evaluation';
 import { DialogueWorkEmpty } from './DialogueWorkEmpty';
 import { DatasetPicker } from './evaluation/DatasetPicker';
+import { ModelRun } from './evaluation/ModelRun';
 import { ResultView } from './evaluation/ResultView';
 
 // Evaluation: the paper's §4 measures on datasets of dialogues. Pick dataset A (and B to
@@ -62,9 +63,13 @@ function NewEvaluation() {
               </span>
             </Tooltip>
           )}
+          {info?.needsModel ? (
+            <ModelRun info={info} />
+          ) : (
           <Button type="primary" icon={<PlayCircleOutlined />} loading={running} disabled={a.runIds.length === 0 || !available.has(measure)} onClick={() => void evaluationActions.run()} data-testid="evaluation-run">
             {running ? t.running : t.run}
           </Button>
+          )}
           {running && progress && (
             <Flex align="center" gap={8} style={{ flex: 1, minWidth: 240 }} data-testid="evaluation-progress">
               <Progress percent={percent(progress)} size="small" style={{ flex: 1, margin: 0 }} />

@@ -1,4 +1,4 @@
-import type { EndReason, EvaluationDetail, EvaluationListItem, EvaluationMeasure, MeasureInfo, RunSummary } from '@contract';
+import type { EndpointView, EndReason, EvaluationDetail, EvaluationListItem, EvaluationMeasure, EvaluationPlan, JobView, MeasureInfo, RunSummary } from '@contract';
 import { create } from 'zustand';
 import { currentMessages } from '../i18n';
 import { call, compact } from '../lib/call';
@@ -35,7 +35,25 @@ export interface EvaluationState {
   running: boolean;
   progress: JobProgress | null;
   open: EvaluationDetail | null;
+  /** Semantic, topics, WAI: the endpoint that embeds or judges, and the judge's rounds. */
+  endpoints: EndpointView[];
+  endpointId: number | null;
+  rounds: number;
+  /** The plan shown before a model measure starts (nothing is called until Start). */
+  plan: EvaluationPlan | null;
+  /** The model measure's job this window follows, until its evaluation opens. */
+  modelJob: ModelJob | null;
 }
+
+export interface ModelJob {
+  id: number;
+  status: JobView['status'];
+  done: number;
+  total: number;
+  error: string | null;
+}
+
+const modelJobOf = (j: JobView): ModelJob => ({ id: j.id, status: j.status, done: j.done, total: j.total, error: j.error });
 
 export const useEvaluationStore = create<EvaluationState>()(() => ({
   status: 'idle',
@@ -50,6 +68,11 @@ export const useEvaluationStore = create<EvaluationState>()(() => ({
   running: false,
   progress: null,
   open: null,
+  endpoints: [],
+  endpointId: null,
+  rounds: 3,
+  plan: null,
+  modelJob: null,
 }));
 
 const set = useEvaluationStore.setState;
@@ -61,11 +84,12 @@ const spec = (d: DatasetDraft) => compact({ ...d, endReasons: d.endReasons?.leng
 export const evaluationActions = {
   async load(): Promise<void> {
     if (get().status === 'idle') set({ status: 'loading' });
-    const [measures, runs, tags, past] = await Promise.all([
+    const [measures, runs, tags, past, endpoints] = await Promise.all([
       call(() => window.api.evaluation.measures({})),
       call(() => window.api.simulation.runs({})),
       call(() => window.api.dialogues.tags({})),
       call(() => window.api.evaluation.list({})),
+      call(() => window.api.endpoints.list()),
     ]);
     if (!past.ok) notifyError(currentMessages().ev.errors.load, past.error);
     set((s) => ({
@@ -74,6 +98,8 @@ export const evaluationActions = {
       runs: runs.ok ? runs.value : s.runs,
       tags: tags.ok ? tags.value.map((t) => t.tag) : s.tags,
       past: past.ok ? past.value : s.past,
+      endpoints: endpoints.ok ? endpoints.value : s.endpoints,
+      endpointId: s.endpointId ?? (endpoints.ok ? (endpoints.value[0]?.id ?? null) : null),
       // The newest run is the likeliest to evaluate.
       a: s.a.runIds.length === 0 && runs.ok && runs.value[0] ? { runIds: [runs.value[0].id] } : s.a,
     }));
@@ -109,6 +135,90 @@ export const evaluationActions = {
 
   async cancel(): Promise<void> {
     await cancelJob(get().progress);
+  },
+
+  setEndpoint(endpointId: number): void {
+    set({ endpointId });
+  },
+  setRounds(rounds: number): void {
+    set({ rounds });
+  },
+
+  /** Asks main what the model measure will call and cost; shown before anything is sent. */
+  async planModel(): Promise<void> {
+    const input = modelInput();
+    if (!input) return;
+    const result = await call(() => window.api.evaluation.plan(input));
+    if (result.ok) set({ plan: result.value });
+    else notifyError(currentMessages().ev.errors.run, result.error);
+  },
+  closePlan(): void {
+    set({ plan: null });
+  },
+
+  /** Starts the planned job; it runs in main, this window follows its events. */
+  async startModel(): Promise<void> {
+    const input = modelInput();
+    if (!input) return;
+    const result = await call(() => window.api.evaluation.start(input));
+    set({ plan: null });
+    if (!result.ok) return notifyError(currentMessages().ev.errors.run, result.error);
+    set({ modelJob: modelJobOf(result.value) });
+    await evaluationActions.followModelJob();
+  },
+
+  async pauseModel(): Promise<void> {
+    const job = get().modelJob;
+    if (!job) return;
+    const result = await call(() => window.api.evaluation.pause({ jobId: job.id }));
+    if (!result.ok) notifyError(currentMessages().ev.errors.run, result.error);
+    else set({ modelJob: modelJobOf(result.value) });
+  },
+  async resumeModel(): Promise<void> {
+    const job = get().modelJob;
+    if (!job) return;
+    const result = await call(() => window.api.evaluation.resume({ jobId: job.id }));
+    if (!result.ok) notifyError(currentMessages().ev.errors.run, result.error);
+    else set({ modelJob: modelJobOf(result.value) });
+  },
+  async cancelModel(): Promise<void> {
+    const job = get().modelJob;
+    if (!job) return;
+    await call(() => window.api.jobs.cancel({ id: job.id }));
+    await evaluationActions.followModelJob();
+  },
+
+  /** Re-reads the followed job; when done, opens the evaluation it kept; when cancelled, lets it go. */
+  async followModelJob(): Promise<void> {
+    const job = get().modelJob;
+    if (!job) return;
+    const result = await call(() => window.api.evaluation.ofJob({ jobId: job.id }));
+    if (!result.ok) return;
+    const { job: view, evaluationId } = result.value;
+    if (view.status === 'done' && evaluationId !== null) {
+      set({ modelJob: null });
+      notifySuccess(currentMessages().ev.model.done);
+      const past = await call(() => window.api.evaluation.list({}));
+      if (past.ok) set({ past: past.value });
+      return evaluationActions.open(evaluationId);
+    }
+    if (view.status === 'cancelled') return set({ modelJob: null });
+    // Done a moment before its evaluation is written (the job ends, then the result is kept): look again shortly.
+    if (view.status === 'done') setTimeout(() => void evaluationActions.followModelJob(), 250);
+    if (get().modelJob?.id === view.id) set({ modelJob: modelJobOf(view) });
+  },
+
+  /** Follows the model job's progress and state changes; returns the unsubscribe function. */
+  subscribeJobs(): () => void {
+    const offProgress = window.api.jobs.onProgress((e) => {
+      const job = get().modelJob;
+      if (job && e.jobId === job.id) set({ modelJob: { ...job, status: e.status, done: e.done, total: e.total } });
+    });
+    const offChanged = window.api.jobs.onChanged(() => void evaluationActions.followModelJob());
+    return () => {
+      offProgress();
+      offChanged();
+    };
   },
 
   async open(id: number): Promise<void> {
@@ -163,6 +273,21 @@ export const evaluationActions = {
   },
 };
 
+/** The model measure's request from the form; null when no endpoint is picked. */
+function modelInput() {
+  const { measure, a, b, seed, endpointId, rounds, measures } = get();
+  const info = measures.find((m) => m.measure === measure);
+  if (endpointId === null || (measure !== 'semantic' && measure !== 'topics' && measure !== 'wai')) return null;
+  return compact({
+    measure,
+    a: spec(a),
+    b: b && b.runIds.length > 0 ? spec(b) : undefined,
+    endpointId,
+    seed: info?.seeded ? seed : undefined,
+    rounds: info?.endpoint === 'judge' ? rounds : undefined,
+  });
+}
+
 const listItem = (d: EvaluationDetail): EvaluationListItem => ({
   id: d.id,
   measure: d.measure,
@@ -179,3 +304,5 @@ export const selectPastEvaluations = (s: EvaluationState) => s.past;
 export const selectOpenEvaluation = (s: EvaluationState) => s.open;
 export const selectEvaluationRunning = (s: EvaluationState) => s.running;
 export const selectEvaluationProgress = (s: EvaluationState) => s.progress;
+export const selectModelJob = (s: EvaluationState) => s.modelJob;
+export const selectPlan = (s: EvaluationState) => s.plan;

@@ -1,4 +1,17 @@
-import { fixed, meanSdText as meanSd, testText, type EvaluationDetail, type OverlapSummary, type StatisticsView, type StatsSummary } from '@contract';
+import {
+  fixed,
+  meanSdText as meanSd,
+  testText,
+  topicsTable,
+  waiTable,
+  type EvaluationDetail,
+  type OverlapSummary,
+  type ResultTable,
+  type StatisticsView,
+  type StatsSummary,
+  type TopicsSummary,
+  type WaiSummary,
+} from '@contract';
 import { Table, Typography } from 'antd';
 import { useT } from '../../i18n';
 
@@ -76,8 +89,45 @@ function OverlapTables({ summary, names }: { summary: OverlapSummary; names: str
   );
 }
 
+/** Topics and WAI: the rows the report and the CLI show too (contract/evaluation-tables.ts). */
+function JudgedTables({ table }: { table: ResultTable }) {
+  const ev = useT().ev;
+  const rows: Row[] = table.rows.map((r, i) => ({ key: String(i), label: r[0]!, values: r.slice(1) }));
+  return (
+    <>
+      <NumberTable head={table.head.slice(1)} rows={rows} testId="evaluation-table" />
+      {table.tests.length > 0 && (
+        <>
+          <Typography.Text type="secondary" style={{ display: 'block', marginTop: 12 }}>
+            {ev.tests}
+          </Typography.Text>
+          <div data-testid="evaluation-tests" style={{ fontFamily: 'ui-monospace, Menlo, Consolas, monospace', fontSize: 13 }}>
+            {table.tests.map((x) => (
+              <div key={x}>{x}</div>
+            ))}
+          </div>
+        </>
+      )}
+      {table.notes.map((x) => (
+        <Typography.Paragraph key={x} type="warning" style={{ marginTop: 8, marginBottom: 0 }}>
+          {x}
+        </Typography.Paragraph>
+      ))}
+    </>
+  );
+}
+
 export function ResultTables({ evaluation, names }: { evaluation: EvaluationDetail; names: string[] }) {
-  if (evaluation.measure === 'stats') return <StatsTable summary={evaluation.summary as unknown as StatsSummary} names={names} />;
-  if (evaluation.measure === 'overlap') return <OverlapTables summary={evaluation.summary as unknown as OverlapSummary} names={names} />;
-  return <pre style={{ fontSize: 12 }}>{JSON.stringify(evaluation.summary, null, 2)}</pre>;
+  const t = useT().ev.table;
+  switch (evaluation.measure) {
+    case 'stats':
+      return <StatsTable summary={evaluation.summary as unknown as StatsSummary} names={names} />;
+    case 'overlap':
+    case 'semantic':
+      return <OverlapTables summary={evaluation.summary as unknown as OverlapSummary} names={names} />;
+    case 'topics':
+      return <JudgedTables table={topicsTable(evaluation.summary as unknown as TopicsSummary, names, t)} />;
+    case 'wai':
+      return <JudgedTables table={waiTable(evaluation.summary as unknown as WaiSummary, names, t)} />;
+  }
 }

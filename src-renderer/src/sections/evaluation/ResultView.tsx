@@ -20,7 +20,7 @@ export function ResultView({ evaluation: e }: { evaluation: EvaluationDetail }) 
   const datasets = [e.datasets.a, ...(e.datasets.b ? [e.datasets.b] : [])];
 
   return (
-    <Flex vertical gap={16} data-testid="evaluation-result" data-evaluation-id={e.id}>
+    <Flex vertical gap={16} data-testid="evaluation-result" data-evaluation-id={e.id} data-measure={e.measure}>
       <Flex justify="space-between" align="start" gap={12}>
         <div style={{ minWidth: 0 }}>
           <Typography.Title level={4} style={{ margin: 0 }}>
@@ -57,6 +57,7 @@ export function ResultView({ evaluation: e }: { evaluation: EvaluationDetail }) 
           key={`${c.key}-${locale}`}
           name={c.key}
           option={c.option}
+          {...(c.height ? { height: c.height } : {})}
           labels={{ svg: ev.exportSvg, png: ev.exportPng }}
           onExport={(format, content) => void evaluationActions.saveChart(`evaluation-${e.id}-${c.key}`, format, content)}
         />
