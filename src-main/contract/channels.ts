@@ -63,6 +63,20 @@ export const requestChannels = [
   'evaluation:remove',
   'evaluation:report',
   'evaluation:saveChart',
+  'ssh:list',
+  'ssh:add',
+  'ssh:remove',
+  'ssh:test',
+  'finetune:options',
+  'finetune:preview',
+  'finetune:submit',
+  'finetune:jobs',
+  'finetune:job',
+  'finetune:points',
+  'finetune:log',
+  'finetune:watch',
+  'finetune:cancel',
+  'finetune:fetch',
 ] as const;
 
 export const eventChannels = [
@@ -77,6 +91,7 @@ export const eventChannels = [
   'dialogues:changed',
   'runs:changed',
   'endpoints:changed',
+  'finetune:upload',
 ] as const;
 
 export type RequestChannel = (typeof requestChannels)[number];
