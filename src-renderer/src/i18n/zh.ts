@@ -4,6 +4,7 @@ import sim from './simulations.zh';
 import dlg from './dialogues.zh';
 import dlgCards from './dialogue-cards.zh';
 import ev from './evaluation.zh';
+import ft from './fine-tuning.zh';
 import endpoints from './endpoints.zh';
 import local from './local-servers.zh';
 import type { Messages } from './en';
@@ -205,6 +206,7 @@ const zh: Messages = {
   dlg,
   dlgCards,
   ev,
+  ft,
   replace: {
     title: '替换已有的导出？',
     file: (path: string) => `${path} 已存在。要用本次导出替换它吗？新文件完整写好之前，旧文件保持不变。`,
