@@ -84,7 +84,9 @@ function JobView({ view }: { view: FineTuneJobView }) {
         {points.length === 0 ? (
           <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t.job.noPoints} />
         ) : (
-          <Chart option={option} height={280} name={`finetune-${job.id}-loss`} labels={t.job.exported} onExport={(format, content) => void evaluationActions.saveChart(`finetune-${job.id}-loss`, format, content)} />
+          <div data-testid="ft-loss" data-points={points.length}>
+            <Chart option={option} height={280} name={`finetune-${job.id}-loss`} labels={t.job.exported} onExport={(format, content) => void evaluationActions.saveChart(`finetune-${job.id}-loss`, format, content)} />
+          </div>
         )}
         <Typography.Text type="secondary">
           {t.job.folder}: {view.connection ?? t.jobs.removedServer} · <Typography.Text code>{view.remoteDir}</Typography.Text>
