@@ -92,12 +92,14 @@ export interface FineTuneUploadEvent {
   file: string;
 }
 
+/** One step LLaMA-Factory logged in trainer_log.jsonl (ssh/trainer-log.ts reads them). */
 export interface TrainerPointView {
   step: number;
   totalSteps: number;
   epoch: number | null;
   loss: number | null;
   lr: number | null;
+  /** Seconds left, from `remaining_time` ("H:MM:SS", or "1 day, H:MM:SS"). */
   etaSeconds: number | null;
 }
 

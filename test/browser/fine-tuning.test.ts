@@ -78,6 +78,9 @@ describe.skipIf(unavailable !== null)(`fine-tuning section (headless Chromium, r
     const prompt = app.byTestId('host-key-prompt');
     await prompt.waitFor();
     expect(await app.byTestId('host-key-fingerprint').innerText()).toBe(sshd.fingerprint);
+    // The dialog's zoom-in has ended (it starts transparent), so the screenshot shows it.
+    const modal = page.locator('.ant-modal', { has: prompt });
+    await expect.poll(async () => `${await modal.getAttribute('class')} ${await modal.getAttribute('style')}`, eventually).not.toMatch(/zoom|opacity/);
     await app.screenshot('fine-tuning-host-key-zh');
     await app.byTestId('host-key-accept').click();
     const report = app.byTestId('ssh-report-实验室A100');

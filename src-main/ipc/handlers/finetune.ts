@@ -1,5 +1,6 @@
 import type { AppContext } from '../../app/context';
 import type { FineTuneJobView, FineTunePreview } from '../../contract/finetune';
+import type { JobView } from '../../contract/job';
 import { DEFAULT_CUTOFF_LEN, DEFAULT_GPUS, paperDefaults } from '../../finetune/config/defaults';
 import { baseModelPresets, knownTemplates } from '../../finetune/config/presets';
 import { previewRunsJob, submitRunsJob, type RunsJobInput, type RunsJobPreview } from '../../finetune/submit-runs';
@@ -54,13 +55,18 @@ const previewView = (p: RunsJobPreview): FineTunePreview => ({
   warnings: p.config.warnings,
 });
 
+function viewOf(job: JobView, remoteJobs: RemoteJobStore, names: ReadonlyMap<number, string>): FineTuneJobView {
+  const record = remoteJobs.get(job.id);
+  return { job, connection: record.profileId === null ? null : (names.get(record.profileId) ?? null), remoteDir: record.remoteDir, latest: remoteJobs.latest(job.id), exitCode: record.exitCode };
+}
+
+const connectionNames = (ctx: AppContext) => new Map(ctx.sshProfiles.list().map((p) => [p.id, p.name]));
+
+/** A fine-tuning job's view; any other job id is refused. */
 function fineTuneJob(ctx: AppContext, jobId: number): FineTuneJobView {
   const job = ctx.jobs.get(jobId);
   if (job.kind !== FINETUNE_JOB) throw new DomainError('validation', `Job ${jobId} is not a fine-tuning job.`);
-  const remoteJobs = new RemoteJobStore(ctx.db);
-  const record = remoteJobs.get(jobId);
-  const connection = record.profileId === null ? null : (ctx.sshProfiles.list().find((p) => p.id === record.profileId)?.name ?? null);
-  return { job, connection, remoteDir: record.remoteDir, latest: remoteJobs.latest(jobId), exitCode: record.exitCode };
+  return viewOf(job, new RemoteJobStore(ctx.db), connectionNames(ctx));
 }
 
 export const fineTuneHandlers: HandlerPart<
@@ -89,14 +95,11 @@ export const fineTuneHandlers: HandlerPart<
   },
   'finetune:jobs': (_input, ctx) => {
     const remoteJobs = new RemoteJobStore(ctx.db);
-    const names = new Map(ctx.sshProfiles.list().map((p) => [p.id, p.name]));
+    const names = connectionNames(ctx);
     return ctx.jobs
       .list({ kind: FINETUNE_JOB })
       .filter((job) => job.remoteId !== null)
-      .map((job) => {
-        const record = remoteJobs.get(job.id);
-        return { job, connection: record.profileId === null ? null : (names.get(record.profileId) ?? null), remoteDir: record.remoteDir, latest: remoteJobs.latest(job.id), exitCode: record.exitCode };
-      });
+      .map((job) => viewOf(job, remoteJobs, names));
   },
   'finetune:job': ({ id }, ctx) => fineTuneJob(ctx, id),
   'finetune:points': ({ id }, ctx) => (fineTuneJob(ctx, id), new RemoteJobStore(ctx.db).points(id)),

@@ -60,7 +60,7 @@ const ft = {
     pickConnection: 'Choose a server',
     runs: 'Runs to train on',
     pickRuns: 'Choose simulated or imported runs',
-    run: (id: number, label: string, sessions: number) => `#${id} ${label} · ${sessions} sessions`,
+    run: (id: number, label: string, sessions: number) => `#${id} ${label} · ${sessions} session${sessions === 1 ? '' : 's'}`,
     base: 'Base model',
     otherModel: 'Another model (hub id or path on the server)',
     modelPath: 'Model',
@@ -93,7 +93,7 @@ const ft = {
   preview: {
     title: 'What will be sent',
     samples: 'Samples',
-    sessions: (used: number, all: number) => `${used} of ${all} sessions`,
+    sessions: (used: number, all: number) => `${used} of ${all} session${all === 1 ? '' : 's'}`,
     turns: 'Counselor turns trained',
     tokens: 'Approximate tokens',
     trained: (n: number) => `${n} under the loss`,

@@ -1,7 +1,7 @@
 import { CloudDownloadOutlined, EyeOutlined, ReloadOutlined, StopOutlined } from '@ant-design/icons';
 import type { ChartOption, FineTuneJobView, TrainerPointView } from '@contract';
 import { Alert, Button, Card, Descriptions, Empty, Flex, Popconfirm, Progress, Table, Tag, Typography } from 'antd';
-import { useMemo } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { Chart } from '../../components/Chart';
 import { useT } from '../../i18n';
 import { evaluationActions } from '../../stores/evaluation';
@@ -33,6 +33,11 @@ function JobView({ view }: { view: FineTuneJobView }) {
   const { job, latest } = view;
   const option = useMemo(() => lossOption(points, { title: t.job.chart, step: t.job.chartStep, loss: t.job.chartLoss }), [points, t]);
   const unwatched = job.status === 'queued' || job.status === 'paused';
+  // The output's newest lines matter (a failure's traceback): keep the end in view.
+  const output = useRef<HTMLPreElement>(null);
+  useEffect(() => {
+    if (output.current) output.current.scrollTop = output.current.scrollHeight;
+  }, [log]);
   return (
     <Card
       title={
@@ -97,7 +102,7 @@ function JobView({ view }: { view: FineTuneJobView }) {
             {t.job.refreshLog}
           </Button>
         </Flex>
-        <pre style={{ maxHeight: 220, overflow: 'auto', margin: 0, padding: 12, background: '#1f2329', color: '#e6e6e6', borderRadius: 6, fontSize: 12 }} data-testid="ft-job-log">
+        <pre ref={output} style={{ maxHeight: 220, overflow: 'auto', margin: 0, padding: 12, background: '#1f2329', color: '#e6e6e6', borderRadius: 6, fontSize: 12 }} data-testid="ft-job-log">
           {log.split('\n').slice(-40).join('\n')}
         </pre>
       </Flex>
