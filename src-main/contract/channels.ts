@@ -77,6 +77,13 @@ export const requestChannels = [
   'finetune:watch',
   'finetune:cancel',
   'finetune:fetch',
+  'arenaLive:overview',
+  'arenaLive:start',
+  'arenaLive:state',
+  'arenaLive:pick',
+  'arenaLive:pause',
+  'arenaLive:resume',
+  'arenaLive:end',
 ] as const;
 
 export const eventChannels = [
@@ -92,6 +99,8 @@ export const eventChannels = [
   'runs:changed',
   'endpoints:changed',
   'finetune:upload',
+  // A live arena session saved a call or stopped (src-main/arena/live.ts).
+  'arenaLive:changed',
 ] as const;
 
 export type RequestChannel = (typeof requestChannels)[number];

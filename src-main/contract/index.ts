@@ -88,6 +88,7 @@ import {
   type SshTestOutcome,
   type TrainerPointView,
 } from './finetune';
+import { arenaLivePickInput, arenaLiveRef, arenaLiveStartInput, type ArenaLiveOverview, type ArenaLiveState } from './arena-live';
 
 export * from './channels';
 export * from './role-card';
@@ -104,6 +105,7 @@ export * from './evaluation-charts';
 export * from './evaluation-format';
 export * from './ssh';
 export * from './finetune';
+export * from './arena-live';
 
 // The one contract between renderer and main: every request channel with its input
 // schema (main parses every payload with it, strictly) and its result type.
@@ -198,6 +200,14 @@ export const contract = {
   'finetune:watch': { input: byId, result: returns<FineTuneJobView>() },
   'finetune:cancel': { input: byId, result: returns<FineTuneJobView>() },
   'finetune:fetch': { input: fineTuneFetchInput, result: returns<FineTuneFetchResult>() },
+  // The arena's human live mode (src-main/arena/live.ts).
+  'arenaLive:overview': { input: none, result: returns<ArenaLiveOverview>() },
+  'arenaLive:start': { input: arenaLiveStartInput, result: returns<ArenaLiveState>() },
+  'arenaLive:state': { input: arenaLiveRef, result: returns<ArenaLiveState>() },
+  'arenaLive:pick': { input: arenaLivePickInput, result: returns<ArenaLiveState>() },
+  'arenaLive:pause': { input: arenaLiveRef, result: returns<ArenaLiveState>() },
+  'arenaLive:resume': { input: arenaLiveRef, result: returns<ArenaLiveState>() },
+  'arenaLive:end': { input: arenaLiveRef, result: returns<ArenaLiveState>() },
 } satisfies Record<RequestChannel, { input: z.ZodType; result: unknown }>;
 
 /** A domain's data changed (by this process or another); listeners read what they show again. */
@@ -224,6 +234,7 @@ export interface EventPayloads {
   'endpoints:changed': DataChangedEvent;
   /** Bytes sent of a job's files, for the submission the window named. */
   'finetune:upload': FineTuneUploadEvent;
+  'arenaLive:changed': { arenaId: number };
 }
 // Compile-time check that every event channel has a payload type and no extra ones exist.
 type _Events = [EventChannel] extends [keyof EventPayloads]

@@ -407,14 +407,52 @@ const malformed: Record<RequestChannel, [string, unknown][]> = {
   'finetune:watch': [...shared, ['no id', {}]],
   'finetune:cancel': [...shared, ['no id', {}], ['id as text', { id: 'all' }]],
   'finetune:fetch': [...shared, ['no id', {}], ['a folder given by the window', { id: 1, dir: '/tmp' }]],
+  ...liveMalformed(),
 };
+
+/** The arena's human live mode (src-main/arena/live.ts). */
+function liveMalformed(): Record<Extract<RequestChannel, `arenaLive:${string}`>, [string, unknown][]> {
+  const start = { counselors: ['alpha', 'beta'], cardId: 1, client: { endpointId: 1 }, annotator: '李老师' };
+  const ref = [...shared, ['no arena', {}], ['a zero arena id', { arenaId: 0 }], ['an arena id as text', { arenaId: '1' }], ['a fractional arena id', { arenaId: 1.5 }]] as [string, unknown][];
+  return {
+    'arenaLive:overview': shared,
+    'arenaLive:start': [
+      ...shared,
+      ['one counselor', { ...start, counselors: ['alpha'] }],
+      ['three counselors', { ...start, counselors: ['alpha', 'beta', 'gamma'] }],
+      ['an empty counselor name', { ...start, counselors: ['alpha', '  '] }],
+      ['no card', { ...start, cardId: undefined }],
+      ['a negative card id', { ...start, cardId: -3 }],
+      ['no client', { ...start, client: undefined }],
+      ['a client with an extra field', { ...start, client: { endpointId: 1, key: 'sk-x' } }],
+      ['an empty annotator', { ...start, annotator: ' ' }],
+      ['an annotator name too long', { ...start, annotator: long }],
+      ['zero turns', { ...start, maxTurns: 0 }],
+      ['turns as text', { ...start, maxTurns: '5' }],
+    ],
+    'arenaLive:state': ref,
+    'arenaLive:pick': [
+      ...ref,
+      ['no pick', { arenaId: 1, turn: 1 }],
+      ['a pick of C', { arenaId: 1, turn: 1, pick: 'C' }],
+      ['a lower-case pick', { arenaId: 1, turn: 1, pick: 'a' }],
+      ['no turn', { arenaId: 1, pick: 'A' }],
+      ['turn zero', { arenaId: 1, turn: 0, pick: 'A' }],
+      ['a note too long', { arenaId: 1, turn: 1, pick: 'tie', note: long }],
+      ['a note of the wrong type', { arenaId: 1, turn: 1, pick: 'tie', note: 5 }],
+    ],
+    'arenaLive:pause': ref,
+    'arenaLive:resume': ref,
+    'arenaLive:end': ref,
+  };
+}
 
 let ctx: AppContext;
 let dispatch: Dispatch;
 
 function snapshot(): string {
   return JSON.stringify(
-    ['settings', 'endpoints', 'jobs', 'role_cards', 'role_card_revisions', 'sim_runs', 'sim_sessions', 'sim_messages', 'prompt_overrides', 'card_chats', 'evaluations', 'evaluation_scores', 'ssh_profiles', 'remote_jobs'].map((t) => ctx.db.prepare(`SELECT * FROM ${t} ORDER BY rowid`).all()),
+    ['settings', 'endpoints', 'jobs', 'role_cards', 'role_card_revisions', 'sim_runs', 'sim_sessions', 'sim_messages', 'prompt_overrides', 'card_chats', 'evaluations', 'evaluation_scores', 'ssh_profiles', 'remote_jobs', 'arena_runs', 'arena_calls', 'battles'].map((t) => ctx.db.prepare(`SELECT * FROM ${t} ORDER BY rowid`).all()),
   );
 }
 

@@ -10,6 +10,7 @@ import dlg from './dialogues.en';
 import dlgCards from './dialogue-cards.en';
 import ev from './evaluation.en';
 import ft from './fine-tuning.en';
+import live from './arena-live.en';
 import endpoints from './endpoints.en';
 import local from './local-servers.en';
 
@@ -218,6 +219,7 @@ const en = {
   dlgCards,
   ev,
   ft,
+  live,
   replace: {
     title: 'Replace the existing export?',
     file: (path: string) => `${path} already exists. Replace it with this export? The old file stays until the new one is complete.`,

@@ -5,6 +5,7 @@ import dlg from './dialogues.zh';
 import dlgCards from './dialogue-cards.zh';
 import ev from './evaluation.zh';
 import ft from './fine-tuning.zh';
+import live from './arena-live.zh';
 import endpoints from './endpoints.zh';
 import local from './local-servers.zh';
 import type { Messages } from './en';
@@ -207,6 +208,7 @@ const zh: Messages = {
   dlgCards,
   ev,
   ft,
+  live,
   replace: {
     title: '替换已有的导出？',
     file: (path: string) => `${path} 已存在。要用本次导出替换它吗？新文件完整写好之前，旧文件保持不变。`,
