@@ -5,13 +5,19 @@ import type { AppContext } from '../app/context';
 import { DomainError } from '../common/errors';
 import { RemoteJobStore } from '../ssh/remote-jobs';
 import { cancelTraining, fetchResults, FINETUNE_JOB, refreshTraining, submitTraining, trainingLogTail, trainingStatus, watchTraining, type TrainingDeps } from '../ssh/training-job';
+import { baseModelPresets } from '../finetune/config/presets';
+import { sftModes, type SftMode } from '../finetune/sft/samples';
+import { submitRunsJob } from '../finetune/submit-runs';
+import type { UploadProgress } from '../ssh/upload';
+import { count, runIds } from './evaluate';
 import { bar, printJson } from './io';
 import type { WithContext } from './context';
 import { acceptHostKeyFlag } from './ssh';
 
-// `simpsy finetune …`: training jobs on a GPU server (docs/ssh.md). `submit` sends a folder
-// prepared beforehand (the SFT export, dataset_info.json, the LLaMA-Factory YAML and the
-// DeepSpeed JSON) and launches `llamafactory-cli train` on it, detached; `watch` follows it
+// `simpsy finetune …`: training jobs on a GPU server (docs/ssh.md). `submit` exports runs and
+// configures the job itself (--runs, finetune/submit-runs.ts), or sends a folder prepared
+// beforehand (--files: the SFT export, dataset_info.json, the YAML and the DeepSpeed JSON),
+// and launches `llamafactory-cli train` on it, detached; `watch` follows it
 // (Ctrl-C detaches, the training goes on), `status` catches up once, `cancel` stops it.
 
 const deps = (ctx: AppContext): TrainingDeps => ({ profiles: ctx.sshProfiles, secrets: ctx.secrets, env: ctx.env, jobs: ctx.jobs, remoteJobs: new RemoteJobStore(ctx.db) });
@@ -36,48 +42,106 @@ function outputDir(config: string): string {
   return value.replace(/\/+$/, '');
 }
 
+interface SubmitFlags {
+  ssh: string;
+  runs?: string;
+  base?: string;
+  template?: string;
+  gpus?: string;
+  mode: string;
+  set?: string[];
+  files?: string;
+  config?: string;
+  title?: string;
+  acceptHostKey?: string;
+  json?: boolean;
+}
+
+type Accept = ReturnType<typeof acceptHostKeyFlag>;
+
+/** `--runs`: exported, configured and sent by finetune/submit-runs.ts. */
+async function submitRuns(ctx: AppContext, o: SubmitFlags, accept: Accept, onUpload: UploadProgress): Promise<Record<string, unknown> & { jobId: number; remoteId: number }> {
+  if (!o.base) throw new DomainError('validation', `Say which model to fine-tune: --base ${baseModelPresets.map((p) => p.name).join(' or ')} (or a hub id or path with --template).`);
+  if (!(sftModes as readonly string[]).includes(o.mode)) throw new DomainError('validation', `--mode must be prefix or session, got '${o.mode}'.`);
+  const gpus = count('--gpus', o.gpus);
+  const { jobId, remoteId, preview } = await submitRunsJob(
+    { ...deps(ctx), db: ctx.db, resourcesDir: ctx.resourcesDir },
+    {
+      profile: ctx.sshProfiles.getByName(o.ssh),
+      runIds: runIds('--runs', [o.runs!]),
+      base: o.base,
+      ...(o.template ? { template: o.template } : {}),
+      ...(gpus !== undefined ? { gpus } : {}),
+      mode: o.mode as SftMode,
+      settings: o.set ?? [],
+      ...(o.title ? { title: o.title } : {}),
+      ...accept,
+      onUpload,
+    },
+  );
+  for (const w of preview.config.warnings) process.stderr.write(`warning: ${w}\n`);
+  const s = preview.statistics;
+  process.stderr.write(`Sent ${s.samples} samples (${s.mode}) from ${s.sessionsUsed} sessions, ≈ ${s.tokens} tokens; ${preview.config.gpus} GPUs, ≈ ${preview.config.steps ?? '?'} steps.\n`);
+  return { jobId, remoteId, statistics: s, values: preview.config.values, steps: preview.config.steps, warnings: preview.config.warnings };
+}
+
+/** `--files`: a folder prepared beforehand, sent as it is. */
+async function submitFolder(ctx: AppContext, o: SubmitFlags, accept: Accept, onUpload: UploadProgress): Promise<{ jobId: number; remoteId: number }> {
+  const dir = resolve(o.files!);
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => statSync(join(dir, n)).isFile()).sort();
+  } catch {
+    throw new DomainError('not_found', `--files: cannot read the folder ${dir}.`);
+  }
+  const yamls = names.filter((n) => /\.ya?ml$/.test(n));
+  const config = o.config ?? (yamls.length === 1 ? yamls[0] : undefined);
+  if (!config) throw new DomainError('validation', `--config: name the YAML to train with; ${dir} holds ${yamls.length ? yamls.join(', ') : 'no .yaml file'}.`);
+  if (!names.includes(config)) throw new DomainError('validation', `--config: ${config} is not a file in ${dir}.`);
+  const output = outputDir(join(dir, config));
+  const deepspeed = /^deepspeed\s*:/m.test(readFileSync(join(dir, config), 'utf8'));
+  return submitTraining(deps(ctx), {
+    profile: ctx.sshProfiles.getByName(o.ssh),
+    title: o.title ?? `${config} on ${o.ssh}`,
+    files: names.map((name) => ({ local: join(dir, name), name })),
+    // LLaMA-Factory starts torchrun for DeepSpeed only when told to.
+    command: [...(deepspeed ? ['env', 'FORCE_TORCHRUN=1'] : []), 'llamafactory-cli', 'train', config],
+    trainerLog: `${output}/trainer_log.jsonl`,
+    ...accept,
+    onUpload,
+  });
+}
+
 /** `simpsy finetune submit|watch|status|logs|fetch|cancel`, joined to the `finetune` command (finetune.ts). */
 export function finetuneJobCommands(finetune: Command, withContext: WithContext): void {
   finetune
     .command('submit')
-    .description('Upload a prepared folder and start `llamafactory-cli train CONFIG` there, detached; the last line is {"jobId", "remoteId"}')
+    .description('Export runs (--runs) or upload a prepared folder (--files) and start `llamafactory-cli train` there, detached; the last line is {"jobId", "remoteId"}')
     .requiredOption('--ssh <name>', 'the connection (simpsy ssh list)')
-    .requiredOption('--files <dir>', 'folder whose files are uploaded: data, dataset_info.json, the YAML, the DeepSpeed JSON')
-    .option('--config <file>', 'the LLaMA-Factory YAML in that folder (default: its only .yaml)')
+    .option('--runs <ids>', "the runs to train on, comma-separated: exported, configured with the paper's defaults and sent")
+    .option('--base <model>', `with --runs: ${baseModelPresets.map((p) => p.name).join(', ')}, a hub id or a path on the server`)
+    .option('--template <name>', 'with --runs: the chat template (presets know theirs)')
+    .option('--gpus <n>', 'with --runs: GPUs to train on (paper: 4)')
+    .option('--mode <mode>', 'with --runs: prefix (one sample per counselor turn, mask_history: the paper) or session', 'prefix')
+    .option('--set <key=value>', 'with --runs: change a hyper-parameter (repeatable), e.g. --set learning_rate=2e-5', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--files <dir>', 'instead of --runs: folder whose files are uploaded: data, dataset_info.json, the YAML, the DeepSpeed JSON')
+    .option('--config <file>', 'with --files: the LLaMA-Factory YAML in that folder (default: its only .yaml)')
     .option('--title <text>', 'a title for the job')
     .option('--accept-host-key <fingerprint>', 'accept this host key (SHA256:…) on first use')
-    .action((o: { ssh: string; files: string; config?: string; title?: string; acceptHostKey?: string }) =>
+    .option('--json', 'with --runs: the last line also carries the statistics and the configuration')
+    .action((o: SubmitFlags) =>
       withContext(async (ctx) => {
-        const dir = resolve(o.files);
-        let names: string[];
-        try {
-          names = readdirSync(dir).filter((n) => statSync(join(dir, n)).isFile()).sort();
-        } catch {
-          throw new DomainError('not_found', `--files: cannot read the folder ${dir}.`);
-        }
-        const yamls = names.filter((n) => /\.ya?ml$/.test(n));
-        const config = o.config ?? (yamls.length === 1 ? yamls[0] : undefined);
-        if (!config) throw new DomainError('validation', `--config: name the YAML to train with; ${dir} holds ${yamls.length ? yamls.join(', ') : 'no .yaml file'}.`);
-        if (!names.includes(config)) throw new DomainError('validation', `--config: ${config} is not a file in ${dir}.`);
+        if (Boolean(o.runs) === Boolean(o.files)) throw new DomainError('validation', 'Say what to train on: --runs 3,4 (exported for you) or --files DIR (a folder prepared with sft export and finetune config), not both.');
         const accept = acceptHostKeyFlag(o.acceptHostKey);
-        const output = outputDir(join(dir, config));
-        const deepspeed = /^deepspeed\s*:/m.test(readFileSync(join(dir, config), 'utf8'));
         const tty = process.stderr.isTTY === true;
-        const { jobId, remoteId } = await submitTraining(deps(ctx), {
-          profile: ctx.sshProfiles.getByName(o.ssh),
-          title: o.title ?? `${config} on ${o.ssh}`,
-          files: names.map((name) => ({ local: join(dir, name), name })),
-          // LLaMA-Factory starts torchrun for DeepSpeed only when told to.
-          command: [...(deepspeed ? ['env', 'FORCE_TORCHRUN=1'] : []), 'llamafactory-cli', 'train', config],
-          trainerLog: `${output}/trainer_log.jsonl`,
-          ...accept,
-          onUpload: (sent, total, file) => {
-            if (tty && total > 0) process.stderr.write(`\r\x1b[KUploading ${file} ${bar(sent, total)} ${Math.floor((100 * sent) / total)}%`);
-          },
-        });
+        const onUpload = (sent: number, total: number, file: string) => {
+          if (tty && total > 0) process.stderr.write(`\r\x1b[KUploading ${file} ${bar(sent, total)} ${Math.floor((100 * sent) / total)}%`);
+        };
+        const submitted = o.runs ? await submitRuns(ctx, o, accept, onUpload) : await submitFolder(ctx, o, accept, onUpload);
         if (tty) process.stderr.write('\r\x1b[K');
+        const { jobId, remoteId } = submitted;
         process.stderr.write(`Started job ${jobId} on ${o.ssh} (process group ${remoteId}). Follow it: simpsy finetune watch ${jobId}\n`);
-        process.stdout.write(`${JSON.stringify({ jobId, remoteId })}\n`);
+        process.stdout.write(`${JSON.stringify(o.json ? submitted : { jobId, remoteId })}\n`);
       }),
     );
 

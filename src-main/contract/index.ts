@@ -77,6 +77,20 @@ import {
   type EvaluationPlan,
   type MeasureInfo,
 } from './evaluation';
+import { sshProfileCreateInput, type SshProfileView } from './ssh';
+import {
+  fineTuneFetchInput,
+  fineTuneJobInput,
+  fineTuneSubmitInput,
+  sshTestInput,
+  type FineTuneFetchResult,
+  type FineTuneJobView,
+  type FineTuneOptions,
+  type FineTunePreview,
+  type FineTuneUploadEvent,
+  type SshTestOutcome,
+  type TrainerPointView,
+} from './finetune';
 import { arenaLivePickInput, arenaLiveRef, arenaLiveStartInput, type ArenaLiveOverview, type ArenaLiveState } from './arena-live';
 import {
   annotationArenaInput,
@@ -107,6 +121,8 @@ export * from './files';
 export * from './evaluation';
 export * from './evaluation-charts';
 export * from './evaluation-format';
+export * from './ssh';
+export * from './finetune';
 export * from './arena-live';
 export * from './annotation';
 export * from './evaluation-tables';
@@ -189,6 +205,21 @@ export const contract = {
   'evaluation:remove': { input: byId, result: returns<{ removed: true }>() },
   'evaluation:report': { input: evaluationReportInput, result: returns<{ path: string; csvPath: string | null }>() },
   'evaluation:saveChart': { input: chartSaveInput, result: returns<{ path: string }>() },
+  // Connections to GPU servers and training jobs there (src-main/ssh, src-main/finetune).
+  'ssh:list': { input: none, result: returns<SshProfileView[]>() },
+  'ssh:add': { input: sshProfileCreateInput, result: returns<SshProfileView>() },
+  'ssh:remove': { input: byId, result: returns<{ removed: true }>() },
+  'ssh:test': { input: sshTestInput, result: returns<SshTestOutcome>() },
+  'finetune:options': { input: none, result: returns<FineTuneOptions>() },
+  'finetune:preview': { input: fineTuneJobInput, result: returns<FineTunePreview>() },
+  'finetune:submit': { input: fineTuneSubmitInput, result: returns<{ jobId: number; remoteId: number }>() },
+  'finetune:jobs': { input: none, result: returns<FineTuneJobView[]>() },
+  'finetune:job': { input: byId, result: returns<FineTuneJobView>() },
+  'finetune:points': { input: byId, result: returns<TrainerPointView[]>() },
+  'finetune:log': { input: byId, result: returns<{ text: string }>() },
+  'finetune:watch': { input: byId, result: returns<FineTuneJobView>() },
+  'finetune:cancel': { input: byId, result: returns<FineTuneJobView>() },
+  'finetune:fetch': { input: fineTuneFetchInput, result: returns<FineTuneFetchResult>() },
   // The arena's human live mode (src-main/arena/live.ts).
   'arenaLive:overview': { input: none, result: returns<ArenaLiveOverview>() },
   'arenaLive:start': { input: arenaLiveStartInput, result: returns<ArenaLiveState>() },
@@ -238,6 +269,8 @@ export interface EventPayloads {
   'dialogues:changed': DataChangedEvent;
   'runs:changed': DataChangedEvent;
   'endpoints:changed': DataChangedEvent;
+  /** Bytes sent of a job's files, for the submission the window named. */
+  'finetune:upload': FineTuneUploadEvent;
   'arenaLive:changed': { arenaId: number };
 }
 // Compile-time check that every event channel has a payload type and no extra ones exist.

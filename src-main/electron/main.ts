@@ -6,6 +6,7 @@ import { createAppContext, type AppContext } from '../app/context';
 import { DB_FILE } from '../app/paths';
 import { createDispatch } from '../ipc/dispatch';
 import { createHandlerTable } from '../ipc/handlers';
+import { reattachTrainingJobs } from '../ipc/handlers/finetune';
 import { registerIpc } from './ipc-adapter';
 import { electronFileChooser } from './file-dialog';
 import { safeStorageBox } from './safe-storage-box';
@@ -64,6 +65,8 @@ void app.whenReady().then(() => {
   registerIpc(createDispatch(createHandlerTable(), ctx), ctx.events, (url) => isAppUrl(url, rendererFile, devServerUrl));
   // What the CLI (or a run here) writes shows in the window without a manual refresh.
   changes = new ChangeWatcher(ctx.db, ctx.events).start();
+  // Training jobs went on on their servers while the app was closed: follow them again.
+  void reattachTrainingJobs(ctx);
   createWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow();

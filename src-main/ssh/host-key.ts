@@ -23,20 +23,33 @@ export function judgeHostKey(seen: string, stored: string | null, accept: string
   return stored === null ? { kind: 'unknown' } : { kind: 'changed', was: stored };
 }
 
+/** A host key not (or no longer) accepted: the app shows `seen` for the person to check, and `previous` when it changed. */
+export class HostKeyRefused extends DomainError {
+  constructor(
+    message: string,
+    readonly seen: string,
+    readonly previous: string | null,
+  ) {
+    super('conflict', message);
+  }
+}
+
 /** The refusal a person reads, saying what to check and how to go on. */
-export function hostKeyRefusal(where: string, seen: string, verdict: HostKeyVerdict, accept: string | undefined): DomainError {
+export function hostKeyRefusal(where: string, seen: string, verdict: HostKeyVerdict, accept: string | undefined): HostKeyRefused {
   const mismatch = accept !== undefined ? ` (--accept-host-key ${accept} does not match it)` : '';
   if (verdict.kind === 'changed') {
-    return new DomainError(
-      'conflict',
+    return new HostKeyRefused(
       `WARNING: the host key of ${where} has CHANGED: it was ${verdict.was}, now it is ${seen}${mismatch}. ` +
         'Someone may be intercepting the connection, or the server was reinstalled. Nothing was sent. ' +
         `Ask the server's administrator for its fingerprint (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub); only if it is ${seen}, accept it with --accept-host-key ${seen}.`,
+      seen,
+      verdict.was,
     );
   }
-  return new DomainError(
-    'conflict',
+  return new HostKeyRefused(
     `${where} is not known yet: its host key fingerprint is ${seen}${mismatch}. ` +
       `Check it with the server's administrator (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub on the server), then connect again with --accept-host-key ${seen}.`,
+    seen,
+    null,
   );
 }

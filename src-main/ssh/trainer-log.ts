@@ -1,15 +1,10 @@
+import type { TrainerPointView } from '../contract/finetune';
+
 // LLaMA-Factory's trainer_log.jsonl (written by its LogCallback, one JSON object a logged
 // step): read by byte offset, so each poll fetches only what was appended since the last.
 
-export interface TrainerPoint {
-  step: number;
-  totalSteps: number;
-  epoch: number | null;
-  loss: number | null;
-  lr: number | null;
-  /** Seconds left, from `remaining_time` ("H:MM:SS", or "1 day, H:MM:SS"). */
-  etaSeconds: number | null;
-}
+/** A logged step (the contract's view, shown as it is by the app). */
+export type TrainerPoint = TrainerPointView;
 
 export interface TrainerLogChunk {
   points: TrainerPoint[];

@@ -14,6 +14,8 @@ const huge = 'x'.repeat(300_000);
 const long = 'y'.repeat(5_000);
 const validEndpoint = { name: 'ok', baseUrl: 'http://127.0.0.1:8000/v1', model: 'm' };
 const validCard = makeCard();
+const validSsh = { name: 'lab', host: '127.0.0.1', port: 22, user: 'train', auth: 'key', keyFile: '/home/me/.ssh/id_ed25519' };
+const validJob = { runIds: [1], base: 'qwen2-7b-instruct', mode: 'prefix' };
 
 const shared: [string, unknown][] = [
   ['null', null],
@@ -360,6 +362,51 @@ const malformed: Record<RequestChannel, [string, unknown][]> = {
     ['a relative path', { path: 'c.svg', format: 'svg', content: '<svg></svg>' }],
     ['content over the limit', { path: '/tmp/c.svg', format: 'svg', content: `<svg>${'x'.repeat(240_000)}</svg>` }],
   ],
+  'ssh:list': shared,
+  'ssh:add': [
+    ...shared,
+    ['missing fields', { name: 'lab' }],
+    ['a host that reads as an option', { ...validSsh, host: '-oProxyCommand=touch' }],
+    ['a host with a shell character', { ...validSsh, host: 'a;reboot' }],
+    ['a port out of range', { ...validSsh, port: 70000 }],
+    ['a user starting with a digit', { ...validSsh, user: '1root' }],
+    ['key auth without a key file', { ...validSsh, keyFile: undefined }],
+    ['agent auth with a passphrase', { ...validSsh, auth: 'agent', keyFile: undefined, passphrase: 'x' }],
+    ['a passphrase and its variable both', { ...validSsh, passphrase: 'x', passphraseEnv: 'SSH_PASS' }],
+    ['a relative work folder', { ...validSsh, workdir: 'jobs' }],
+    ['a huge set-up line', { ...validSsh, setup: long }],
+  ],
+  'ssh:remove': [...shared, ['no id', {}], ['id as text', { id: '1' }]],
+  'ssh:test': [
+    ...shared,
+    ['no id', {}],
+    ['a fingerprint that is not one', { id: 1, acceptHostKey: 'yes' }],
+    ['an MD5 fingerprint', { id: 1, acceptHostKey: 'MD5:16:27:ac:a5:76:28:2d:36:63:1b:56:4d:eb:df:a6:48' }],
+  ],
+  'finetune:options': shared,
+  'finetune:preview': [
+    ...shared,
+    ['no runs', { ...validJob, runIds: [] }],
+    ['a run id as text', { ...validJob, runIds: ['1'] }],
+    ['no base model', { ...validJob, base: ' ' }],
+    ['an unknown mode', { ...validJob, mode: 'all' }],
+    ['zero GPUs', { ...validJob, gpus: 0 }],
+    ['a setting without a value', { ...validJob, settings: ['learning_rate'] }],
+    ['a setting with a newline', { ...validJob, settings: ['learning_rate=1\nrm -rf /'] }],
+  ],
+  'finetune:submit': [
+    ...shared,
+    ['no connection', { job: validJob, submission: 'a' }],
+    ['a malformed job', { profileId: 1, job: { ...validJob, mode: 'x' }, submission: 'a' }],
+    ['a submission id with a slash', { profileId: 1, job: validJob, submission: '../a' }],
+  ],
+  'finetune:jobs': shared,
+  'finetune:job': [...shared, ['no id', {}], ['a negative id', { id: -1 }]],
+  'finetune:points': [...shared, ['no id', {}], ['a fractional id', { id: 1.5 }]],
+  'finetune:log': [...shared, ['no id', {}]],
+  'finetune:watch': [...shared, ['no id', {}]],
+  'finetune:cancel': [...shared, ['no id', {}], ['id as text', { id: 'all' }]],
+  'finetune:fetch': [...shared, ['no id', {}], ['a folder given by the window', { id: 1, dir: '/tmp' }]],
   ...liveMalformed(),
   'annotation:open': [
     ...shared,
@@ -452,7 +499,7 @@ let dispatch: Dispatch;
 
 function snapshot(): string {
   return JSON.stringify(
-    ['settings', 'endpoints', 'jobs', 'role_cards', 'role_card_revisions', 'sim_runs', 'sim_sessions', 'sim_messages', 'prompt_overrides', 'card_chats', 'evaluations', 'evaluation_scores', 'arena_runs', 'arena_calls', 'battles'].map((t) => ctx.db.prepare(`SELECT * FROM ${t} ORDER BY rowid`).all()),
+    ['settings', 'endpoints', 'jobs', 'role_cards', 'role_card_revisions', 'sim_runs', 'sim_sessions', 'sim_messages', 'prompt_overrides', 'card_chats', 'evaluations', 'evaluation_scores', 'ssh_profiles', 'remote_jobs', 'arena_runs', 'arena_calls', 'battles'].map((t) => ctx.db.prepare(`SELECT * FROM ${t} ORDER BY rowid`).all()),
   );
 }
 

@@ -7,9 +7,11 @@ import { evaluationHandlers } from './evaluation';
 import { jobHandlers } from './jobs';
 import { cardHandlers } from './role-cards';
 import { simulationHandlers } from './simulation';
+import { sshHandlers } from './ssh';
+import { fineTuneHandlers } from './finetune';
 import { joinHandlers, type HandlerTable } from '../handler-table';
 
 /** The handler table every transport registers: the Electron adapter and the test bridge alike. */
 export function createHandlerTable(): HandlerTable {
-  return joinHandlers(appHandlers, endpointHandlers, jobHandlers, cardHandlers, simulationHandlers, cardAssistHandlers, evaluationHandlers, arenaLiveHandlers, annotationHandlers);
+  return joinHandlers(appHandlers, endpointHandlers, jobHandlers, cardHandlers, simulationHandlers, cardAssistHandlers, evaluationHandlers, arenaLiveHandlers, annotationHandlers, sshHandlers, fineTuneHandlers);
 }

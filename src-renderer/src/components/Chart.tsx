@@ -1,7 +1,7 @@
 import { DownloadOutlined } from '@ant-design/icons';
 import type { ChartOption } from '@contract';
 import { Button, Dropdown } from 'antd';
-import { BarChart, BoxplotChart, HeatmapChart, ScatterChart } from 'echarts/charts';
+import { BarChart, BoxplotChart, HeatmapChart, LineChart, ScatterChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, TitleComponent, TooltipComponent, VisualMapComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
@@ -11,7 +11,7 @@ import { useEffect, useRef } from 'react';
 // papers). The chart builders are pure functions in the contract (`evaluation-charts.ts`),
 // shared with the report, which main draws with echarts' server-side SVG renderer.
 
-echarts.use([BarChart, BoxplotChart, ScatterChart, HeatmapChart, GridComponent, LegendComponent, TitleComponent, TooltipComponent, VisualMapComponent, SVGRenderer]);
+echarts.use([BarChart, BoxplotChart, LineChart, ScatterChart, HeatmapChart, GridComponent, LegendComponent, TitleComponent, TooltipComponent, VisualMapComponent, SVGRenderer]);
 
 export interface ChartExportLabels {
   svg: string;

@@ -9,6 +9,7 @@ import sim from './simulations.en';
 import dlg from './dialogues.en';
 import dlgCards from './dialogue-cards.en';
 import ev from './evaluation.en';
+import ft from './fine-tuning.en';
 import live from './arena-live.en';
 import ann from './annotation.en';
 import endpoints from './endpoints.en';
@@ -218,6 +219,7 @@ const en = {
   dlg,
   dlgCards,
   ev,
+  ft,
   live,
   ann,
   replace: {

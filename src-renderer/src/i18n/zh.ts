@@ -4,6 +4,7 @@ import sim from './simulations.zh';
 import dlg from './dialogues.zh';
 import dlgCards from './dialogue-cards.zh';
 import ev from './evaluation.zh';
+import ft from './fine-tuning.zh';
 import live from './arena-live.zh';
 import ann from './annotation.zh';
 import endpoints from './endpoints.zh';
@@ -207,6 +208,7 @@ const zh: Messages = {
   dlg,
   dlgCards,
   ev,
+  ft,
   live,
   ann,
   replace: {

@@ -27,4 +27,3 @@ export function DialogueWorkEmpty({ section }: { section: DialogueWork }) {
   );
 }
 
-export const FineTuning = () => <DialogueWorkEmpty section="fineTuning" />;

@@ -3,7 +3,7 @@ import type { SectionKey } from '../stores/navigation';
 import { Arena } from './Arena';
 import { Dialogues } from './Dialogues';
 import { Annotation } from './Annotation';
-import { FineTuning } from './DialogueWorkEmpty';
+import { FineTuning } from './FineTuning';
 import { Evaluation } from './Evaluation';
 import { RoleCards } from './RoleCards';
 import { Settings } from './Settings';
