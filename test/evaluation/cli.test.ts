@@ -1,4 +1,6 @@
+import Database from 'better-sqlite3';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppContext } from '../../src-main/app/context';
@@ -125,7 +127,7 @@ describe('simpsy eval on a hand-computed dataset', () => {
 describe('simpsy eval end to end', () => {
   let server: LlmServer;
   beforeAll(async () => {
-    server = await startLlmServer();
+    server = await startLlmServer({ models: ['test-model', 'bge-m3'] });
   });
   afterAll(() => server.close());
 
@@ -165,5 +167,73 @@ describe('simpsy eval end to end', () => {
     expect(stats.a.sessions).toBe(12);
     const noCard = await simpsy(['--db', db, 'eval', 'overlap', '--runs', '2']);
     expect(noCard).toMatchObject({ code: 1, stderr: 'simpsy: None of the 1 sessions of run 2 has a card (import dialogues with their cards: simpsy dialogues import DIR/dialogue --cards DIR --split train), so no overlap can be measured.\n' });
+  });
+
+  // Issue 9's "Done when": every measure from the built CLI on a simulated run and on the
+  // released dialogue imported with its card (test/0.txt and user_profiles/test.json[0]).
+  // The released session's numbers are recomputed here from the definitions, with jieba and
+  // the server's vectors asked for directly, not through the app's code.
+  it('every measure runs on simulated sessions and on the released dialogue imported with its card', async () => {
+    server.respond((ctx) => {
+      const user = ctx.lastUserMessage ?? '';
+      if (/来访者的话语开始\n/u.test(user)) return user.includes('睡') ? '["睡眠问题", "家庭关系"]' : '["工作压力", "加班"]'; // 加班 is not on the list
+      if (user.includes('问卷题目')) return '我的评分是5分';
+      const turn = counselorTurnsBefore(ctx) + 1;
+      if (agentOf(ctx) === 'counselor') return turn >= 3 ? '好的，今天就到这里，再见' : '能具体说说吗？';
+      const complaint = (ctx.systemPrompt ?? '').split('来访者的主诉问题：')[1] ?? '';
+      return `${complaint.slice(turn * 15, turn * 15 + 40)}。`;
+    });
+    const db = tempDbPath();
+    const ok = async (args: string[]) => {
+      const r = await simpsy(['--db', db, ...args]);
+      expect(r, r.stderr).toMatchObject({ code: 0 });
+      return r;
+    };
+    await ok(['endpoints', 'add', '--name', 'local', '--base-url', server.url, '--model', 'test-model']);
+    await ok(['cards', 'import', paperFixtures]);
+    await ok(['simulate', '--client', 'local', '--counselor', 'local', '--cards', 'test', '--max-turns', '10']);
+    await ok(['dialogues', 'import', join(paperFixtures, 'dialogue'), '--cards', paperFixtures, '--split', 'test']);
+
+    // The released session as stored: its card text and its client utterances.
+    const file = new Database(db, { readonly: true });
+    const released = file.prepare('SELECT id, card_text AS card FROM sim_sessions WHERE run_id = 2').get() as { id: number; card: string };
+    const clients = (file.prepare("SELECT content FROM sim_messages WHERE session_id = ? AND role = 'client' ORDER BY idx").all(released.id) as { content: string }[]).map((m) => m.content);
+    file.close();
+    expect(released.card).toContain('来访者的主诉问题：');
+
+    // Statistics and overlap on the simulated run and the released session as one dataset.
+    const stats = lastLine((await ok(['eval', 'stats', '--runs', '1,2', '--json'])).stdout);
+    expect(stats.sessions).toBe(7);
+    const overlap = lastLine((await ok(['eval', 'overlap', '--runs', '1,2', '--seed', '5', '--json'])).stdout);
+    expect(overlap.n).toBe(7);
+    // Eq. 1 by its definition: jieba precise mode with HMM, lower-cased, tokens of only punctuation/symbols/space dropped.
+    const load = createRequire(__filename);
+    const { Jieba } = load('@node-rs/jieba') as { Jieba: { withDict(d: Uint8Array): { cut(t: string, hmm: boolean): string[] } } };
+    const jieba = Jieba.withDict((load('@node-rs/jieba/dict') as { dict: Uint8Array }).dict);
+    const words = (t: string) => new Set(jieba.cut(t, true).map((w) => w.toLowerCase()).filter((w) => !/^[\p{P}\p{S}\p{Z}\s]*$/u.test(w)));
+    const cardWords = words(released.card);
+    const clientWords = words(clients.join('\n'));
+    const shared = [...cardWords].filter((w) => clientWords.has(w)).length;
+    const mine = overlap.sessions.find((x: { sessionId: number }) => x.sessionId === released.id);
+    expect(mine.mapping).toBeCloseTo(shared / cardWords.size, 12);
+    expect(shared).toBeGreaterThan(10); // the released client talks about what the card says
+
+    // Semantic (Eq. 2, bge-m3 by default): the cosine of the two vectors the server gives for them, asked for here directly.
+    const semantic = lastLine((await ok(['eval', 'semantic', '--runs', '1,2', '--embed', 'local', '--json'])).stdout);
+    expect(semantic.n).toBe(7);
+    const reply = (await (await fetch(`${server.url}/embeddings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'bge-m3', input: [released.card, clients.join('\n')], encoding_format: 'float' }) })).json()) as { data: { embedding: number[] }[] };
+    const [u, v] = reply.data.map((d) => d.embedding) as [number[], number[]];
+    const dot = u.reduce((a, x, i) => a + x * v[i]!, 0);
+    const cosine = dot / Math.sqrt(u.reduce((a, x) => a + x * x, 0) * v.reduce((a, x) => a + x * x, 0));
+    expect(semantic.sessions.find((x: { sessionId: number }) => x.sessionId === released.id).mapping).toBeCloseTo(cosine, 6); // the app receives base64, float32: six places
+
+    // Topics and WAI-O-S: the simulated run against the released session.
+    const topics = lastLine((await ok(['eval', 'topics', '--runs', '1', '--compare', '2', '--judge', 'local', '--rounds', '1', '--json'])).stdout);
+    expect(topics.b.rounds).toHaveLength(1);
+    expect(Object.values(topics.b.rounds[0].counts as Record<string, number>).reduce((a, n) => a + n, 0)).toBeGreaterThan(0);
+    const wai = lastLine((await ok(['eval', 'wai', '--runs', '2', '--judge', 'local', '--rounds', '1', '--json'])).stdout);
+    // Every item answered 5: Goal holds item 4 and 10 reversed (8 - 5 = 3), so (3 + 5 + 3 + 5) / 4 = 4; Task and Bond 5.
+    expect(wai).toMatchObject({ n: 1, rounds: 1, missing: 0, goal: { mean: 4 }, task: { mean: 5 }, bond: { mean: 5 } });
+    expect(lastLine((await ok(['eval', 'list', '--json'])).stdout).map((e: { measure: string }) => e.measure)).toEqual(['wai', 'topics', 'semantic', 'overlap', 'stats']);
   });
 });
