@@ -77,6 +77,7 @@ export const eventChannels = [
   'dialogues:changed',
   'runs:changed',
   'endpoints:changed',
+  'arena:changed',
 ] as const;
 
 export type RequestChannel = (typeof requestChannels)[number];

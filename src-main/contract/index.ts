@@ -191,6 +191,8 @@ export interface EventPayloads {
   'dialogues:changed': DataChangedEvent;
   'runs:changed': DataChangedEvent;
   'endpoints:changed': DataChangedEvent;
+  /** Counselors, arena runs or their sessions changed; `onlyProgress`: only battles were added. */
+  'arena:changed': DataChangedEvent;
 }
 // Compile-time check that every event channel has a payload type and no extra ones exist.
 type _Events = [EventChannel] extends [keyof EventPayloads]
