@@ -63,6 +63,19 @@ export const requestChannels = [
   'evaluation:remove',
   'evaluation:report',
   'evaluation:saveChart',
+  'counselors:list',
+  'counselors:add',
+  'counselors:remove',
+  'arena:list',
+  'arena:show',
+  'arena:plan',
+  'arena:start',
+  'arena:pause',
+  'arena:resume',
+  'arena:cancel',
+  'arena:battles',
+  'arena:battle',
+  'ratings:compute',
 ] as const;
 
 export const eventChannels = [

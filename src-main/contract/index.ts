@@ -74,6 +74,20 @@ import {
   type EvaluationListItem,
   type MeasureInfo,
 } from './evaluation';
+import {
+  arenaBattlesInput,
+  arenaStartInput,
+  counselorAddInput,
+  ratingsInput,
+  type ArenaDetail,
+  type ArenaPlan,
+  type ArenaRatings,
+  type ArenaSummary,
+  type BattleDetail,
+  type BattlePage,
+  type CounselorsView,
+  type CounselorView,
+} from './arena';
 
 export * from './channels';
 export * from './role-card';
@@ -88,6 +102,8 @@ export * from './files';
 export * from './evaluation';
 export * from './evaluation-charts';
 export * from './evaluation-format';
+export * from './arena';
+export * from './arena-charts';
 
 // The one contract between renderer and main: every request channel with its input
 // schema (main parses every payload with it, strictly) and its result type.
@@ -167,6 +183,20 @@ export const contract = {
   'evaluation:remove': { input: byId, result: returns<{ removed: true }>() },
   'evaluation:report': { input: evaluationReportInput, result: returns<{ path: string; csvPath: string | null }>() },
   'evaluation:saveChart': { input: chartSaveInput, result: returns<{ path: string }>() },
+  // The arena (src-main/arena) and its ratings (src-main/ratings).
+  'counselors:list': { input: none, result: returns<CounselorsView>() },
+  'counselors:add': { input: counselorAddInput, result: returns<CounselorView>() },
+  'counselors:remove': { input: z.strictObject({ name: z.string().trim().min(1).max(100) }), result: returns<{ removed: true }>() },
+  'arena:list': { input: none, result: returns<ArenaSummary[]>() },
+  'arena:show': { input: byId, result: returns<ArenaDetail>() },
+  'arena:plan': { input: arenaStartInput, result: returns<ArenaPlan>() },
+  'arena:start': { input: arenaStartInput, result: returns<ArenaSummary>() },
+  'arena:pause': { input: byId, result: returns<ArenaSummary>() },
+  'arena:resume': { input: byId, result: returns<ArenaSummary>() },
+  'arena:cancel': { input: byId, result: returns<ArenaSummary>() },
+  'arena:battles': { input: arenaBattlesInput, result: returns<BattlePage>() },
+  'arena:battle': { input: byId, result: returns<BattleDetail>() },
+  'ratings:compute': { input: ratingsInput, result: returns<ArenaRatings>() },
 } satisfies Record<RequestChannel, { input: z.ZodType; result: unknown }>;
 
 /** A domain's data changed (by this process or another); listeners read what they show again. */

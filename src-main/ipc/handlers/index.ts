@@ -1,4 +1,5 @@
 import { appHandlers } from './app';
+import { arenaHandlers } from './arena';
 import { cardAssistHandlers } from './card-assist';
 import { endpointHandlers } from './endpoints';
 import { evaluationHandlers } from './evaluation';
@@ -9,5 +10,5 @@ import { joinHandlers, type HandlerTable } from '../handler-table';
 
 /** The handler table every transport registers: the Electron adapter and the test bridge alike. */
 export function createHandlerTable(): HandlerTable {
-  return joinHandlers(appHandlers, endpointHandlers, jobHandlers, cardHandlers, simulationHandlers, cardAssistHandlers, evaluationHandlers);
+  return joinHandlers(appHandlers, endpointHandlers, jobHandlers, cardHandlers, simulationHandlers, cardAssistHandlers, evaluationHandlers, arenaHandlers);
 }
