@@ -11,6 +11,7 @@ import dlgCards from './dialogue-cards.en';
 import ev from './evaluation.en';
 import endpoints from './endpoints.en';
 import local from './local-servers.en';
+import arena from './arena.en';
 
 const en = {
   app: {
@@ -216,6 +217,7 @@ const en = {
   dlg,
   dlgCards,
   ev,
+  arena,
   replace: {
     title: 'Replace the existing export?',
     file: (path: string) => `${path} already exists. Replace it with this export? The old file stays until the new one is complete.`,

@@ -6,6 +6,7 @@ import dlgCards from './dialogue-cards.zh';
 import ev from './evaluation.zh';
 import endpoints from './endpoints.zh';
 import local from './local-servers.zh';
+import arena from './arena.zh';
 import type { Messages } from './en';
 
 // 中文界面文案。类型为 Messages：与 en.ts 的键必须完全一致，缺漏或多余都会编译失败。
@@ -205,6 +206,7 @@ const zh: Messages = {
   dlg,
   dlgCards,
   ev,
+  arena,
   replace: {
     title: '替换已有的导出？',
     file: (path: string) => `${path} 已存在。要用本次导出替换它吗？新文件完整写好之前，旧文件保持不变。`,
