@@ -38,6 +38,9 @@ function ratingsOption(r: ArenaRatings, text: ArenaChartText): ChartOption {
     { name: text.elo, data: r.models.map((m) => box(m.elo, m.eloCi)) },
     { name: text.bt, data: r.models.map((m) => box(m.bt, m.btCi)) },
   ];
+  // The axis spans the boxes with a margin, on round numbers: ratings sit near 1000, not 0.
+  const all = series.flatMap((s) => s.data.flat());
+  const pad = Math.max(10, (Math.max(...all) - Math.min(...all)) * 0.1);
   return {
     animation: false,
     color: chartPalette,
@@ -46,7 +49,7 @@ function ratingsOption(r: ArenaRatings, text: ArenaChartText): ChartOption {
     legend: { bottom: 0 },
     grid: { left: 64, right: 24, top: 48, bottom: 64 },
     xAxis: { type: 'category', data: r.models.map((m) => m.name), axisLabel: { interval: 0, rotate: r.models.length > 6 ? 30 : 0 } },
-    yAxis: { type: 'value', name: text.rating, scale: true },
+    yAxis: { type: 'value', name: text.rating, min: Math.floor((Math.min(...all) - pad) / 50) * 50, max: Math.ceil((Math.max(...all) + pad) / 50) * 50 },
     series: series.map((s, i) => ({
       type: 'boxplot',
       name: s.name,
@@ -65,10 +68,10 @@ function matrixOption(title: string, names: readonly string[], values: readonly 
     animation: false,
     title: { text: title, left: 'center', textStyle: { fontSize: 14, fontWeight: 600 } },
     tooltip: { position: 'top' },
-    grid: { left: 96, right: 24, top: 48, bottom: 96 },
-    xAxis: { type: 'category', data: [...names], name: text.columnAxis, nameLocation: 'middle', nameGap: 56, axisLabel: { interval: 0, rotate: names.length > 4 ? 30 : 0 }, splitArea: { show: true } },
+    grid: { left: 96, right: 96, top: 48, bottom: 64 },
+    xAxis: { type: 'category', data: [...names], name: text.columnAxis, nameLocation: 'middle', nameGap: 36, axisLabel: { interval: 0, rotate: names.length > 4 ? 30 : 0 }, splitArea: { show: true } },
     yAxis: { type: 'category', data: [...names], name: text.rowAxis, nameLocation: 'middle', nameGap: 80, inverse: true, axisLabel: { interval: 0 }, splitArea: { show: true } },
-    visualMap: { min: 0, max, calculable: false, orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 120, inRange: { color: colors } },
+    visualMap: { min: 0, max, calculable: false, orient: 'vertical', right: 8, top: 'middle', itemHeight: 120, inRange: { color: colors } },
     series: [{ type: 'heatmap', data, label: { show: true }, emphasis: { itemStyle: { borderColor: '#333', borderWidth: 1 } } }],
   };
 }

@@ -51,7 +51,7 @@ describe('arena section (headless Chromium, real handlers over the bridge)', () 
     if (!existsSync(rendererIndex)) throw new Error(`The renderer is not built (${rendererIndex} is missing): run \`npm run build\` first.`);
     dir = mkdtempSync(join(tmpdir(), 'simpsy-arena-ui-'));
     // Slow enough that battles arrive one by one while the window watches.
-    server = await startLlmServer({ models: ['test-model', 'alpha', 'beta', 'gamma', 'judge'], latencyMs: 60 });
+    server = await startLlmServer({ models: ['test-model', 'alpha', 'beta', 'gamma', 'judge'], latencyMs: 250 });
     server.respond(arenaPlay());
     bridge = await startBridge({ dbPath: join(dir, 'simpsy.db'), systemLocale: 'zh-CN' });
     bridge.ctx.endpoints.create({ name: 'local', baseUrl: server.url, model: 'test-model', priceInputPerM: 0.5, priceOutputPerM: 1.5 });
@@ -187,8 +187,9 @@ describe('arena section (headless Chromium, real handlers over the bridge)', () 
     try {
       const endpoint = cli.endpoints.getByName('local');
       const created = cli.arena.create({ counselors: ['beta', 'gamma'], client: { endpointId: endpoint.id }, judge: { endpointId: endpoint.id, model: 'judge' }, cards: {}, maxTurns: 2, title: 'CLI arena' });
-      await page.locator('[data-testid="arena-runs"] tr', { hasText: 'beta · gamma' }).waitFor({ timeout: 15_000 });
-      await page.locator('[data-testid="arena-runs"] tr', { hasText: 'beta · gamma' }).click();
+      const row = page.locator('[data-testid="arena-runs"] tr', { hasText: `#${created.id} ·` });
+      await row.waitFor({ timeout: 15_000 });
+      await row.click();
       await page.getByTestId('arena-tab-battles').click();
       await cli.arena.execute(created.id);
       await expect.poll(async () => (await page.getByTestId('arena-battle-count').textContent()) ?? '', { timeout: 20_000 }).toBe('6');

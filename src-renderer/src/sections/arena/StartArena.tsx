@@ -36,7 +36,8 @@ function toRequest(v: FormValues): ArenaStartRequest {
     judge: compact({ endpointId: v.judge!, model: v.judgeModel?.trim() || undefined }),
     prompt: v.prompt,
     swapCheck: v.swapCheck || undefined,
-    cards: Object.keys(cards).length ? cards : undefined,
+    // Always sent: left out, main would take the held-out test split.
+    cards,
     pairing: v.pairing,
     maxTurns: v.maxTurns,
     concurrency: v.concurrency,
