@@ -231,10 +231,13 @@ export const ratingsInput = z.strictObject({
   seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
 });
 
-export interface ModelRatingView {
+/** One counselor's ratings and tally (src-main/ratings computes them; docs/ratings.md). */
+export interface ModelRating {
   name: string;
   elo: number;
+  /** 2.5% and 97.5% quantiles over the bootstrap rounds; null without a bootstrap. */
   eloCi: [number, number] | null;
+  /** By non-overlapping intervals; null without a bootstrap. */
   eloRank: number | null;
   bt: number;
   btCi: [number, number] | null;
@@ -242,21 +245,28 @@ export interface ModelRatingView {
   battles: number;
   wins: number;
   losses: number;
+  /** Ties of both kinds ('tie' and 'tie (bothbad)'). */
   ties: number;
+  /** Of those, the both-bad ones. */
   bothBad: number;
 }
 
-/** Elo and Bradley–Terry of an arena's battles of one source (src-main/ratings, docs/ratings.md). */
-export interface ArenaRatings {
-  arenaId: number;
-  source: RatingSource;
+/** Elo and Bradley–Terry of a set of battles, with their bootstrap intervals and the per-pair matrices. */
+export interface Ratings {
   battles: number;
   bootstrap: number;
   seed: number;
-  /** Highest Elo first. */
-  models: ModelRatingView[];
-  /** Rows and columns in `models`' order. */
+  /** Highest Elo first (ties of Elo by name). */
+  models: ModelRating[];
+  /** The matrices, rows and columns in `models`' order. */
   battleCounts: number[][];
   winRates: (number | null)[][];
+  /** When Bradley–Terry's plain maximum did not exist: for all the battles, and in how many bootstrap rounds (see ratings/bradley-terry.ts). */
   separated: { all: boolean; rounds: number };
+}
+
+/** The ratings of an arena's battles from one source (`ratings:compute`). */
+export interface ArenaRatings extends Ratings {
+  arenaId: number;
+  source: RatingSource;
 }

@@ -1,4 +1,4 @@
-import { arenaCharts, ratingSources, type ModelRatingView } from '@contract';
+import { arenaCharts, ratingSources, type ModelRating } from '@contract';
 import { Alert, Empty, Flex, Segmented, Spin, Table, Typography, type TableColumnsType } from 'antd';
 import { useMemo } from 'react';
 import { Chart } from '../../components/Chart';
@@ -24,7 +24,7 @@ export function RatingsPanel() {
   const loading = useArenaStore(selectRatingsLoading);
   const charts = useMemo(() => (ratings && ratings.models.length > 0 ? arenaCharts(ratings, t.charts) : []), [ratings, t.charts]);
 
-  const columns: TableColumnsType<ModelRatingView> = [
+  const columns: TableColumnsType<ModelRating> = [
     { title: tr.counselor, dataIndex: 'name', fixed: 'left' },
     { title: tr.elo, dataIndex: 'elo', render: rating, align: 'right' },
     { title: tr.eloCi, key: 'eloCi', render: (_, m) => interval(m.eloCi), align: 'right' },
