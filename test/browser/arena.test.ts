@@ -51,7 +51,7 @@ describe('arena section (headless Chromium, real handlers over the bridge)', () 
     if (!existsSync(rendererIndex)) throw new Error(`The renderer is not built (${rendererIndex} is missing): run \`npm run build\` first.`);
     dir = mkdtempSync(join(tmpdir(), 'simpsy-arena-ui-'));
     // Slow enough that battles arrive one by one while the window watches.
-    server = await startLlmServer({ models: ['test-model', 'alpha', 'beta', 'gamma', 'judge'], latencyMs: 250 });
+    server = await startLlmServer({ models: ['test-model', 'alpha', 'beta', 'gamma', 'judge'], latencyMs: 100 });
     server.respond(arenaPlay());
     bridge = await startBridge({ dbPath: join(dir, 'simpsy.db'), systemLocale: 'zh-CN' });
     bridge.ctx.endpoints.create({ name: 'local', baseUrl: server.url, model: 'test-model', priceInputPerM: 0.5, priceOutputPerM: 1.5 });
@@ -70,9 +70,12 @@ describe('arena section (headless Chromium, real handlers over the bridge)', () 
 
   it('adds three counselors, runs an arena from the window, shows battles as they arrive and the ratings with intervals and both heatmaps', async () => {
     await app.goTo('arena');
-    // No counselors yet: the section opens on them.
-    await page.getByTestId('counselors-card').waitFor();
+    // No counselors yet: the empty state says what to do first, and adds one.
+    await page.getByTestId('empty-arena').waitFor();
+    await app.screenshot('arena-empty-zh');
     await addCounselor('alpha', 'alpha', 'SoulChat');
+    // From the first counselor on, the section opens on the counselors until there are two.
+    await page.getByTestId('counselors-card').waitFor();
     await addCounselor('beta', 'beta');
     await addCounselor('gamma', 'gamma');
     const counselors = bridge.ctx.arena.counselors.list();
@@ -90,6 +93,8 @@ describe('arena section (headless Chromium, real handlers over the bridge)', () 
     await page.getByTestId('arena-judge-model').fill('judge');
     await page.getByTestId('arena-cards').getByText('全部卡片').click();
     await page.locator('#maxTurns').fill('3');
+    // One call at a time, so the battles arrive one by one while the window watches.
+    await page.locator('#concurrency').fill('1');
     await page.getByTestId('arena-plan-button').click();
     const plan = page.getByTestId('arena-plan');
     await plan.waitFor();
@@ -115,7 +120,8 @@ describe('arena section (headless Chromium, real handlers over the bridge)', () 
         { timeout: 60_000, interval: 50 },
       )
       .toBe('9');
-    expect(seen.size).toBeGreaterThan(2);
+    // Partial counts were shown on the way: the view followed the arena as it ran.
+    expect([...seen].filter((v) => /^[1-8]$/.test(v)).length).toBeGreaterThan(1);
     await page.locator('[data-testid="arena-status"]', { hasText: '已完成' }).waitFor({ timeout: 30_000 }).catch(() => undefined);
     await expect.poll(() => page.locator('[data-testid="arena-battles"] tbody tr.ant-table-row').count()).toBe(9);
     await app.screenshot('arena-battles-zh');

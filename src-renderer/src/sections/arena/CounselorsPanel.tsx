@@ -19,7 +19,7 @@ interface FormValues {
   topP?: number | null;
 }
 
-function AddCounselor({ open, onClose }: { open: boolean; onClose: () => void }) {
+export function AddCounselor({ open, onClose }: { open: boolean; onClose: () => void }) {
   const t = useT().arena.counselors;
   const endpoints = useEndpointsStore(selectEndpoints);
   const presets = useArenaStore(selectPresets);
