@@ -1,6 +1,7 @@
 import type { ArenaPlan } from '../contract/arena';
 import type { AgentSnapshot } from '../contract/simulation';
 import type { ResolvedArena } from './config';
+import { isHumanJudge } from './types';
 
 // What an arena will do and cost at most, shown before it starts. The most calls: every
 // session runs to the turn limit, each turn two counselor replies, the judge (twice with the
@@ -43,7 +44,9 @@ export function planArena(resolved: ResolvedArena): ArenaPlan {
       const c = counselor.get(side)!;
       add(c, T * c.template.length + historyChars, T * R);
     }
-    add(snapshot.judge, passes * (T * (snapshot.judge.template.length + 2 * R) + historyChars), passes * T * JUDGE_ANSWER_CHARS);
+    // A human judge (live mode) makes no calls.
+    const judge = snapshot.judge;
+    if (!isHumanJudge(judge)) add(judge, passes * (T * (judge.template.length + 2 * R) + historyChars), passes * T * JUDGE_ANSWER_CHARS);
     // The client answers after every turn but the last, over the history and the reply just chosen.
     const clientTemplate = snapshot.client.template.length + s.cardText.length;
     add(snapshot.client, (T - 1) * clientTemplate + historyChars, (T - 1) * R);
@@ -53,7 +56,7 @@ export function planArena(resolved: ResolvedArena): ArenaPlan {
     pairs.set(key, pair);
   }
   const n = sessions.length;
-  const maxCalls = { counselor: 2 * T * n, judge: passes * T * n, client: (T - 1) * n, total: 0 };
+  const maxCalls = { counselor: 2 * T * n, judge: isHumanJudge(snapshot.judge) ? 0 : passes * T * n, client: (T - 1) * n, total: 0 };
   maxCalls.total = maxCalls.counselor + maxCalls.judge + maxCalls.client;
   let promptTokens = 0;
   let completionTokens = 0;

@@ -20,6 +20,7 @@ import { arenaCommand } from './arena';
 import { sshCommand } from './ssh';
 import { finetuneCommand } from './finetune';
 import { finetuneJobCommands } from './finetune-jobs';
+import { annotateCommand } from './annotate';
 
 // `simpsy`: the same domain code and database as the app, headless, for servers and batch
 // work. Failures print one line on stderr and exit 1.
@@ -54,6 +55,7 @@ finetuneJobCommands(finetuneCommand(program), withContext);
 ratingsCommand(program, withContext);
 counselorsCommand(program, withContext);
 arenaCommand(program, withContext);
+annotateCommand(program, withContext);
 
 function fail(message: string): void {
   process.stderr.write(`simpsy: ${message.replace(/\s*\n\s*/g, ' ')}\n`);

@@ -76,6 +76,23 @@ export const requestChannels = [
   'arena:battles',
   'arena:battle',
   'ratings:compute',
+  'arenaLive:overview',
+  'arenaLive:start',
+  'arenaLive:state',
+  'arenaLive:pick',
+  'arenaLive:pause',
+  'arenaLive:resume',
+  'arenaLive:end',
+  'annotation:open',
+  'annotation:saved',
+  'annotation:resume',
+  'annotation:record',
+  'annotation:move',
+  'annotation:export',
+  'annotation:arenas',
+  'annotation:package',
+  'annotation:import',
+  'annotation:agreement',
 ] as const;
 
 export const eventChannels = [
@@ -91,6 +108,8 @@ export const eventChannels = [
   'runs:changed',
   'endpoints:changed',
   'arena:changed',
+  // A live arena session saved a call or stopped (src-main/arena/live.ts).
+  'arenaLive:changed',
 ] as const;
 
 export type RequestChannel = (typeof requestChannels)[number];

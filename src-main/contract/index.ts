@@ -88,6 +88,22 @@ import {
   type CounselorsView,
   type CounselorView,
 } from './arena';
+import { arenaLivePickInput, arenaLiveRef, arenaLiveStartInput, type ArenaLiveOverview, type ArenaLiveState } from './arena-live';
+import {
+  annotationArenaInput,
+  annotationExportInput,
+  annotationImportInput,
+  annotationMoveInput,
+  annotationOpenInput,
+  annotationPackageInput,
+  annotationRecordInput,
+  annotationResumeInput,
+  type AnnotationAgreementView,
+  type AnnotationArena,
+  type AnnotationImportRow,
+  type AnnotatorSessionView,
+  type SavedAnnotationWork,
+} from './annotation';
 
 export * from './channels';
 export * from './role-card';
@@ -104,6 +120,8 @@ export * from './evaluation-charts';
 export * from './evaluation-format';
 export * from './arena';
 export * from './arena-charts';
+export * from './arena-live';
+export * from './annotation';
 
 // The one contract between renderer and main: every request channel with its input
 // schema (main parses every payload with it, strictly) and its result type.
@@ -197,6 +215,25 @@ export const contract = {
   'arena:battles': { input: arenaBattlesInput, result: returns<BattlePage>() },
   'arena:battle': { input: byId, result: returns<BattleDetail>() },
   'ratings:compute': { input: ratingsInput, result: returns<ArenaRatings>() },
+  // The arena's human live mode (src-main/arena/live.ts).
+  'arenaLive:overview': { input: none, result: returns<ArenaLiveOverview>() },
+  'arenaLive:start': { input: arenaLiveStartInput, result: returns<ArenaLiveState>() },
+  'arenaLive:state': { input: arenaLiveRef, result: returns<ArenaLiveState>() },
+  'arenaLive:pick': { input: arenaLivePickInput, result: returns<ArenaLiveState>() },
+  'arenaLive:pause': { input: arenaLiveRef, result: returns<ArenaLiveState>() },
+  'arenaLive:resume': { input: arenaLiveRef, result: returns<ArenaLiveState>() },
+  'arenaLive:end': { input: arenaLiveRef, result: returns<ArenaLiveState>() },
+  // Offline annotation: the annotator's packages and work, the researcher's packages, imports and agreement (src-main/annotation).
+  'annotation:open': { input: annotationOpenInput, result: returns<AnnotatorSessionView>() },
+  'annotation:saved': { input: none, result: returns<SavedAnnotationWork[]>() },
+  'annotation:resume': { input: annotationResumeInput, result: returns<AnnotatorSessionView>() },
+  'annotation:record': { input: annotationRecordInput, result: returns<{ done: number }>() },
+  'annotation:move': { input: annotationMoveInput, result: returns<{ moved: true }>() },
+  'annotation:export': { input: annotationExportInput, result: returns<{ path: string; verdicts: number; revision: number }>() },
+  'annotation:arenas': { input: none, result: returns<AnnotationArena[]>() },
+  'annotation:package': { input: annotationPackageInput, result: returns<{ packageId: string; files: { annotator: string; file: string; items: number }[] }>() },
+  'annotation:import': { input: annotationImportInput, result: returns<AnnotationImportRow[]>() },
+  'annotation:agreement': { input: annotationArenaInput, result: returns<AnnotationAgreementView>() },
 } satisfies Record<RequestChannel, { input: z.ZodType; result: unknown }>;
 
 /** A domain's data changed (by this process or another); listeners read what they show again. */
@@ -223,6 +260,7 @@ export interface EventPayloads {
   'endpoints:changed': DataChangedEvent;
   /** Counselors, arena runs or their sessions changed; `onlyProgress`: only battles were added. */
   'arena:changed': DataChangedEvent;
+  'arenaLive:changed': { arenaId: number };
 }
 // Compile-time check that every event channel has a payload type and no extra ones exist.
 type _Events = [EventChannel] extends [keyof EventPayloads]

@@ -13,6 +13,7 @@ import { m011Evaluations } from './011_evaluations';
 import { m012Arena } from './012_arena';
 import { m013SshConnections } from './013_ssh_connections';
 import { m014ArenaChangeCounters } from './014_arena_change_counters';
+import { m015Annotation } from './015_annotation';
 
 // Forward-only: append new migrations, never edit or reorder shipped ones.
 // A test checks the versions are 1..n with no gaps.
@@ -31,4 +32,5 @@ export const migrations: readonly Migration[] = [
   m012Arena,
   m013SshConnections,
   m014ArenaChangeCounters,
+  m015Annotation,
 ];

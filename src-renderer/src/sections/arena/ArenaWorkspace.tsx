@@ -6,10 +6,11 @@ import { useT } from '../../i18n';
 import { arenaActions, selectArenaRuns, selectArenaStatus, selectCounselors, useArenaStore } from '../../stores/arena';
 import { ArenaRuns } from './ArenaRuns';
 import { AddCounselor, CounselorsPanel } from './CounselorsPanel';
+import { HumanLive } from './HumanLive';
 
 /**
- * The Arena once a model endpoint exists: arena runs (with their battles and ratings) and the
- * counselors; before the first counselor, the section's empty state says what to do first.
+ * The Arena once a model endpoint exists: arena runs (with their battles and ratings), the
+ * counselors and the human live mode; before the first counselor, the section's empty state says what to do first.
  */
 export function ArenaWorkspace() {
   const t = useT();
@@ -48,6 +49,8 @@ export function ArenaWorkspace() {
       items={[
         { key: 'runs', label: <span data-testid="arena-tab-runs">{t.arena.tabs.runs}</span>, children: <ArenaRuns /> },
         { key: 'counselors', label: <span data-testid="arena-tab-counselors">{t.arena.tabs.counselors}</span>, children: <CounselorsPanel /> },
+        // The human live mode (Figure 15): src-renderer/src/sections/arena/HumanLive.tsx.
+        { key: 'humanLive', label: <span data-testid="arena-tab-human-live">{t.arena.tabs.humanLive}</span>, children: <HumanLive /> },
       ]}
     />
   );
