@@ -13,23 +13,24 @@ const announce: Record<string, (events: AppEvents, change: DataChangedEvent) => 
   runs: (events, change) => events.emit('runs:changed', change),
   jobs: (events) => events.emit('jobs:changed', {}),
   endpoints: (events, change) => events.emit('endpoints:changed', change),
+  arena: (events, change) => events.emit('arena:changed', change),
 };
 
 interface Mark {
   version: number;
-  /** The newest message (dialogues) or call (runs) id; 0 for the other domains. */
+  /** The newest message (dialogues), call (runs) or battle (arena) id; 0 for the other domains. */
   progress: number;
 }
 
 /**
- * Notices every committed change to the cards, dialogues, runs, jobs and endpoints, whoever
+ * Notices every committed change to the cards, dialogues, runs, jobs, endpoints and arena, whoever
  * made it (the CLI on the same file, a run in this process, another window's request), and
  * announces it as a domain event, at most once per domain per look.
  *
  * Triggers keep one counter per domain in `change_counters`. The engine's per-turn writes
  * bump no counter (a trigger there would slow it, see migration 007); every turn appends a
  * message and every call a call row, so the newest id of those append-only tables stands for
- * the dialogues' and the runs' progress. A look reads five rows and two `max(id)`s, each one
+ * the dialogues', the runs' and the arena's progress. A look reads six rows and three `max(id)`s, each one
  * step down a B-tree: about 50 µs (test/bench/change-counters.bench.ts), three times the
  * cost of SQLite's `data_version`, which could only say *that* another connection committed.
  * It also sees this connection's own commits, so changes made in the app take the same path.
@@ -49,6 +50,7 @@ export class ChangeWatcher {
       SELECT domain, version, CASE domain
         WHEN 'dialogues' THEN (SELECT coalesce(max(id), 0) FROM sim_messages)
         WHEN 'runs' THEN (SELECT coalesce(max(id), 0) FROM sim_calls)
+        WHEN 'arena' THEN (SELECT coalesce(max(id), 0) FROM battles)
         ELSE 0 END AS progress
       FROM change_counters`);
     this.seen = this.marks();

@@ -4,6 +4,7 @@ import { writeFileSafely, type WriteOptions } from '../common/safe-write';
 import type { ChatMessage } from '../simulation/views';
 import type { ArenaStore } from './store';
 import type { Winner } from './types';
+import { sourceName } from './sources';
 
 // Battles out of the database: for the ratings (`arenaBattles`), as Chatbot Arena publishes
 // its battles (JSONL, `model_a`, `model_b`, `winner`, `conversation_a/b`…, plus our fields),
@@ -96,7 +97,7 @@ export function battleLines(store: ArenaStore, arenaId: number, format: BattleFo
         arena_id: row.arena_id,
         session_id: row.session_id,
         card_id: row.card_id,
-        source: row.source,
+        source: sourceName(row.source),
         a_position: row.a_position,
         prompt_version: row.prompt_version,
         judge_output: row.judge_output,

@@ -1,3 +1,4 @@
+import type { ArenaPlan } from '../contract/arena';
 import type { JobView } from '../contract/job';
 import { DomainError } from '../common/errors';
 import type { JobControl } from '../jobs/runner';
@@ -6,6 +7,7 @@ import { prepared } from '../storage/statements';
 import { resolveArena } from './config';
 import { CounselorRepository } from './counselors';
 import { executeArena, type LiveHooks } from './executor';
+import { planArena } from './plan';
 import { ArenaStore, type ArenaRow } from './store';
 import type { ArenaEndReason, ArenaSnapshot, ArenaStartInput, ArenaSummary } from './types';
 
@@ -25,6 +27,11 @@ export class ArenaService {
   constructor(private readonly deps: ArenaDeps) {
     this.store = new ArenaStore(deps.db);
     this.counselors = new CounselorRepository(deps.db);
+  }
+
+  /** What the arena would do and cost at most; nothing is created. */
+  plan(input: ArenaStartInput): ArenaPlan {
+    return planArena(resolveArena(this.deps, this.counselors.byNames(input.counselors), input));
   }
 
   /** Creates the arena (its job, snapshot and sessions); it does not start executing. */
@@ -61,6 +68,19 @@ export class ArenaService {
       .finally(() => this.active.delete(arenaId));
     this.active.set(arenaId, done);
     return done;
+  }
+
+  /** Creates the arena and executes it in this process, in the background (the app's way). */
+  start(input: ArenaStartInput): ArenaSummary {
+    const created = this.create(input);
+    this.resume(created.id);
+    return this.summary(created.id);
+  }
+
+  /** Resumes a paused or failed arena here, in the background; how it ends shows in its job. */
+  resume(arenaId: number): ArenaSummary {
+    if (!this.active.has(arenaId)) void this.execute(arenaId).catch(() => undefined);
+    return this.summary(arenaId);
   }
 
   pause(arenaId: number): ArenaSummary {

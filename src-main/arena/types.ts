@@ -2,6 +2,9 @@ import type { CardLanguage } from '../contract/role-card';
 import type { AgentSnapshot, CardSelectionInput, RunSnapshot } from '../contract/simulation';
 import type { PromptVersion } from './supervisor';
 
+// The views the window also reads live in the contract.
+export type { ArenaEndReason, ArenaSummary } from '../contract/arena';
+
 // The shapes of an arena run. The snapshot is stored with the run, like a simulation run's:
 // a run resumes, and reports, from it alone, whatever happens to the counselors, endpoints,
 // prompts or cards afterwards.
@@ -80,7 +83,6 @@ export interface ArenaStartInput {
 
 export type Side = 'a' | 'b';
 export type Winner = 'model_a' | 'model_b' | 'tie' | 'tie (bothbad)';
-export type ArenaEndReason = 'phrase' | 'turn_limit' | 'refinement_failed' | 'judge_failed' | 'error' | 'cancelled';
 
 /** A battle as the ratings read it (`arenaBattles`). */
 export interface RatedBattle {
@@ -90,32 +92,4 @@ export interface RatedBattle {
   judge: string;
   source: 'llm' | 'human';
   at: string;
-}
-
-export interface ArenaSummary {
-  id: number;
-  jobId: number | null;
-  title: string;
-  status: string;
-  error: string | null;
-  language: CardLanguage;
-  counselors: string[];
-  judge: string;
-  promptVersion: string;
-  swapCheck: boolean;
-  sessions: number;
-  ended: number;
-  endReasons: Partial<Record<ArenaEndReason, number>>;
-  battles: number;
-  failedJudgments: number;
-  ties: number;
-  /** Battles judged twice with the order swapped, and how many verdicts followed the position instead of the reply. */
-  positionBias: { checked: number; inconsistent: number; rate: number | null };
-  /** Of the verdicts, how often the reply shown as A won (0.5 for a judge blind to position). */
-  firstPositionRate: number | null;
-  calls: number;
-  promptTokens: number;
-  completionTokens: number;
-  cost: number;
-  createdAt: string;
 }

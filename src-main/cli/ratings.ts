@@ -2,7 +2,9 @@ import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { AppContext } from '../app/context';
+import { storedSource } from '../arena/sources';
 import { arenaBattles } from '../arena/store';
+import { ratingSources, type RatingSource } from '../contract/arena';
 import { DomainError } from '../common/errors';
 import type { RatedBattle } from '../ratings/battle';
 import { parseBattlesFile } from '../ratings/battles-file';
@@ -57,11 +59,11 @@ function battlesFor(o: RatingsFlags, ctx: AppContext): { battles: RatedBattle[];
   if (o.battles) return { battles: readBattlesFile(o.battles), label: resolve(o.battles) };
   if (o.arena) {
     if (!/^\d+$/.test(o.arena.trim())) throw new DomainError('validation', `--arena takes an arena id (see simpsy arena list), got '${o.arena}'.`);
-    const source = o.source ?? 'all';
-    if (!['judge', 'human', 'all'].includes(source)) throw new DomainError('validation', `--source must be judge, human or all; got '${source}'.`);
+    const source = (o.source ?? 'all') as RatingSource;
+    if (!ratingSources.includes(source)) throw new DomainError('validation', `--source must be ${ratingSources.join(', ').replace(/, (\w+)$/, ' or $1')}; got '${source}'.`);
     const id = Number(o.arena);
     ctx.arena.store.arena(id);
-    return { battles: arenaBattles(ctx.db, id, source === 'judge' ? 'llm' : source === 'human' ? 'human' : undefined), label: `arena ${id} (${source === 'all' ? 'all sources' : source})` };
+    return { battles: arenaBattles(ctx.db, id, storedSource(source)), label: `arena ${id} (${source === 'all' ? 'all sources' : source})` };
   }
   throw new DomainError('validation', 'Say which battles to rate: --battles FILE (a Chatbot-Arena-shaped .jsonl or .json file) or --arena ID.');
 }

@@ -91,6 +91,20 @@ import {
   type SshTestOutcome,
   type TrainerPointView,
 } from './finetune';
+import {
+  arenaBattlesInput,
+  arenaStartInput,
+  counselorAddInput,
+  ratingsInput,
+  type ArenaDetail,
+  type ArenaPlan,
+  type ArenaRatings,
+  type ArenaSummary,
+  type BattleDetail,
+  type BattlePage,
+  type CounselorsView,
+  type CounselorView,
+} from './arena';
 import { arenaLivePickInput, arenaLiveRef, arenaLiveStartInput, type ArenaLiveOverview, type ArenaLiveState } from './arena-live';
 import {
   annotationArenaInput,
@@ -123,6 +137,8 @@ export * from './evaluation-charts';
 export * from './evaluation-format';
 export * from './ssh';
 export * from './finetune';
+export * from './arena';
+export * from './arena-charts';
 export * from './arena-live';
 export * from './annotation';
 export * from './evaluation-tables';
@@ -220,6 +236,20 @@ export const contract = {
   'finetune:watch': { input: byId, result: returns<FineTuneJobView>() },
   'finetune:cancel': { input: byId, result: returns<FineTuneJobView>() },
   'finetune:fetch': { input: fineTuneFetchInput, result: returns<FineTuneFetchResult>() },
+  // The arena (src-main/arena) and its ratings (src-main/ratings).
+  'counselors:list': { input: none, result: returns<CounselorsView>() },
+  'counselors:add': { input: counselorAddInput, result: returns<CounselorView>() },
+  'counselors:remove': { input: z.strictObject({ name: z.string().trim().min(1).max(100) }), result: returns<{ removed: true }>() },
+  'arena:list': { input: none, result: returns<ArenaSummary[]>() },
+  'arena:show': { input: byId, result: returns<ArenaDetail>() },
+  'arena:plan': { input: arenaStartInput, result: returns<ArenaPlan>() },
+  'arena:start': { input: arenaStartInput, result: returns<ArenaSummary>() },
+  'arena:pause': { input: byId, result: returns<ArenaSummary>() },
+  'arena:resume': { input: byId, result: returns<ArenaSummary>() },
+  'arena:cancel': { input: byId, result: returns<ArenaSummary>() },
+  'arena:battles': { input: arenaBattlesInput, result: returns<BattlePage>() },
+  'arena:battle': { input: byId, result: returns<BattleDetail>() },
+  'ratings:compute': { input: ratingsInput, result: returns<ArenaRatings>() },
   // The arena's human live mode (src-main/arena/live.ts).
   'arenaLive:overview': { input: none, result: returns<ArenaLiveOverview>() },
   'arenaLive:start': { input: arenaLiveStartInput, result: returns<ArenaLiveState>() },
@@ -271,6 +301,8 @@ export interface EventPayloads {
   'endpoints:changed': DataChangedEvent;
   /** Bytes sent of a job's files, for the submission the window named. */
   'finetune:upload': FineTuneUploadEvent;
+  /** Counselors, arena runs or their sessions changed; `onlyProgress`: only battles were added. */
+  'arena:changed': DataChangedEvent;
   'arenaLive:changed': { arenaId: number };
 }
 // Compile-time check that every event channel has a payload type and no extra ones exist.

@@ -4,7 +4,8 @@ import type { CodedBattles } from './battle';
 import { bootstrapRatings, quantileOf, ranksByIntervals } from './bootstrap';
 import { fitBradleyTerry, tallyBattles } from './bradley-terry';
 import { onlineElo } from './elo';
-import { summariseBattles, type ModelTally } from './summary';
+import type { Ratings } from '../contract/arena';
+import { summariseBattles } from './summary';
 
 // The ratings of a set of battles: online Elo (chronological) and Bradley–Terry, each with a
 // 95% bootstrap interval and a rank by non-overlapping intervals, plus the battle counts and
@@ -18,29 +19,8 @@ export interface RatingsOptions {
   seed: number;
 }
 
-export interface ModelRating extends ModelTally {
-  name: string;
-  elo: number;
-  /** 2.5% and 97.5% quantiles over the bootstrap rounds; null without a bootstrap. */
-  eloCi: [number, number] | null;
-  eloRank: number | null;
-  bt: number;
-  btCi: [number, number] | null;
-  btRank: number | null;
-}
-
-export interface Ratings {
-  battles: number;
-  bootstrap: number;
-  seed: number;
-  /** Highest Elo first (ties of Elo by name). */
-  models: ModelRating[];
-  /** The matrices, rows and columns in `models`' order. */
-  battleCounts: number[][];
-  winRates: (number | null)[][];
-  /** When Bradley–Terry's plain maximum did not exist: for all the battles, and in how many bootstrap rounds (see bradley-terry.ts). */
-  separated: { all: boolean; rounds: number };
-}
+// The shapes of the result live in the contract: the window reads them too.
+export type { ModelRating, Ratings } from '../contract/arena';
 
 const interval = (samples: Float64Array, m: number, j: number): [number, number] => quantileOf(samples, m, j, [0.025, 0.975]) as [number, number];
 

@@ -222,7 +222,7 @@ describe('an arena among three counselors', () => {
     await a.ctx.arena.execute(created.id);
     const lines = battleLines(a.ctx.arena.store, created.id, 'arena').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toHaveLength(2);
-    expect(lines[1]).toMatchObject({ model_a: 'alpha', model_b: 'gamma', winner: 'model_a', judge: 'local/judge', turn: 2, anony: true, language: 'Chinese', source: 'llm' });
+    expect(lines[1]).toMatchObject({ model_a: 'alpha', model_b: 'gamma', winner: 'model_a', judge: 'local/judge', turn: 2, anony: true, language: 'Chinese', source: 'judge' });
     const conv = lines[1]!.conversation_a as { role: string; content: string }[];
     expect(conv.map((m) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
     expect(conv[0]!.content).toBe('你好');

@@ -70,6 +70,8 @@ describe('human live judging (headless Chromium, real handlers over the bridge)'
 
   it('plays a session with the keyboard: each choice is a human battle, the client answers, the next pair appears', async () => {
     await app.goTo('arena');
+    // The human live mode is the Arena section's third tab.
+    await page.getByTestId('arena-tab-human-live').click();
     await page.getByTestId('live-form').waitFor();
     await choose('live-counselor-a', 'alpha');
     await choose('live-counselor-b', 'beta');
@@ -145,6 +147,8 @@ describe('human live judging (headless Chromium, real handlers over the bridge)'
     await app.waitForTitle('Settings');
     await page.reload();
     await app.goTo('arena');
+    // The human live mode is the Arena section's third tab.
+    await page.getByTestId('arena-tab-human-live').click();
     const arenaId = bridge.ctx.arena.store.arenas().at(-1)!.id;
     await page.getByTestId(`live-open-${arenaId}`).click();
     await waitingAt(1);

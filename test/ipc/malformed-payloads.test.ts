@@ -16,6 +16,7 @@ const validEndpoint = { name: 'ok', baseUrl: 'http://127.0.0.1:8000/v1', model: 
 const validCard = makeCard();
 const validSsh = { name: 'lab', host: '127.0.0.1', port: 22, user: 'train', auth: 'key', keyFile: '/home/me/.ssh/id_ed25519' };
 const validJob = { runIds: [1], base: 'qwen2-7b-instruct', mode: 'prefix' };
+const validArena = { counselors: ['alpha', 'beta'], client: { endpointId: 1 }, judge: { endpointId: 1 } };
 
 const shared: [string, unknown][] = [
   ['null', null],
@@ -24,6 +25,21 @@ const shared: [string, unknown][] = [
   ['an array', [1, 2]],
   ['a huge string field', { huge }],
   ['an extra field', { sneaky: true }],
+];
+
+const arenaStartRows: [string, unknown][] = [
+  ...shared,
+  ['one counselor', { ...validArena, counselors: ['alpha'] }],
+  ['no judge', { counselors: validArena.counselors, client: validArena.client }],
+  ['counselors as text', { ...validArena, counselors: 'alpha,beta' }],
+  ['an unknown prompt version', { ...validArena, prompt: 3 }],
+  ['the prompt version as text', { ...validArena, prompt: '2' }],
+  ['an unknown pairing', { ...validArena, pairing: 'swiss' }],
+  ['zero turns', { ...validArena, maxTurns: 0 }],
+  ['a negative seed', { ...validArena, seed: -1 }],
+  ['swap check as text', { ...validArena, swapCheck: 'yes' }],
+  ['an extra field in the judge', { ...validArena, judge: { endpointId: 1, apiKey: 'sk-x' } }],
+  ['cards by an unknown split', { ...validArena, cards: { split: 'holdout' } }],
 ];
 
 const malformed: Record<RequestChannel, [string, unknown][]> = {
@@ -407,6 +423,45 @@ const malformed: Record<RequestChannel, [string, unknown][]> = {
   'finetune:watch': [...shared, ['no id', {}]],
   'finetune:cancel': [...shared, ['no id', {}], ['id as text', { id: 'all' }]],
   'finetune:fetch': [...shared, ['no id', {}], ['a folder given by the window', { id: 1, dir: '/tmp' }]],
+  'counselors:list': shared,
+  'counselors:add': [
+    ...shared,
+    ['no endpoint', { name: 'alpha' }],
+    ['an empty name', { name: '  ', endpointId: 1 }],
+    ['a name with a comma', { name: 'a,b', endpointId: 1 }],
+    ['a name too long', { name: long, endpointId: 1 }],
+    ['endpoint id as text', { name: 'alpha', endpointId: '1' }],
+    ['an unknown prompt', { name: 'alpha', endpointId: 1, promptName: 'figure9' }],
+    ['temperature out of range', { name: 'alpha', endpointId: 1, temperature: 2.5 }],
+    ['top_p of zero', { name: 'alpha', endpointId: 1, topP: 0 }],
+    ['fractional max tokens', { name: 'alpha', endpointId: 1, maxTokens: 1.5 }],
+    ['an empty custom prompt', { name: 'alpha', endpointId: 1, promptName: 'custom', prompt: '' }],
+  ],
+  'counselors:remove': [...shared, ['no name', {}], ['a name as a number', { name: 3 }]],
+  'arena:list': shared,
+  'arena:show': [...shared, ['id as text', { id: '1' }], ['id zero', { id: 0 }]],
+  'arena:plan': arenaStartRows,
+  'arena:start': arenaStartRows,
+  'arena:pause': [...shared, ['no id', {}]],
+  'arena:resume': [...shared, ['a negative id', { id: -1 }]],
+  'arena:cancel': [...shared, ['a fractional id', { id: 1.5 }]],
+  'arena:battles': [
+    ...shared,
+    ['no id', { source: 'judge' }],
+    ["the table's word for the judge", { id: 1, source: 'llm' }],
+    ['a negative offset', { id: 1, offset: -1 }],
+    ['a page too long', { id: 1, limit: 100_000 }],
+  ],
+  'arena:battle': [...shared, ['id as text', { id: 'latest' }]],
+  'ratings:compute': [
+    ...shared,
+    ['no arena', { source: 'all' }],
+    ["the table's word for the judge", { arenaId: 1, source: 'llm' }],
+    ['a plural source', { arenaId: 1, source: 'humans' }],
+    ['a negative bootstrap', { arenaId: 1, bootstrap: -5 }],
+    ['a bootstrap too large', { arenaId: 1, bootstrap: 10_000_000 }],
+    ['a fractional seed', { arenaId: 1, seed: 0.5 }],
+  ],
   ...liveMalformed(),
   'annotation:open': [
     ...shared,
@@ -499,7 +554,7 @@ let dispatch: Dispatch;
 
 function snapshot(): string {
   return JSON.stringify(
-    ['settings', 'endpoints', 'jobs', 'role_cards', 'role_card_revisions', 'sim_runs', 'sim_sessions', 'sim_messages', 'prompt_overrides', 'card_chats', 'evaluations', 'evaluation_scores', 'ssh_profiles', 'remote_jobs', 'arena_runs', 'arena_calls', 'battles'].map((t) => ctx.db.prepare(`SELECT * FROM ${t} ORDER BY rowid`).all()),
+    ['settings', 'endpoints', 'jobs', 'role_cards', 'role_card_revisions', 'sim_runs', 'sim_sessions', 'sim_messages', 'prompt_overrides', 'card_chats', 'evaluations', 'evaluation_scores', 'ssh_profiles', 'remote_jobs', 'counselors', 'arena_runs', 'arena_calls', 'battles'].map((t) => ctx.db.prepare(`SELECT * FROM ${t} ORDER BY rowid`).all()),
   );
 }
 

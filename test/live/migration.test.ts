@@ -25,7 +25,7 @@ describe('007 change counters', () => {
     raw.close();
     const db = openDatabase(file);
     expect(db.prepare('SELECT name FROM schema_migrations WHERE version = 7').get()).toEqual({ name: 'change_counters' });
-    expect(counters(db)).toEqual({ cards: 0, dialogues: 0, runs: 0, jobs: 0, endpoints: 0 });
+    expect(counters(db)).toEqual({ cards: 0, dialogues: 0, runs: 0, jobs: 0, endpoints: 0, arena: 0 });
     db.close();
   });
 

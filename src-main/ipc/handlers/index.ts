@@ -1,5 +1,6 @@
 import { annotationHandlers } from './annotation';
 import { appHandlers } from './app';
+import { arenaHandlers } from './arena';
 import { arenaLiveHandlers } from './arena-live';
 import { cardAssistHandlers } from './card-assist';
 import { endpointHandlers } from './endpoints';
@@ -13,5 +14,5 @@ import { joinHandlers, type HandlerTable } from '../handler-table';
 
 /** The handler table every transport registers: the Electron adapter and the test bridge alike. */
 export function createHandlerTable(): HandlerTable {
-  return joinHandlers(appHandlers, endpointHandlers, jobHandlers, cardHandlers, simulationHandlers, cardAssistHandlers, evaluationHandlers, arenaLiveHandlers, annotationHandlers, sshHandlers, fineTuneHandlers);
+  return joinHandlers(appHandlers, endpointHandlers, jobHandlers, cardHandlers, simulationHandlers, cardAssistHandlers, evaluationHandlers, arenaLiveHandlers, annotationHandlers, sshHandlers, fineTuneHandlers, arenaHandlers);
 }

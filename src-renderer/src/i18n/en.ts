@@ -14,6 +14,7 @@ import live from './arena-live.en';
 import ann from './annotation.en';
 import endpoints from './endpoints.en';
 import local from './local-servers.en';
+import arena from './arena.en';
 
 const en = {
   app: {
@@ -70,14 +71,12 @@ const en = {
     },
     arena: {
       title: 'Arena',
-      subtitle: 'Compare counselor models side by side.',
-      emptyTitle: 'No comparisons yet',
+      subtitle: 'Counselor models compete turn by turn for the same simulated client.',
+      emptyTitle: 'No counselors yet',
       purpose:
-        'Put two counselor models in front of the same simulated client and read their sessions side by side. Votes from people or from a judge model add up to a ranking.',
-      nextNoEndpoint: 'A comparison needs two counselor models. Add model endpoints in Settings.',
-      nextOneEndpoint: 'You have one model endpoint; add a second in Settings to compare two counselors.',
-      nextWithEndpoints:
-        'Both sides are ready. With a role card in place, each counselor meets the same simulated client and you compare the two sessions here.',
+        'Counselor models answer the same simulated client turn by turn; a supervisor model (or a person) picks the better reply each turn, and the verdicts add up to Elo and Bradley–Terry ratings.',
+      nextNoEndpoint: 'The counselors, the client and the judge are models. Add a model endpoint in Settings.',
+      nextWithEndpoints: 'Add the counselors that compete: each is an endpoint, a model, a prompt and sampling settings, and one endpoint can back several. Then start an arena over role cards.',
     },
     annotation: {
       title: 'Annotation',
@@ -220,6 +219,7 @@ const en = {
   dlgCards,
   ev,
   ft,
+  arena,
   live,
   ann,
   replace: {

@@ -9,6 +9,7 @@ import live from './arena-live.zh';
 import ann from './annotation.zh';
 import endpoints from './endpoints.zh';
 import local from './local-servers.zh';
+import arena from './arena.zh';
 import type { Messages } from './en';
 
 // 中文界面文案。类型为 Messages：与 en.ts 的键必须完全一致，缺漏或多余都会编译失败。
@@ -65,12 +66,11 @@ const zh: Messages = {
     },
     arena: {
       title: '竞技场',
-      subtitle: '并排比较不同的咨询师模型。',
-      emptyTitle: '还没有比较',
-      purpose: '让两个咨询师模型面对同一位模拟来访者，并排阅读两场会谈。来自人工或评审模型的投票将汇总成排名。',
-      nextNoEndpoint: '比较需要两个咨询师模型。请在“设置”中添加模型接口。',
-      nextOneEndpoint: '目前只有一个模型接口；请在“设置”中再添加一个，才能比较两位咨询师。',
-      nextWithEndpoints: '双方都已就绪。有了角色卡后，两个咨询师模型会分别与同一位模拟来访者会谈，你可以在这里比较两场会谈。',
+      subtitle: '多个咨询师模型轮流回应同一位模拟来访者。',
+      emptyTitle: '还没有咨询师',
+      purpose: '多个咨询师模型逐轮回应同一位模拟来访者；督导模型（或人工）每轮选出更好的回复，这些评判汇总成 Elo 和 Bradley–Terry 评分。',
+      nextNoEndpoint: '咨询师、来访者和评判都是模型。请在“设置”中添加模型接口。',
+      nextWithEndpoints: '先添加参与竞技的咨询师：每位由端点、模型、提示词和采样参数组成，同一个端点可以支持多位。然后在角色卡上开始竞技。',
     },
     annotation: {
       title: '人工标注',
@@ -209,6 +209,7 @@ const zh: Messages = {
   dlgCards,
   ev,
   ft,
+  arena,
   live,
   ann,
   replace: {
