@@ -16,7 +16,10 @@ import { RoleCardRepository } from '../role-cards/repository';
 import { findResourcesDir } from '../simulation/resources';
 import { SimulationService } from '../simulation/service';
 import { JudgeService } from '../evaluation/judge/service';
+import { installTunnels } from '../llm/tunnel';
 import { SshProfileRepository } from '../ssh/profiles';
+import { ServedModelStore, servedTunnels } from '../ssh/served-models';
+import { TunnelManager } from '../ssh/tunnels';
 import { WorkerPool } from '../workers/pool';
 import { appTasks, type AppTasks } from '../workers/tasks';
 import { AppEvents } from './events';
@@ -71,6 +74,9 @@ export interface AppContext {
   readonly arena: ArenaService;
   /** SSH connection profiles to GPU servers (src-main/ssh). */
   readonly sshProfiles: SshProfileRepository;
+  /** Trained models served back from GPU servers, and this process's SSH tunnels to them (ssh/serve.ts). */
+  readonly servedModels: ServedModelStore;
+  readonly tunnels: TunnelManager;
   /** Stops the worker threads (their tasks reject), then closes the database. */
   close(): void;
 }
@@ -86,6 +92,10 @@ export function createAppContext(options: AppContextOptions): AppContext {
   jobs.recover();
   const runner = new JobRunner(jobs);
   const endpoints = new EndpointRepository(db, secrets);
+  const sshProfiles = new SshProfileRepository(db, secrets);
+  const servedModels = new ServedModelStore(db);
+  const tunnels = new TunnelManager({ profiles: sshProfiles, secrets, env });
+  const uninstallTunnels = installTunnels(servedTunnels(servedModels, sshProfiles, tunnels));
   const cards = new RoleCardRepository(db);
   const templates = { db, resourcesDir };
   const workers = new WorkerPool({ registry: appTasks });
@@ -129,8 +139,12 @@ export function createAppContext(options: AppContextOptions): AppContext {
     judges: new JudgeService({ db, jobs, runner, endpoints, secrets, env, resourcesDir }),
     evaluation: new EvaluationService({ db, jobs, runner, workers, version }),
     arena: new ArenaService({ db, version, resourcesDir, jobs, runner, endpoints, cards, secrets, env, effectiveTemplate: effective }),
-    sshProfiles: new SshProfileRepository(db, secrets),
+    sshProfiles,
+    servedModels,
+    tunnels,
     close: () => {
+      uninstallTunnels();
+      void tunnels.closeAll();
       void workers.close();
       db.close();
     },

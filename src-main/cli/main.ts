@@ -20,6 +20,7 @@ import { arenaCommand } from './arena';
 import { sshCommand } from './ssh';
 import { finetuneCommand } from './finetune';
 import { finetuneJobCommands } from './finetune-jobs';
+import { finetuneServeCommands } from './finetune-serve';
 
 // `simpsy`: the same domain code and database as the app, headless, for servers and batch
 // work. Failures print one line on stderr and exit 1.
@@ -51,6 +52,7 @@ sshCommand(program, withContext);
 dbCommand(program, dbPath);
 sftCommand(program, withContext);
 finetuneJobCommands(finetuneCommand(program), withContext);
+finetuneServeCommands(program.commands.find((c) => c.name() === 'finetune')!, withContext);
 ratingsCommand(program, withContext);
 counselorsCommand(program, withContext);
 arenaCommand(program, withContext);

@@ -63,6 +63,8 @@ export const requestChannels = [
   'evaluation:remove',
   'evaluation:report',
   'evaluation:saveChart',
+  'finetune:serve',
+  'finetune:unserve',
 ] as const;
 
 export const eventChannels = [

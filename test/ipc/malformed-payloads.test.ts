@@ -360,6 +360,18 @@ const malformed: Record<RequestChannel, [string, unknown][]> = {
     ['a relative path', { path: 'c.svg', format: 'svg', content: '<svg></svg>' }],
     ['content over the limit', { path: '/tmp/c.svg', format: 'svg', content: `<svg>${'x'.repeat(240_000)}</svg>` }],
   ],
+  'finetune:serve': [
+    ...shared,
+    ['no job', { name: 'bot' }],
+    ['job as text', { jobId: '1', name: 'bot' }],
+    ['a fractional job', { jobId: 1.5, name: 'bot' }],
+    ['a blank name', { jobId: 1, name: '   ' }],
+    ['a name with a comma', { jobId: 1, name: 'a,b' }],
+    ['a privileged port', { jobId: 1, name: 'bot', port: 22 }],
+    ['a port out of range', { jobId: 1, name: 'bot', port: 70000 }],
+    ['a template that is shell', { jobId: 1, name: 'bot', template: "qwen'; touch /tmp/pwned; '" }],
+  ],
+  'finetune:unserve': [...shared, ['no job', {}], ['job zero', { jobId: 0 }], ['job as an object', { jobId: { $gt: 0 } }]],
 };
 
 let ctx: AppContext;

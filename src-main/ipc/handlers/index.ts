@@ -2,6 +2,7 @@ import { appHandlers } from './app';
 import { cardAssistHandlers } from './card-assist';
 import { endpointHandlers } from './endpoints';
 import { evaluationHandlers } from './evaluation';
+import { finetuneServeHandlers } from './finetune-serve';
 import { jobHandlers } from './jobs';
 import { cardHandlers } from './role-cards';
 import { simulationHandlers } from './simulation';
@@ -9,5 +10,5 @@ import { joinHandlers, type HandlerTable } from '../handler-table';
 
 /** The handler table every transport registers: the Electron adapter and the test bridge alike. */
 export function createHandlerTable(): HandlerTable {
-  return joinHandlers(appHandlers, endpointHandlers, jobHandlers, cardHandlers, simulationHandlers, cardAssistHandlers, evaluationHandlers);
+  return joinHandlers(appHandlers, endpointHandlers, jobHandlers, cardHandlers, simulationHandlers, cardAssistHandlers, evaluationHandlers, finetuneServeHandlers);
 }
