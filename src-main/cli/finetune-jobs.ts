@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import type { AppContext } from '../app/context';
 import { DomainError } from '../common/errors';
 import { RemoteJobStore } from '../ssh/remote-jobs';
+import { slurmOptions } from '../ssh/slurm';
 import { cancelTraining, fetchResults, FINETUNE_JOB, refreshTraining, submitTraining, trainingLogTail, trainingStatus, watchTraining, type TrainingDeps } from '../ssh/training-job';
 import { bar, printJson } from './io';
 import type { WithContext } from './context';
@@ -46,7 +47,11 @@ export function finetuneJobCommands(finetune: Command, withContext: WithContext)
     .option('--config <file>', 'the LLaMA-Factory YAML in that folder (default: its only .yaml)')
     .option('--title <text>', 'a title for the job')
     .option('--accept-host-key <fingerprint>', 'accept this host key (SHA256:…) on first use')
-    .action((o: { ssh: string; files: string; config?: string; title?: string; acceptHostKey?: string }) =>
+    .option('--slurm', 'submit to Slurm with sbatch instead of launching detached; the remote id is the Slurm job id')
+    .option('--partition <name>', 'with --slurm: the partition (default: the cluster\'s)')
+    .option('--slurm-gpus <n>', 'with --slurm: GPUs to ask for (--gres=gpu:N)', '4')
+    .option('--time <limit>', 'with --slurm: the time limit, e.g. 12:00:00 or 2-00:00:00 (default: the partition\'s)')
+    .action((o: { ssh: string; files: string; config?: string; title?: string; acceptHostKey?: string; slurm?: boolean; partition?: string; slurmGpus: string; time?: string }) =>
       withContext(async (ctx) => {
         const dir = resolve(o.files);
         let names: string[];
@@ -60,6 +65,8 @@ export function finetuneJobCommands(finetune: Command, withContext: WithContext)
         if (!config) throw new DomainError('validation', `--config: name the YAML to train with; ${dir} holds ${yamls.length ? yamls.join(', ') : 'no .yaml file'}.`);
         if (!names.includes(config)) throw new DomainError('validation', `--config: ${config} is not a file in ${dir}.`);
         const accept = acceptHostKeyFlag(o.acceptHostKey);
+        if (!o.slurm && (o.partition !== undefined || o.time !== undefined)) throw new DomainError('validation', '--partition and --time go with --slurm.');
+        const slurm = o.slurm ? slurmOptions({ partition: o.partition, gpus: o.slurmGpus, time: o.time }) : undefined;
         const output = outputDir(join(dir, config));
         const deepspeed = /^deepspeed\s*:/m.test(readFileSync(join(dir, config), 'utf8'));
         const tty = process.stderr.isTTY === true;
@@ -71,12 +78,13 @@ export function finetuneJobCommands(finetune: Command, withContext: WithContext)
           command: [...(deepspeed ? ['env', 'FORCE_TORCHRUN=1'] : []), 'llamafactory-cli', 'train', config],
           trainerLog: `${output}/trainer_log.jsonl`,
           ...accept,
+          ...(slurm ? { slurm } : {}),
           onUpload: (sent, total, file) => {
             if (tty && total > 0) process.stderr.write(`\r\x1b[KUploading ${file} ${bar(sent, total)} ${Math.floor((100 * sent) / total)}%`);
           },
         });
         if (tty) process.stderr.write('\r\x1b[K');
-        process.stderr.write(`Started job ${jobId} on ${o.ssh} (process group ${remoteId}). Follow it: simpsy finetune watch ${jobId}\n`);
+        process.stderr.write(`Started job ${jobId} on ${o.ssh} (${slurm ? 'Slurm job' : 'process group'} ${remoteId}). Follow it: simpsy finetune watch ${jobId}\n`);
         process.stdout.write(`${JSON.stringify({ jobId, remoteId })}\n`);
       }),
     );

@@ -10,6 +10,8 @@ import type { Migration } from '../migration';
 //   tunnel by it); counselor_id: the arena counselor made with it;
 // - stopped_at: set by unserve. The endpoint and counselor stay (battles refer to them), but
 //   calling the endpoint then fails saying the model is no longer served.
+// - remote_jobs.scheduler: how a training was started: 'setsid' (detached, its remote id a
+//   process group) or 'slurm' (sbatch, its remote id a Slurm job id; ssh/slurm.ts).
 export const m017ServedModels: Migration = {
   version: 17,
   name: 'served_models',
@@ -27,6 +29,8 @@ export const m017ServedModels: Migration = {
         started_at   TEXT NOT NULL,
         stopped_at   TEXT
       ) STRICT;
+
+      ALTER TABLE remote_jobs ADD COLUMN scheduler TEXT NOT NULL DEFAULT 'setsid' CHECK (scheduler IN ('setsid', 'slurm'));
     `);
   },
 };
