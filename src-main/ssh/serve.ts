@@ -53,6 +53,9 @@ export async function serveModel(deps: ServeDeps, request: ServeRequest): Promis
     throw new DomainError('conflict', `The model of job ${jobId} is already served (endpoint '${deps.endpoints.get(before.endpointId).name}'); stop it first: simpsy finetune unserve ${jobId}`);
   }
   const name = request.name ?? (before ? deps.endpoints.get(before.endpointId).name : undefined);
+  if (before && name !== deps.endpoints.get(before.endpointId).name) {
+    throw new DomainError('validation', `--name: the model of job ${jobId} was served as '${deps.endpoints.get(before.endpointId).name}'; serve it again under that name (leave out --name).`);
+  }
   if (!name) throw new DomainError('validation', '--name: name the counselor the trained model becomes.');
   if (!before) {
     if (deps.endpoints.findByName(name)) throw new DomainError('conflict', `--name: an endpoint named '${name}' exists already; choose another name.`);

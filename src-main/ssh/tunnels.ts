@@ -33,6 +33,11 @@ class Tunnel {
     server.on('connection', (socket) => void this.forward(socket));
   }
 
+  /** Connects (or reuses the connection), so a refused host key or login is reported as itself, not as a dropped HTTP connection. */
+  async ready(): Promise<void> {
+    await this.ssh();
+  }
+
   private ssh(): Promise<SshSession> {
     if (!this.session) {
       const opening = connect(this.target.profile, { secrets: this.deps.secrets, env: this.deps.env });
@@ -107,8 +112,9 @@ export class TunnelManager {
       this.tunnels.set(key, tunnel);
       tunnel.catch(() => this.tunnels.delete(key));
     }
-    const port = ((await tunnel).server.address() as { port: number }).port;
-    return `http://127.0.0.1:${port}`;
+    const open = await tunnel;
+    await open.ready();
+    return `http://127.0.0.1:${(open.server.address() as { port: number }).port}`;
   }
 
   /** Closes a tunnel (its model is no longer served); later calls open a new one. */

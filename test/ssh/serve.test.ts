@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createAppContext, type AppContext } from '../../src-main/app/context';
+import { createDispatch } from '../../src-main/ipc/dispatch';
+import { createHandlerTable } from '../../src-main/ipc/handlers';
 import { chat } from '../../src-main/llm/chat';
 import { connectEndpoint } from '../../src-main/llm/client';
 import { CallFailed } from '../../src-main/llm/attempts';
@@ -99,6 +101,10 @@ describe.skipIf(unavailable !== null)(`serving a trained model back${unavailable
       await expect(serveModel(deps, { jobId, name: 'x', template: 'qwen2' })).rejects.toThrow(/--template: 'qwen2' is not a LLaMA-Factory template/);
       const queued = ctx.jobs.create('finetune', 'not run', {});
       await expect(serveModel(deps, { jobId: queued.id, name: 'x' })).rejects.toThrow(`Job ${queued.id} is queued; only a finished training has a model to serve.`);
+      // The same refusals through the window's channel.
+      const dispatch = createDispatch(createHandlerTable(), ctx, () => {});
+      expect(await dispatch('finetune:serve', { jobId: queued.id, name: 'x' })).toMatchObject({ ok: false, error: { code: 'validation', message: `Job ${queued.id} is queued; only a finished training has a model to serve.` } });
+      expect(await dispatch('finetune:unserve', { jobId })).toMatchObject({ ok: false, error: { code: 'not_found', message: `The model of job ${jobId} is not being served.` } });
       expect(readdirSync(join(workdir, 'jobs')).filter((d) => d.startsWith('serve-'))).toEqual([]);
     });
 
@@ -114,6 +120,15 @@ describe.skipIf(unavailable !== null)(`serving a trained model back${unavailable
         const whole = await chat(endpoint, messages, { timeoutMs: 30_000 });
         expect(whole.text).toBe(live.text);
         expect(ctx.arena.counselors.find('simpsybot_Q2')).toMatchObject({ endpointId: served.endpointId });
+
+        // The tunnel keeps the connection's host-key policy: a changed key is refused, and said so.
+        await ctx.tunnels.closeAll();
+        const stranger = `SHA256:${'A'.repeat(43)}`;
+        ctx.db.prepare('UPDATE ssh_profiles SET host_key_sha256 = ?').run(stranger);
+        const refused = await chat(connectEndpoint(ctx.endpoints.get(served.endpointId), ctx.secrets, {}), messages, { timeoutMs: 30_000 }).catch((e: unknown) => e);
+        expect(refused).toBeInstanceOf(CallFailed);
+        expect((refused as CallFailed).failure.message).toMatch(new RegExp(`^WARNING: the host key of .+ has CHANGED: it was ${stranger}, now it is ${sshd.fingerprint}\\. .*Nothing was sent\\.`));
+        ctx.db.prepare('UPDATE ssh_profiles SET host_key_sha256 = ?').run(sshd.fingerprint);
       } finally {
         await unserveModel(deps, jobId);
       }
@@ -129,6 +144,8 @@ describe.skipIf(unavailable !== null)(`serving a trained model back${unavailable
       rmSync(join(workdir, 'jobs', folder!, 'saves'), { recursive: true });
       await expect(serveModel(deps, { jobId, readyTimeoutMs: 60_000 })).rejects.toThrow(/llamafactory-cli api on 127\.0\.0\.1 exited with 1 before it answered\. Last lines: OSError: .*saves\/qwen2 is not a local folder/);
       expect(ctx.servedModels.find(jobId)?.stoppedAt).not.toBeNull();
+      // Served again, it keeps its endpoint and counselor, so it keeps their name.
+      await expect(serveModel(deps, { jobId, name: 'another' })).rejects.toThrow(`--name: the model of job ${jobId} was served as 'simpsybot_Q2'; serve it again under that name (leave out --name).`);
     });
   });
 });
