@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { serveDeps } from '../app/serve-deps';
 import { DomainError } from '../common/errors';
-import { serveModel, unserveModel } from '../ssh/serve';
+import { serveDeps, serveModel, unserveModel } from '../ssh/serve';
 import type { WithContext } from './context';
 
 // `simpsy finetune serve|unserve`: a finished training's model served back from its GPU

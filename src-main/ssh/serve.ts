@@ -3,9 +3,10 @@ import type { CounselorRepository } from '../arena/counselors';
 import { DomainError } from '../common/errors';
 import type { EndpointRepository } from '../endpoints/repository';
 import { knownTemplates } from '../finetune/config/presets';
-import type { SshSession } from './connect';
+import type { Db } from '../storage/database';
 import { lastLines, remoteId, runChecked } from './remote-command';
-import { cancelDetached, launchDetached, prepareJobFolder, remoteState, tailOf } from './remote-job';
+import { RemoteJobStore } from './remote-jobs';
+import { cancelDetached, launchDetached, prepareJobFolder, remoteState, tailOf, writeRemote } from './remote-job';
 import FREE_PORT from './scripts/free-port.sh?raw';
 import type { ServedModel, ServedModelStore } from './served-models';
 import { withSession } from './session';
@@ -22,6 +23,31 @@ export interface ServeDeps extends TrainingDeps {
   counselors: CounselorRepository;
   served: ServedModelStore;
   tunnels: TunnelManager;
+}
+
+/** The parts of the app's context serving needs, wired the same for the CLI and the window. */
+export function serveDeps(ctx: {
+  sshProfiles: ServeDeps['profiles'];
+  secrets: ServeDeps['secrets'];
+  env: ServeDeps['env'];
+  jobs: ServeDeps['jobs'];
+  db: Db;
+  endpoints: ServeDeps['endpoints'];
+  arena: { counselors: ServeDeps['counselors'] };
+  servedModels: ServeDeps['served'];
+  tunnels: ServeDeps['tunnels'];
+}): ServeDeps {
+  return {
+    profiles: ctx.sshProfiles,
+    secrets: ctx.secrets,
+    env: ctx.env,
+    jobs: ctx.jobs,
+    remoteJobs: new RemoteJobStore(ctx.db),
+    endpoints: ctx.endpoints,
+    counselors: ctx.arena.counselors,
+    served: ctx.servedModels,
+    tunnels: ctx.tunnels,
+  };
 }
 
 export interface ServeRequest {
@@ -171,9 +197,3 @@ async function trainingTemplate(sftp: SFTPWrapper, dir: string): Promise<string>
 function serveYaml(modelPath: string, template: string): string {
   return [`model_name_or_path: ${JSON.stringify(modelPath)}`, `template: ${JSON.stringify(template)}`, 'infer_backend: huggingface', 'trust_remote_code: true', ''].join('\n');
 }
-
-function writeRemote(sftp: SFTPWrapper, path: string, text: string): Promise<void> {
-  return new Promise((resolve, reject) => sftp.writeFile(path, text, (error) => (error ? reject(new DomainError('unavailable', `Could not write ${path} on the server: ${error.message}.`)) : resolve())));
-}
-
-export type { SshSession };

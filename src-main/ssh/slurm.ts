@@ -1,7 +1,7 @@
 import { DomainError } from '../common/errors';
 import type { SshSession } from './connect';
 import { lastLines, remoteId, runChecked, runScript, scriptText } from './remote-command';
-import { cancelDetached, remoteState, type RemoteState } from './remote-job';
+import { cancelDetached, remoteState, writeRemote, type RemoteState } from './remote-job';
 import type { RemoteJobRecord } from './remote-jobs';
 import CANCEL from './scripts/slurm-cancel.sh?raw';
 import STATUS from './scripts/slurm-status.sh?raw';
@@ -71,10 +71,7 @@ export function batchScript(options: SlurmOptions, jobName: string, setup: strin
 export async function submitSlurm(session: SshSession, dir: string, options: SlurmOptions, jobName: string, command: readonly string[]): Promise<number> {
   if (command.length === 0) throw new DomainError('validation', 'Nothing to submit: the command is empty.');
   const script = batchScript(options, jobName, session.profile.setup, command);
-  const sftp = await session.sftp();
-  await new Promise<void>((resolve, reject) =>
-    sftp.writeFile(`${dir}/job.sbatch`, script, (error) => (error ? reject(new DomainError('unavailable', `Could not write ${dir}/job.sbatch: ${error.message}.`)) : resolve())),
-  );
+  await writeRemote(await session.sftp(), `${dir}/job.sbatch`, script);
   const out = await runChecked(session, 'Submitting to Slurm (sbatch)', SUBMIT, [session.profile.setup, dir], { timeoutMs: 120_000 });
   return remoteId(out.trim().split('\n').at(-1));
 }

@@ -23,7 +23,7 @@ import { tempDbPath, tempDir } from '../support/temp';
 // days later (a new CLI process opens its own tunnel) → unserve stops the remote group.
 
 const unavailable = sshdUnavailable();
-vi.setConfig({ testTimeout: 240_000, hookTimeout: 60_000 });
+vi.setConfig({ testTimeout: 420_000, hookTimeout: 120_000 });
 
 describe.skipIf(unavailable !== null)(`serving a trained model back${unavailable ? ` — SKIPPED: ${unavailable}` : ''}`, () => {
   let sshd: TestSshd;
@@ -127,7 +127,7 @@ describe.skipIf(unavailable !== null)(`serving a trained model back${unavailable
         ctx.db.prepare('UPDATE ssh_profiles SET host_key_sha256 = ?').run(stranger);
         const refused = await chat(connectEndpoint(ctx.endpoints.get(served.endpointId), ctx.secrets, {}), messages, { timeoutMs: 30_000 }).catch((e: unknown) => e);
         expect(refused).toBeInstanceOf(CallFailed);
-        expect((refused as CallFailed).failure.message).toMatch(new RegExp(`^WARNING: the host key of .+ has CHANGED: it was ${stranger}, now it is ${sshd.fingerprint}\\. .*Nothing was sent\\.`));
+        expect((refused as CallFailed).failure.message).toContain(`has CHANGED: it was ${stranger}, now it is ${sshd.fingerprint}. Someone may be intercepting the connection, or the server was reinstalled. Nothing was sent.`);
         ctx.db.prepare('UPDATE ssh_profiles SET host_key_sha256 = ?').run(sshd.fingerprint);
       } finally {
         await unserveModel(deps, jobId);

@@ -11,7 +11,7 @@ import { tempDbPath, tempDir } from '../support/temp';
 // would be shell code if they ever reached a shell.
 
 const unavailable = sshdUnavailable();
-vi.setConfig({ testTimeout: 240_000, hookTimeout: 60_000 });
+vi.setConfig({ testTimeout: 420_000, hookTimeout: 120_000 });
 
 describe.skipIf(unavailable !== null)(`simpsy finetune --slurm against a real sshd${unavailable ? ` — SKIPPED: ${unavailable}` : ''}`, () => {
   let sshd: TestSshd;

@@ -1,6 +1,5 @@
 import type { HandlerPart } from '../handler-table';
-import { serveDeps } from '../../app/serve-deps';
-import { serveModel, unserveModel } from '../../ssh/serve';
+import { serveDeps, serveModel, unserveModel } from '../../ssh/serve';
 
 // finetune:serve can take minutes (the model loads on the GPU server); the window shows it
 // as busy until the counselor is ready or the reason it is not.
