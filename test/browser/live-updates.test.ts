@@ -1,12 +1,12 @@
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLlmServer, type LlmServer } from '../llm-server/server';
 import { play } from '../simulation/support';
 import { startBridge, type Bridge } from '../support/bridge';
-import { collectPageErrors, eventually, launchBrowser } from '../support/browser';
+import { collectPageErrors, eventually, openAppWindow, type AppWindow } from '../support/browser';
 import { simpsy } from '../support/cli';
 
 // The app stays current (issue 7, item 7): the built `simpsy` CLI writes the database the app
@@ -55,13 +55,12 @@ describe('the app stays current while the CLI writes (headless Chromium, real ha
   let db: string;
   let llm: LlmServer;
   let bridge: Bridge;
-  let browser: Browser;
-  let context: BrowserContext;
+  let win: AppWindow;
   const pageErrors: string[] = [];
   let loads = 0;
 
   async function openPage(hash: string): Promise<Page> {
-    const page = await context.newPage();
+    const page = await win.context.newPage();
     page.setDefaultTimeout(15_000);
     collectPageErrors(page, pageErrors);
     page.on('load', () => loads++);
@@ -85,14 +84,12 @@ describe('the app stays current while the CLI writes (headless Chromium, real ha
     llm = await startLlmServer({ latencyMs: 120, logRequests: false });
     llm.respond(play({ counselor: (_ctx, turn) => (turn >= 3 ? '今天我们先聊到这里，期待再次和你见面。' : '听起来这件事让你很困扰，能多说说吗？') }));
     bridge = await startBridge({ dbPath: db, systemLocale: 'zh-CN', changePollMs: 100 });
-    browser = await launchBrowser();
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
-    await context.addInitScript({ content: bridge.initScript });
+    // Each test opens its own pages (openPage) in this window's context; its first page stays unused.
+    win = await openAppWindow(bridge, { locale: 'zh-CN' });
   });
 
   afterAll(async () => {
-    await context?.close();
-    await browser?.close();
+    await win?.close();
     await bridge?.close();
     await llm?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });

@@ -1,14 +1,14 @@
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listTranscripts } from '../../src-main/card-assist/transcripts';
 import { cardCreateInput, cardListInput, cardUpdateInput } from '../../src-main/contract';
 import { importCards } from '../../src-main/role-cards/import';
 import { startLlmServer, type LlmServer } from '../llm-server/server';
 import { startBridge, type Bridge } from '../support/bridge';
-import { collectPageErrors, launchBrowser } from '../support/browser';
+import { openAppWindow, type AppWindow } from '../support/browser';
 import { screenshotDir } from './app-page';
 import { RoleCardsPage, type Dom, type NewCard } from './role-cards-page';
 
@@ -101,11 +101,10 @@ describe('role-card studio (headless Chromium, real handlers over the bridge)', 
   let dir: string;
   let llm: LlmServer;
   let bridge: Bridge;
-  let browser: Browser;
-  let context: BrowserContext;
+  let win: AppWindow;
   let page: Page;
   let app: RoleCardsPage;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
   let createdId = 0;
   const card = (id: number) => bridge.ctx.cards.get(id);
   const total = () => bridge.ctx.cards.list(cardListInput.parse({ limit: 1 })).total;
@@ -123,19 +122,13 @@ describe('role-card studio (headless Chromium, real handlers over the bridge)', 
       return clientReplyEn;
     });
     bridge = await startBridge({ dbPath: join(dir, 'simpsy.db'), systemLocale: 'zh-CN' });
-    browser = await launchBrowser();
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
-    await context.addInitScript({ content: bridge.initScript });
-    page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    collectPageErrors(page, pageErrors);
+    win = await openAppWindow(bridge, { locale: 'zh-CN' });
+    ({ page, errors: pageErrors } = win);
     app = new RoleCardsPage(page);
-    await page.goto(bridge.url);
   }, 30_000);
 
   afterAll(async () => {
-    await context?.close();
-    await browser?.close();
+    await win?.close();
     await bridge?.close();
     await llm?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
@@ -666,26 +659,21 @@ describe('cards written as people write them, in the studio', () => {
   const variants = resolve(repoRoot, 'test/fixtures/paper-variants');
   let dir: string;
   let bridge: Bridge;
-  let browser: Browser;
+  let win: AppWindow;
   let page: Page;
   let app: RoleCardsPage;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'simpsy-role-cards-variants-'));
     bridge = await startBridge({ dbPath: join(dir, 'simpsy.db'), systemLocale: 'zh-CN' });
-    browser = await launchBrowser();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
-    await context.addInitScript({ content: bridge.initScript });
-    page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    collectPageErrors(page, pageErrors);
+    win = await openAppWindow(bridge, { locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
+    ({ page, errors: pageErrors } = win);
     app = new RoleCardsPage(page);
-    await page.goto(bridge.url);
   }, 30_000);
 
   afterAll(async () => {
-    await browser?.close();
+    await win?.close();
     await bridge?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
@@ -750,10 +738,10 @@ describe('cards written as people write them, in the studio', () => {
 describe('role-card pool at 10,000 cards', () => {
   let dir: string;
   let bridge: Bridge;
-  let browser: Browser;
+  let win: AppWindow;
   let page: Page;
   let app: RoleCardsPage;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
   const N = 10_000;
 
   beforeAll(async () => {
@@ -785,18 +773,13 @@ describe('role-card pool at 10,000 cards', () => {
     writeFileSync(file, lines.join('\n'));
     const report = importCards(bridge.ctx.cards, { path: file, format: 'jsonl', dryRun: false });
     expect(report.imported).toBe(N);
-    browser = await launchBrowser();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
-    await context.addInitScript({ content: bridge.initScript });
-    page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    collectPageErrors(page, pageErrors);
+    win = await openAppWindow(bridge, { locale: 'zh-CN' });
+    ({ page, errors: pageErrors } = win);
     app = new RoleCardsPage(page);
-    await page.goto(bridge.url);
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
+    await win?.close();
     await bridge?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });

@@ -1,11 +1,11 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLlmServer, type LlmServer } from '../llm-server/server';
 import { startBridge, type Bridge } from '../support/bridge';
-import { collectPageErrors, launchBrowser } from '../support/browser';
+import { openAppWindow, type AppWindow } from '../support/browser';
 import { deadPort } from '../support/ports';
 import { AppPage, sections, type Section } from './app-page';
 
@@ -45,12 +45,11 @@ describe('renderer smoke (headless Chromium, real handlers over the bridge)', ()
   let dir: string;
   let llm: LlmServer;
   let bridge: Bridge;
-  let browser: Browser;
-  let context: BrowserContext;
+  let win: AppWindow;
   let page: Page;
   let app: AppPage;
   let deadUrl: string;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
 
   beforeAll(async () => {
     if (!existsSync(rendererIndex)) {
@@ -61,23 +60,20 @@ describe('renderer smoke (headless Chromium, real handlers over the bridge)', ()
     // The bridge reports a Chinese system locale, so a fresh install opens in Chinese.
     bridge = await startBridge({ dbPath: join(dir, 'simpsy.db'), systemLocale: 'zh-CN' });
     deadUrl = `http://127.0.0.1:${await deadPort()}/v1`;
-    browser = await launchBrowser();
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
-    await context.addInitScript({ content: bridge.initScript });
-    page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    // Uncaught errors and CSP violations (reported as console errors) fail the test at the end.
-    collectPageErrors(page, pageErrors);
-    page.on('response', (response) => {
-      if (response.status() >= 400) pageErrors.push(`${response.status()} ${response.url()}`);
+    // Uncaught errors, CSP violations (reported as console errors) and failed requests fail the test at the end.
+    win = await openAppWindow(bridge, {
+      locale: 'en-US',
+      watch: (p, errors) =>
+        p.on('response', (response) => {
+          if (response.status() >= 400) errors.push(`${response.status()} ${response.url()}`);
+        }),
     });
+    ({ page, errors: pageErrors } = win);
     app = new AppPage(page);
-    await page.goto(bridge.url);
   });
 
   afterAll(async () => {
-    await context?.close();
-    await browser?.close();
+    await win?.close();
     await bridge?.close();
     await llm?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });

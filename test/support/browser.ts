@@ -54,7 +54,15 @@ export interface AppWindow {
 /** Opens the app as a user in `locale` sees it: one browser, one context with the bridge, one page at the app's URL. */
 export async function openAppWindow(
   bridge: { initScript: string; url: string },
-  options: { locale: string; viewport?: { width: number; height: number }; timeoutMs?: number; /** After the app's URL, e.g. '#/settings'. */ path?: string },
+  options: {
+    locale: string;
+    viewport?: { width: number; height: number };
+    timeoutMs?: number;
+    /** After the app's URL, e.g. '#/settings'. */
+    path?: string;
+    /** Listeners to attach before the first load, so they see the app's own requests too. */
+    watch?: (page: Page, errors: string[]) => void;
+  },
 ): Promise<AppWindow> {
   const browser = await launchBrowser();
   const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 800 }, locale: options.locale });
@@ -63,6 +71,7 @@ export async function openAppWindow(
   page.setDefaultTimeout(options.timeoutMs ?? 10_000);
   const errors: string[] = [];
   collectPageErrors(page, errors);
+  options.watch?.(page, errors);
   await page.goto(`${bridge.url}${options.path ?? ''}`);
   return {
     browser,
