@@ -33,9 +33,15 @@ describe('served models (migration 017)', () => {
       expect(() => ctx.db.prepare('UPDATE served_models SET remote_port = 70000').run()).toThrow(/CHECK constraint/);
       const other = ctx.jobs.create('finetune', 'other', {});
       expect(() => ctx.servedModels.save({ ...row, jobId: other.id })).toThrow(/UNIQUE constraint failed: served_models.endpoint_id/);
+      // An endpoint still served cannot be removed: its API would run on, unrecorded.
+      expect(() => ctx.endpoints.remove(endpoint.id)).toThrow('This endpoint is a trained model still served from a GPU server; stop it first with simpsy finetune unserve and the number of its training job.');
       // A counselor removed leaves the served model without one.
       ctx.arena.counselors.remove(counselor.name);
       expect(ctx.servedModels.find(job.id)?.counselorId).toBeNull();
+      // Once stopped, the endpoint goes, and its record with it.
+      ctx.servedModels.markStopped(job.id);
+      ctx.endpoints.remove(endpoint.id);
+      expect(ctx.servedModels.find(job.id)).toBeUndefined();
     } finally {
       ctx.close();
     }

@@ -10,6 +10,8 @@ import type { Migration } from '../migration';
 //   tunnel by it); counselor_id: the arena counselor made with it;
 // - stopped_at: set by unserve. The endpoint and counselor stay (battles refer to them), but
 //   calling the endpoint then fails saying the model is no longer served.
+// - endpoints_served_guard: an endpoint whose model is still served cannot be removed (the
+//   API would run on, unrecorded, on the GPU server); unserve first.
 // - remote_jobs.scheduler: how a training was started: 'setsid' (detached, its remote id a
 //   process group) or 'slurm' (sbatch, its remote id a Slurm job id; ssh/slurm.ts).
 export const m017ServedModels: Migration = {
@@ -29,6 +31,12 @@ export const m017ServedModels: Migration = {
         started_at   TEXT NOT NULL,
         stopped_at   TEXT
       ) STRICT;
+
+      CREATE TRIGGER endpoints_served_guard BEFORE DELETE ON endpoints
+      WHEN EXISTS (SELECT 1 FROM served_models WHERE endpoint_id = OLD.id AND stopped_at IS NULL)
+      BEGIN
+        SELECT RAISE(ABORT, 'This endpoint is a trained model still served from a GPU server; stop it first with simpsy finetune unserve and the number of its training job.');
+      END;
 
       ALTER TABLE remote_jobs ADD COLUMN scheduler TEXT NOT NULL DEFAULT 'setsid' CHECK (scheduler IN ('setsid', 'slurm'));
     `);
