@@ -4,6 +4,7 @@ import { DomainError } from '../common/errors';
 import type { EndpointRepository } from '../endpoints/repository';
 import { knownTemplates } from '../finetune/config/presets';
 import type { Db } from '../storage/database';
+import { writeTransaction } from '../storage/transaction';
 import { lastLines, remoteId, runChecked } from './remote-command';
 import { RemoteJobStore } from './remote-jobs';
 import { cancelDetached, launchDetached, prepareJobFolder, remoteState, tailOf, writeRemote } from './remote-job';
@@ -19,6 +20,7 @@ import type { TunnelManager } from './tunnels';
 // registered as an endpoint and an arena counselor.
 
 export interface ServeDeps extends TrainingDeps {
+  db: Db;
   endpoints: EndpointRepository;
   counselors: CounselorRepository;
   served: ServedModelStore;
@@ -38,6 +40,7 @@ export function serveDeps(ctx: {
   tunnels: ServeDeps['tunnels'];
 }): ServeDeps {
   return {
+    db: ctx.db,
     profiles: ctx.sshProfiles,
     secrets: ctx.secrets,
     env: ctx.env,
@@ -112,20 +115,14 @@ export async function serveModel(deps: ServeDeps, request: ServeRequest): Promis
     const origin = await deps.tunnels.origin({ profile, remotePort: started.port });
     say(`Waiting for the model to load (through an SSH tunnel at ${origin})`);
     const answered = await waitUntilServing(deps, profile, started, `${origin}/v1/models`, request.readyTimeoutMs ?? 15 * 60_000);
-    const endpoint = before
-      ? deps.endpoints.update({ id: before.endpointId, baseUrl: `http://127.0.0.1:${started.port}/v1`, model: answered })
-      : deps.endpoints.create({ name, baseUrl: `http://127.0.0.1:${started.port}/v1`, model: answered });
-    let counselorId = before?.counselorId ?? null;
-    if (counselorId === null) {
-      try {
-        counselorId = deps.counselors.create({ name, endpointId: endpoint.id }).id;
-      } catch (error) {
-        if (!before) deps.endpoints.remove(endpoint.id);
-        throw error;
-      }
-    }
-    const served = deps.served.save({ jobId, profileId: profile.id, remoteDir: started.dir, pgid: started.pgid, remotePort: started.port, model: answered, endpointId: endpoint.id, counselorId });
-    return { ...served, endpointName: endpoint.name, counselorName: name };
+    // The endpoint, the counselor and the record, together or not at all.
+    return writeTransaction(deps.db, () => {
+      const baseUrl = `http://127.0.0.1:${started.port}/v1`;
+      const endpoint = before ? deps.endpoints.update({ id: before.endpointId, baseUrl, model: answered }) : deps.endpoints.create({ name, baseUrl, model: answered });
+      const counselorId = before?.counselorId ?? deps.counselors.create({ name, endpointId: endpoint.id }).id;
+      const served = deps.served.save({ jobId, profileId: profile.id, remoteDir: started.dir, pgid: started.pgid, remotePort: started.port, model: answered, endpointId: endpoint.id, counselorId });
+      return { ...served, endpointName: endpoint.name, counselorName: name };
+    });
   } catch (error) {
     // Nothing half-made stays running on the server.
     await deps.tunnels.close({ profileId: profile.id, remotePort: started.port });

@@ -84,7 +84,7 @@ describe.skipIf(unavailable !== null)(`serving a trained model back${unavailable
       workdir = mkdtempSync(join(tmpdir(), 'simpsy-serve-'));
       ctx = createAppContext({ dbPath: join(workdir, 'simpsy.db'), secrets: memorySecretBox() });
       const profile = ctx.sshProfiles.create({ name: 'lab', host: sshd.host, port: sshd.port, user: sshd.user, auth: 'key', keyFile: sshd.encryptedClientKey, passphrase: sshd.passphrase, workdir, setup: sshd.setup({ STANDIN_STEPS: '3', STANDIN_STEP_SECONDS: '0.1' }) });
-      deps = { profiles: ctx.sshProfiles, secrets: ctx.secrets, env: {}, jobs: ctx.jobs, remoteJobs: new RemoteJobStore(ctx.db), endpoints: ctx.endpoints, counselors: ctx.arena.counselors, served: ctx.servedModels, tunnels: ctx.tunnels };
+      deps = { db: ctx.db, profiles: ctx.sshProfiles, secrets: ctx.secrets, env: {}, jobs: ctx.jobs, remoteJobs: new RemoteJobStore(ctx.db), endpoints: ctx.endpoints, counselors: ctx.arena.counselors, served: ctx.servedModels, tunnels: ctx.tunnels };
       const files = mkdtempSync(join(workdir, 'files-'));
       writeFileSync(join(files, 'train.yaml'), 'model_name_or_path: Qwen/Qwen2-7B-Instruct\ntemplate: qwen\noutput_dir: saves/qwen2\n');
       ({ jobId } = await submitTraining(deps, { profile: ctx.sshProfiles.get(profile.id), title: 'qwen2', files: [{ local: join(files, 'train.yaml'), name: 'train.yaml' }], command: ['llamafactory-cli', 'train', 'train.yaml'], trainerLog: 'saves/qwen2/trainer_log.jsonl', acceptHostKey: sshd.fingerprint }));
