@@ -1,4 +1,4 @@
-import { DomainError } from '../common/errors';
+import { DomainError, keyedError } from '../common/errors';
 import { seededShuffle } from '../common/random';
 import type { Choice } from '../ratings/agreement';
 import { sealOf, seedOf } from './integrity';
@@ -99,18 +99,24 @@ export function readSealed<T extends { seal: string; format: string }>(text: str
   try {
     parsed = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch {
-    throw new DomainError('validation', `${file} is cut short or damaged: it does not read as JSON, so it is not a complete file. Ask for the file again.`);
+    throw keyedError('validation', 'annotationCutShort', { file }, `${file} is cut short or damaged: it does not read as JSON, so it is not a complete file. Ask for the file again.`);
   }
   const record = parsed as Partial<T> | null;
-  if (!record || typeof record !== 'object' || record.format !== format) throw new DomainError('validation', `${file} is not ${what} (field 'format' is not '${format}').`);
+  if (!record || typeof record !== 'object' || record.format !== format) {
+    throw keyedError('validation', 'annotationNotThisKind', { file, kind: format === PACKAGE_FORMAT ? 'package' : 'work' }, `${file} is not ${what} (field 'format' is not '${format}').`);
+  }
   const { seal, ...content } = record as T;
-  if (typeof seal !== 'string' || seal !== sealOf(content)) throw new DomainError('validation', `${file} has been changed or damaged since it was made (its seal does not match its content); nothing was read from it. Ask for the original file.`);
+  if (typeof seal !== 'string' || seal !== sealOf(content)) {
+    throw keyedError('validation', 'annotationChanged', { file }, `${file} has been changed or damaged since it was made (its seal does not match its content); nothing was read from it. Ask for the original file.`);
+  }
   return record as T;
 }
 
 /** Opens a package for `annotator`: refused if damaged, changed, or made for someone else. */
 export function openPackage(text: string, file: string, annotator: string): PackageFile {
   const pkg = readSealed<PackageFile>(text, file, PACKAGE_FORMAT, 'an annotation package');
-  if (pkg.annotator !== annotator) throw new DomainError('validation', `${file} is ${pkg.annotator}'s package, not ${annotator}'s: each annotator opens their own file.`);
+  if (pkg.annotator !== annotator) {
+    throw keyedError('validation', 'annotationNotYours', { file, owner: pkg.annotator, annotator }, `${file} is ${pkg.annotator}'s package, not ${annotator}'s: each annotator opens their own file.`);
+  }
   return pkg;
 }

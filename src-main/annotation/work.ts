@@ -60,9 +60,32 @@ export interface ImportOutcome {
 
 const keyOf = (w: { packageId: string; annotator: string }) => `${w.packageId}\u0000${w.annotator}`;
 
+/**
+ * Reads a work file: sealed, and shaped as one (a file can be resealed by hand, so the shape is
+ * checked too), each problem named by its field.
+ */
+export function readWork(text: string, file: string): WorkFile {
+  const work = readSealed<WorkFile>(text, file, WORK_FORMAT, "an annotator's work file");
+  const bad = (field: string, what: string) => new DomainError('validation', `${file}: field '${field}' ${what}; nothing was read from it.`);
+  if (typeof work.packageId !== 'string' || work.packageId === '') throw bad('packageId', 'is missing');
+  if (typeof work.annotator !== 'string' || work.annotator.trim() === '') throw bad('annotator', 'is missing');
+  if (!Number.isSafeInteger(work.revision) || work.revision < 1) throw bad('revision', 'must be a whole number from 1');
+  if (!Array.isArray(work.verdicts)) throw bad('verdicts', 'must be a list');
+  const seen = new Set<string>();
+  work.verdicts.forEach((v: Partial<WorkVerdict> | null, i) => {
+    if (!v || typeof v !== 'object' || typeof v.itemId !== 'string') throw bad(`verdicts[${i}].itemId`, 'is missing');
+    if (!choices.includes(v.choice as Choice)) throw bad(`verdicts[${i}].choice`, `must be one of ${choices.join(', ')} (got '${String(v.choice)}')`);
+    if (typeof v.at !== 'string') throw bad(`verdicts[${i}].at`, 'is missing');
+    if (v.note !== undefined && typeof v.note !== 'string') throw bad(`verdicts[${i}].note`, 'must be text');
+    if (seen.has(v.itemId)) throw bad(`verdicts[${i}].itemId`, `repeats item ${v.itemId}`);
+    seen.add(v.itemId);
+  });
+  return work;
+}
+
 /** Imports one work file's text into the collection: a new collection (the old one is never changed) and what happened. */
 export function importWork(collection: WorkCollection, text: string, file: string): { collection: WorkCollection; outcome: ImportOutcome } {
-  const work = readSealed<WorkFile>(text, file, WORK_FORMAT, "an annotator's work file");
+  const work = readWork(text, file);
   const key = keyOf(work);
   const stored = collection.get(key);
   const outcome = (status: ImportOutcome['status'], message?: string): ImportOutcome => ({ file, annotator: work.annotator, status, ...(message ? { message } : {}) });

@@ -1,3 +1,5 @@
+import { ArenaLive } from '../arena/live';
+import { AnnotationStore } from '../annotation/store';
 import { ArenaService } from '../arena/service';
 import type { Db } from '../storage/database';
 import { openDatabase, type DatabaseLocation } from '../storage/database';
@@ -72,8 +74,12 @@ export interface AppContext {
   readonly evaluation: EvaluationService;
   /** Counselors and arena runs (Algorithm 2); see src-main/arena. */
   readonly arena: ArenaService;
+  /** The arena's human live mode: a counselor picks at each turn (src-main/arena/live.ts). */
+  readonly arenaLive: ArenaLive;
   /** SSH connection profiles to GPU servers (src-main/ssh). */
   readonly sshProfiles: SshProfileRepository;
+  /** Offline annotation: packages built from arena runs, annotators' work imported (src-main/annotation). */
+  readonly annotation: AnnotationStore;
   /** Trained models served back from GPU servers, and this process's SSH tunnels to them (ssh/serve.ts). */
   readonly servedModels: ServedModelStore;
   readonly tunnels: TunnelManager;
@@ -101,6 +107,7 @@ export function createAppContext(options: AppContextOptions): AppContext {
   const workers = new WorkerPool({ registry: appTasks });
   const database: DatabaseLocation = { path: options.dbPath, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) };
   const effective = (role: 'client' | 'counselor', language: 'zh' | 'en') => effectiveTemplate(templates, role, language);
+  const arena = new ArenaService({ db, version, resourcesDir, jobs, runner, endpoints, cards, secrets, env, effectiveTemplate: effective });
   return {
     db,
     dbPath: options.dbPath,
@@ -138,8 +145,10 @@ export function createAppContext(options: AppContextOptions): AppContext {
     workers,
     judges: new JudgeService({ db, jobs, runner, endpoints, secrets, env, resourcesDir }),
     evaluation: new EvaluationService({ db, jobs, runner, workers, version }),
-    arena: new ArenaService({ db, version, resourcesDir, jobs, runner, endpoints, cards, secrets, env, effectiveTemplate: effective }),
+    arena,
+    arenaLive: new ArenaLive({ arena, jobs, cards, onChange: (arenaId) => events.emit('arenaLive:changed', { arenaId }) }),
     sshProfiles,
+    annotation: new AnnotationStore(db, resourcesDir),
     servedModels,
     tunnels,
     close: () => {

@@ -11,7 +11,7 @@ import { defaultTerminationPhrases } from '../simulation/resources';
 import type { Counselor } from './counselors';
 import type { NewArenaSession } from './store';
 import { supervisorTemplate } from './supervisor';
-import type { ArenaSnapshot, ArenaStartInput, CounselorSnapshot, JudgeSnapshot, Pairing } from './types';
+import { isHumanJudge, type ArenaSnapshot, type ArenaStartInput, type CounselorSnapshot, type HumanJudgeSnapshot, type JudgeSnapshot, type Pairing } from './types';
 
 // Resolves an arena request into its snapshot and sessions, with the simulation's own
 // resolution of agents, cards and defaults (simulation/config.ts), so an arena counselor is
@@ -36,7 +36,8 @@ function counselorSnapshot(ctx: RunConfigDeps, c: Counselor, language: CardLangu
   }
 }
 
-function judgeSnapshot(ctx: RunConfigDeps, input: ArenaStartInput, language: CardLanguage): JudgeSnapshot {
+function judgeSnapshot(ctx: RunConfigDeps, input: ArenaStartInput, language: CardLanguage): JudgeSnapshot | HumanJudgeSnapshot {
+  if ('annotator' in input.judge) return { kind: 'human', annotator: input.judge.annotator, label: input.judge.annotator, promptVersion: 'human' };
   const endpoint = ctx.endpoints.get(input.judge.endpointId);
   const template = input.judgeTemplate ?? supervisorTemplate(ctx.resourcesDir, input.prompt ?? 2, language);
   for (const slot of ['{dialogue_history}', '{shuffled_candidates}']) {
@@ -103,7 +104,7 @@ export function resolveArena(ctx: RunConfigDeps, counselors: readonly Counselor[
   const seed = input.seed ?? ARENA_DEFAULTS.seed;
   const texts = new Map(ctx.cards.byIds(ids).map((card) => [card.id, cardText(card, card.language)]));
   const sessions = schedule(ids, snapshots.map((s) => s.name), pairing, seed).map(({ cardId, pair }) => ({ cardId, cardText: texts.get(cardId)!, a: pair[0], b: pair[1] }));
-  const endpointIds = new Set([client.endpointId, judge.endpointId, ...snapshots.map((s) => s.endpointId)]);
+  const endpointIds = new Set([client.endpointId, ...(isHumanJudge(judge) ? [] : [judge.endpointId]), ...snapshots.map((s) => s.endpointId)]);
   const retryBaseMs = input.retryBaseMs ?? DEFAULTS.retryBaseMs;
   const snapshot: ArenaSnapshot = {
     appVersion: ctx.version,

@@ -6,6 +6,7 @@ import { endpointClients, rateLimiters, RunStop } from '../simulation/execution'
 import { terminationMatcher } from '../simulation/termination';
 import { runArenaSession, type ArenaHooks } from './session';
 import type { ArenaStore } from './store';
+import { isHumanJudge } from './types';
 
 // Executes an arena run as a durable job: sessions taken in order by a pool of workers,
 // every model call through `chat()` in a call slot (the run's concurrency, fewest turns
@@ -19,12 +20,15 @@ const OPEN_PER_SLOT = 2;
 
 export type ArenaExecutionDeps = Pick<SimulationDeps, 'endpoints' | 'secrets' | 'env'>;
 
-export async function executeArena(deps: ArenaExecutionDeps, store: ArenaStore, arenaId: number, control: JobControl): Promise<string> {
+/** What a live (human-judged) execution adds: the judge holding the human's pick, and a notice after each saved call. */
+export type LiveHooks = Pick<ArenaHooks, 'judge' | 'onCall'>;
+
+export async function executeArena(deps: ArenaExecutionDeps, store: ArenaStore, arenaId: number, control: JobControl, live: LiveHooks = {}): Promise<string> {
   const run = store.arena(arenaId);
   const snapshot = store.snapshot(arenaId);
 
   // Keys first: a missing one fails the run before any call, resumable once set.
-  const clients = endpointClients(deps, [snapshot.client, snapshot.judge, ...snapshot.counselors], snapshot.timeoutMs);
+  const clients = endpointClients(deps, [snapshot.client, ...(isHumanJudge(snapshot.judge) ? [] : [snapshot.judge]), ...snapshot.counselors], snapshot.timeoutMs);
   const limiters = rateLimiters(snapshot.rateLimits);
   const stop = new RunStop(control);
   const stopping = (): boolean => stop.stopping();
@@ -57,6 +61,7 @@ export async function executeArena(deps: ArenaExecutionDeps, store: ArenaStore, 
         mayStart: () => !stopping(),
         onFailure: (failure) => stop.noteFailure(failure),
       }),
+    ...live,
     onBattle: (failed) => {
       battles++;
       if (failed) failedJudgments++;

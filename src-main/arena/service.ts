@@ -5,7 +5,7 @@ import type { SimulationDeps } from '../simulation/deps';
 import { prepared } from '../storage/statements';
 import { resolveArena } from './config';
 import { CounselorRepository } from './counselors';
-import { executeArena } from './executor';
+import { executeArena, type LiveHooks } from './executor';
 import { ArenaStore, type ArenaRow } from './store';
 import type { ArenaEndReason, ArenaSnapshot, ArenaStartInput, ArenaSummary } from './types';
 
@@ -41,8 +41,10 @@ export class ArenaService {
    * resolves with the job as it ended. Throws before any call when it cannot start
    * (finished, cancelled, running in another live process: the claim is atomic).
    */
-  execute(arenaId: number, onStart?: (control: JobControl) => void): Promise<JobView> {
+  execute(arenaId: number, onStart?: (control: JobControl) => void, live?: LiveHooks): Promise<JobView> {
     const existing = this.active.get(arenaId);
+    // A live execution carries a human's pick: joining one already running would drop it silently.
+    if (existing && live) throw new DomainError('conflict', `Arena ${arenaId} is still writing; choose again once the pair is shown.`);
     if (existing) return existing;
     const jobId = this.jobIdOf(arenaId);
     const job = this.deps.jobs.peek(jobId);
@@ -52,7 +54,7 @@ export class ArenaService {
         jobId,
         (control) => {
           onStart?.(control);
-          return executeArena(this.deps, this.store, arenaId, control);
+          return executeArena(this.deps, this.store, arenaId, control, live);
         },
         { label: `Arena ${arenaId}` },
       )

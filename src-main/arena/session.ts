@@ -6,9 +6,9 @@ import { isConfigurationFailure, type LlmFailure } from '../llm/failure';
 import { refine } from '../simulation/refinement';
 import type { TerminationMatcher } from '../simulation/termination';
 import { agentView, clientSystemPrompt, type ChatMessage, type Turn } from '../simulation/views';
-import type { ArenaStore, CallRow, NewCall, SessionEnd } from './store';
+import type { ArenaStore, CallRow, NewBattle, NewCall, SessionEnd } from './store';
 import { judgePrompt, readChoice, type Label } from './supervisor';
-import type { ArenaSnapshot, CounselorSnapshot, Side, Winner } from './types';
+import { isHumanJudge, type ArenaSnapshot, type CounselorSnapshot, type JudgeSnapshot, type Side, type Winner } from './types';
 
 // One arena session, as Algorithm 2: the client opens with u1; at each turn both counselors
 // of the pair reply to the same history (each under σ, as in the simulation); the supervisor
@@ -20,7 +20,30 @@ import type { ArenaSnapshot, CounselorSnapshot, Side, Winner } from './types';
 /** Whoever is called: a counselor, the client or the judge, with its endpoint's settings. */
 export type Speaker = Omit<AgentSnapshot, 'templateName'>;
 
-export type ArenaOutcome = { kind: 'ended'; end: SessionEnd } | { kind: 'stopped' } | { kind: 'fatal'; failure: LlmFailure };
+/** How a session stopped: ended, stopped (pause, cancel), a configuration failure, or waiting for a human's verdict on `turn`. */
+export type ArenaOutcome = { kind: 'ended'; end: SessionEnd } | { kind: 'stopped' } | { kind: 'fatal'; failure: LlmFailure } | { kind: 'waiting'; turn: number };
+
+/** One battle whose two replies are ready: what a judge decides on. */
+export interface PendingBattle {
+  sessionId: number;
+  seq: number;
+  turn: number;
+  /** Whether model_a's reply is shown as A (`aShownFirst`). */
+  aFirst: boolean;
+  replies: Record<Side, string>;
+}
+
+/** A judge's verdict: the battle's verdict fields; `chosen` is whose reply enters the history (null: the judgment failed). */
+export type Verdict = Pick<NewBattle, 'winner' | 'judge' | 'promptVersion' | 'judgeOutput' | 'judgeOutputSwapped' | 'swapConsistent' | 'failure' | 'latencyMs' | 'cost' | 'source' | 'annotator'> & {
+  chosen: Side | null;
+};
+
+/**
+ * Who judges a battle, when not the run's LLM supervisor: a human (live.ts). Null means no
+ * verdict yet: the session stops as `waiting`, its replies saved, and a later execution with
+ * the verdict continues from them.
+ */
+export type BattleJudge = (battle: PendingBattle) => Verdict | null;
 
 export interface ArenaHooks {
   arenaId: number;
@@ -32,6 +55,10 @@ export interface ArenaHooks {
   /** True when no new call may start. */
   stopping(): boolean;
   onBattle(failed: boolean): void;
+  /** Decides each battle instead of the snapshot's supervisor (a human's pick). */
+  judge?: BattleJudge;
+  /** After each completed call is saved (a live view follows the session call by call). */
+  onCall?(): void;
 }
 
 /** A step that could not finish: stopped, a configuration failure, or an end of the session. */
@@ -72,6 +99,7 @@ export async function runArenaSession(h: ArenaHooks, sessionId: number): Promise
     }
     try {
       save(answer);
+      h.onCall?.();
       return answer.text;
     } finally {
       answer.release();
@@ -121,14 +149,14 @@ export async function runArenaSession(h: ArenaHooks, sessionId: number): Promise
   };
 
   /** One pass of the supervisor over the two replies as shown; the label it chose, or why it could not be read. */
-  const judge = async (turn: number, pass: 1 | 2, shown: [string, string], done: CallRow[]) => {
+  const judge = async (turn: number, pass: 1 | 2, shown: [string, string], done: CallRow[], judgeAgent: JudgeSnapshot) => {
     const mine = done.filter((c) => c.role === 'judge' && c.pass === pass);
     const spent = () => mine.reduce((n, c) => ({ latency: n.latency + c.latency_ms, cost: n.cost + c.cost }), { latency: 0, cost: 0 });
     const accepted = mine.find((c) => c.accepted === 1);
     if (accepted) return { choice: accepted.choice!, raw: accepted.content, failure: null, ...spent() };
-    const prompt = judgePrompt(snapshot.judge.template, snapshot.language, turns, shown);
+    const prompt = judgePrompt(judgeAgent.template, snapshot.language, turns, shown);
     for (let attempt = mine.length + 1; attempt <= snapshot.judgeAttempts; attempt++) {
-      const raw = await call(snapshot.judge, [{ role: 'user', content: prompt }], turn, (a) => {
+      const raw = await call(judgeAgent, [{ role: 'user', content: prompt }], turn, (a) => {
         const reading = readChoice(a.text);
         const saved = record(turn, 'judge', '', pass, attempt, a, reading.ok ? null : reading.reason, reading.ok ? reading.choice : null);
         h.store.saveCall(saved);
@@ -141,16 +169,12 @@ export async function runArenaSession(h: ArenaHooks, sessionId: number): Promise
     return { choice: null, raw: last.content, failure: `${snapshot.judgeAttempts} judge answers could not be read; the last: ${last.rejection}`, ...spent() };
   };
 
-  const battle = async (turn: number): Promise<SessionEnd | null> => {
-    const done = h.store.callsOf(sessionId, turn);
-    const settled = await Promise.allSettled([reply('a', turn, done), reply('b', turn, done)]);
-    const halted = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-    if (halted) throw halted.reason;
-    const [a, b] = settled.map((s) => (s as PromiseFulfilledResult<{ text: string; cost: number }>).value) as [{ text: string; cost: number }, { text: string; cost: number }];
-    const aFirst = aShownFirst(snapshot.seed, row.seq, turn);
+  /** The supervisor's verdict on one battle: one pass, or two with the order swapped (`--swap-check`). */
+  const supervise = async ({ turn, aFirst, replies }: PendingBattle, done: CallRow[], judgeAgent: JudgeSnapshot): Promise<Verdict> => {
+    const { a, b } = replies;
     const sideOf = (label: Label, first: boolean): Side => ((label === 'A') === first ? 'a' : 'b');
-    const one = await judge(turn, 1, aFirst ? [a.text, b.text] : [b.text, a.text], done);
-    const two = snapshot.swapCheck && one.choice ? await judge(turn, 2, aFirst ? [b.text, a.text] : [a.text, b.text], done) : null;
+    const one = await judge(turn, 1, aFirst ? [a, b] : [b, a], done, judgeAgent);
+    const two = snapshot.swapCheck && one.choice ? await judge(turn, 2, aFirst ? [b, a] : [a, b], done, judgeAgent) : null;
 
     let winner: Winner | null = null;
     let chosen: Side | null = null;
@@ -165,9 +189,37 @@ export async function runArenaSession(h: ArenaHooks, sessionId: number): Promise
         if (!consistent) winner = 'tie';
       }
     }
+    return {
+      winner,
+      chosen,
+      judge: judgeAgent.label,
+      promptVersion: `prompt ${judgeAgent.promptVersion} (${snapshot.language})`,
+      judgeOutput: one.raw,
+      judgeOutputSwapped: two?.raw ?? null,
+      swapConsistent: consistent,
+      failure,
+      latencyMs: one.latency + (two?.latency ?? 0),
+      cost: one.cost + (two?.cost ?? 0),
+      source: 'llm',
+      annotator: '',
+    };
+  };
+
+  const battle = async (turn: number): Promise<SessionEnd | null> => {
+    const done = h.store.callsOf(sessionId, turn);
+    const settled = await Promise.allSettled([reply('a', turn, done), reply('b', turn, done)]);
+    const halted = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (halted) throw halted.reason;
+    const [a, b] = settled.map((s) => (s as PromiseFulfilledResult<{ text: string; cost: number }>).value) as [{ text: string; cost: number }, { text: string; cost: number }];
+    const pending: PendingBattle = { sessionId, seq: row.seq, turn, aFirst: aShownFirst(snapshot.seed, row.seq, turn), replies: { a: a.text, b: b.text } };
+    const verdict = h.judge ? h.judge(pending) : isHumanJudge(snapshot.judge) ? null : await supervise(pending, done, snapshot.judge);
+    // No verdict yet: a human has the pair in front of them; the replies are saved, the session waits.
+    if (!verdict) throw new Halt({ kind: 'waiting', turn });
+
+    const { chosen } = verdict;
     const chosenText = chosen === null ? null : chosen === 'a' ? a.text : b.text;
     let end: SessionEnd | null = null;
-    if (chosenText === null) end = { reason: 'judge_failed', error: `Turn ${turn}: ${failure}` };
+    if (chosenText === null) end = { reason: 'judge_failed', error: `Turn ${turn}: ${verdict.failure}` };
     else {
       const phrase = h.termination.match(chosenText);
       if (phrase !== null) end = { reason: 'phrase', phrase };
@@ -182,23 +234,16 @@ export async function runArenaSession(h: ArenaHooks, sessionId: number): Promise
         modelB: pair.b.name,
         replyA: a.text,
         replyB: b.text,
-        aPosition: aFirst ? 'A' : 'B',
-        winner,
+        aPosition: pending.aFirst ? 'A' : 'B',
+        ...verdict,
         chosen: chosen === null ? null : chosen === 'a' ? 'model_a' : 'model_b',
-        judge: snapshot.judge.label,
-        promptVersion: `prompt ${snapshot.judge.promptVersion} (${snapshot.language})`,
-        judgeOutput: one.raw,
-        judgeOutputSwapped: two?.raw ?? null,
-        swapConsistent: consistent,
-        failure,
-        latencyMs: one.latency + (two?.latency ?? 0),
-        cost: a.cost + b.cost + one.cost + (two?.cost ?? 0),
+        cost: a.cost + b.cost + verdict.cost,
       },
       chosenText === null ? null : { idx: turns.length, counselor: pair[chosen!].name, content: chosenText },
       end,
     );
     if (chosenText !== null) turns.push({ role: 'counselor', content: chosenText });
-    h.onBattle(failure !== null);
+    h.onBattle(verdict.failure !== null);
     return end;
   };
 

@@ -100,6 +100,9 @@ export interface NewBattle {
   failure: string | null;
   latencyMs: number;
   cost: number;
+  /** 'llm' for the supervisor; 'human' for a counselor's pick (live.ts), `annotator` naming them. */
+  source: 'llm' | 'human';
+  annotator: string;
 }
 
 export interface SessionEnd {
@@ -206,8 +209,8 @@ export class ArenaStore {
       prepared(
         this.db,
         `INSERT INTO battles (arena_id, session_id, turn, model_a, model_b, reply_a, reply_b, a_position, winner, chosen, judge, prompt_version,
-           judge_output, judge_output_swapped, swap_consistent, failure, latency_ms, cost, source, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'llm', ?)`,
+           judge_output, judge_output_swapped, swap_consistent, failure, latency_ms, cost, source, annotator, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(
         battle.arenaId,
         battle.sessionId,
@@ -227,6 +230,8 @@ export class ArenaStore {
         battle.failure,
         Math.round(battle.latencyMs),
         battle.cost,
+        battle.source,
+        battle.annotator,
         now(),
       );
       if (message) {

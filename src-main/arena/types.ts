@@ -20,6 +20,17 @@ export interface JudgeSnapshot extends Omit<AgentSnapshot, 'templateName'> {
   label: string;
 }
 
+/** A human counselor judging every battle live (live.ts), in place of the supervisor. */
+export interface HumanJudgeSnapshot {
+  kind: 'human';
+  annotator: string;
+  /** How the run names its judge: the annotator. */
+  label: string;
+  promptVersion: 'human';
+}
+
+export const isHumanJudge = (judge: JudgeSnapshot | HumanJudgeSnapshot): judge is HumanJudgeSnapshot => 'kind' in judge && judge.kind === 'human';
+
 /** The run settings shared with a simulation run, meaning the same (contract/simulation.ts). */
 type RunSettings = Pick<
   RunSnapshot,
@@ -32,7 +43,7 @@ export interface ArenaSnapshot extends RunSettings {
   pairing: Pairing;
   counselors: CounselorSnapshot[];
   client: AgentSnapshot;
-  judge: JudgeSnapshot;
+  judge: JudgeSnapshot | HumanJudgeSnapshot;
   swapCheck: boolean;
   /** Judge calls per pass before a judgment counts as failed. */
   judgeAttempts: number;
@@ -45,7 +56,8 @@ export interface ArenaStartInput {
   /** Counselor names, at least two. */
   counselors: string[];
   client: { endpointId: number; model?: string };
-  judge: { endpointId: number; model?: string };
+  /** An LLM supervisor, or a human counselor who picks live (`annotator`: their name). */
+  judge: { endpointId: number; model?: string } | { annotator: string };
   prompt?: PromptVersion;
   /** The judge's own template, with {dialogue_history} and {shuffled_candidates}; replaces Prompt 1/2. */
   judgeTemplate?: string;

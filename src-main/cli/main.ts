@@ -20,6 +20,7 @@ import { arenaCommand } from './arena';
 import { sshCommand } from './ssh';
 import { finetuneCommand } from './finetune';
 import { finetuneJobCommands } from './finetune-jobs';
+import { annotateCommand } from './annotate';
 import { finetuneServeCommands } from './finetune-serve';
 
 // `simpsy`: the same domain code and database as the app, headless, for servers and batch
@@ -57,6 +58,7 @@ finetuneServeCommands(finetune, withContext);
 ratingsCommand(program, withContext);
 counselorsCommand(program, withContext);
 arenaCommand(program, withContext);
+annotateCommand(program, withContext);
 
 function fail(message: string): void {
   process.stderr.write(`simpsy: ${message.replace(/\s*\n\s*/g, ' ')}\n`);

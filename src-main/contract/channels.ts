@@ -63,6 +63,23 @@ export const requestChannels = [
   'evaluation:remove',
   'evaluation:report',
   'evaluation:saveChart',
+  'arenaLive:overview',
+  'arenaLive:start',
+  'arenaLive:state',
+  'arenaLive:pick',
+  'arenaLive:pause',
+  'arenaLive:resume',
+  'arenaLive:end',
+  'annotation:open',
+  'annotation:saved',
+  'annotation:resume',
+  'annotation:record',
+  'annotation:move',
+  'annotation:export',
+  'annotation:arenas',
+  'annotation:package',
+  'annotation:import',
+  'annotation:agreement',
   'finetune:serve',
   'finetune:unserve',
 ] as const;
@@ -79,6 +96,8 @@ export const eventChannels = [
   'dialogues:changed',
   'runs:changed',
   'endpoints:changed',
+  // A live arena session saved a call or stopped (src-main/arena/live.ts).
+  'arenaLive:changed',
 ] as const;
 
 export type RequestChannel = (typeof requestChannels)[number];

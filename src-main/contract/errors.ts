@@ -67,6 +67,11 @@ export interface ErrorParams {
   dbCannotOpen: { file: string; why: string };
   dbIo: { file: string; code: string };
   internal: Record<string, never>;
+  // Offline annotation files (annotation/package.ts)
+  annotationCutShort: { file: string };
+  annotationNotThisKind: { file: string; kind: 'package' | 'work' };
+  annotationChanged: { file: string };
+  annotationNotYours: { file: string; owner: string; annotator: string };
 }
 export type ErrorKey = keyof ErrorParams;
 

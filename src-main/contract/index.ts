@@ -75,6 +75,22 @@ import {
   type EvaluationListItem,
   type MeasureInfo,
 } from './evaluation';
+import { arenaLivePickInput, arenaLiveRef, arenaLiveStartInput, type ArenaLiveOverview, type ArenaLiveState } from './arena-live';
+import {
+  annotationArenaInput,
+  annotationExportInput,
+  annotationImportInput,
+  annotationMoveInput,
+  annotationOpenInput,
+  annotationPackageInput,
+  annotationRecordInput,
+  annotationResumeInput,
+  type AnnotationAgreementView,
+  type AnnotationArena,
+  type AnnotationImportRow,
+  type AnnotatorSessionView,
+  type SavedAnnotationWork,
+} from './annotation';
 
 export * from './channels';
 export * from './role-card';
@@ -89,6 +105,8 @@ export * from './files';
 export * from './evaluation';
 export * from './evaluation-charts';
 export * from './evaluation-format';
+export * from './arena-live';
+export * from './annotation';
 
 // The one contract between renderer and main: every request channel with its input
 // schema (main parses every payload with it, strictly) and its result type.
@@ -168,6 +186,25 @@ export const contract = {
   'evaluation:remove': { input: byId, result: returns<{ removed: true }>() },
   'evaluation:report': { input: evaluationReportInput, result: returns<{ path: string; csvPath: string | null }>() },
   'evaluation:saveChart': { input: chartSaveInput, result: returns<{ path: string }>() },
+  // The arena's human live mode (src-main/arena/live.ts).
+  'arenaLive:overview': { input: none, result: returns<ArenaLiveOverview>() },
+  'arenaLive:start': { input: arenaLiveStartInput, result: returns<ArenaLiveState>() },
+  'arenaLive:state': { input: arenaLiveRef, result: returns<ArenaLiveState>() },
+  'arenaLive:pick': { input: arenaLivePickInput, result: returns<ArenaLiveState>() },
+  'arenaLive:pause': { input: arenaLiveRef, result: returns<ArenaLiveState>() },
+  'arenaLive:resume': { input: arenaLiveRef, result: returns<ArenaLiveState>() },
+  'arenaLive:end': { input: arenaLiveRef, result: returns<ArenaLiveState>() },
+  // Offline annotation: the annotator's packages and work, the researcher's packages, imports and agreement (src-main/annotation).
+  'annotation:open': { input: annotationOpenInput, result: returns<AnnotatorSessionView>() },
+  'annotation:saved': { input: none, result: returns<SavedAnnotationWork[]>() },
+  'annotation:resume': { input: annotationResumeInput, result: returns<AnnotatorSessionView>() },
+  'annotation:record': { input: annotationRecordInput, result: returns<{ done: number }>() },
+  'annotation:move': { input: annotationMoveInput, result: returns<{ moved: true }>() },
+  'annotation:export': { input: annotationExportInput, result: returns<{ path: string; verdicts: number; revision: number }>() },
+  'annotation:arenas': { input: none, result: returns<AnnotationArena[]>() },
+  'annotation:package': { input: annotationPackageInput, result: returns<{ packageId: string; files: { annotator: string; file: string; items: number }[] }>() },
+  'annotation:import': { input: annotationImportInput, result: returns<AnnotationImportRow[]>() },
+  'annotation:agreement': { input: annotationArenaInput, result: returns<AnnotationAgreementView>() },
   'finetune:serve': { input: finetuneServeInput, result: returns<ServedModelView>() },
   'finetune:unserve': { input: finetuneUnserveInput, result: returns<{ stopped: 'stopped' | 'killed' | 'ended' }>() },
 } satisfies Record<RequestChannel, { input: z.ZodType; result: unknown }>;
@@ -194,6 +231,7 @@ export interface EventPayloads {
   'dialogues:changed': DataChangedEvent;
   'runs:changed': DataChangedEvent;
   'endpoints:changed': DataChangedEvent;
+  'arenaLive:changed': { arenaId: number };
 }
 // Compile-time check that every event channel has a payload type and no extra ones exist.
 type _Events = [EventChannel] extends [keyof EventPayloads]

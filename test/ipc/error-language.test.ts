@@ -114,6 +114,10 @@ describe('errors from main in the user\'s language', () => {
       dbCannotOpen: { file: '/f.db', why: 'ENOENT' },
       dbIo: { file: '/f.db', code: 'SQLITE_IOERR_WRITE' },
       internal: {},
+      annotationCutShort: { file: '/tmp/w.json' },
+      annotationNotThisKind: { file: '/tmp/w.json', kind: 'work' },
+      annotationChanged: { file: '/tmp/w.json' },
+      annotationNotYours: { file: '/tmp/p.json', owner: 'wang', annotator: 'li' },
     };
     for (const [key, params] of Object.entries(samples)) {
       const error = { code: 'conflict' as const, message: 'english from main', key: key as keyof ErrorParams, params };

@@ -360,6 +360,36 @@ const malformed: Record<RequestChannel, [string, unknown][]> = {
     ['a relative path', { path: 'c.svg', format: 'svg', content: '<svg></svg>' }],
     ['content over the limit', { path: '/tmp/c.svg', format: 'svg', content: `<svg>${'x'.repeat(240_000)}</svg>` }],
   ],
+  ...liveMalformed(),
+  'annotation:open': [
+    ...shared,
+    ['no annotator', { path: '/tmp/p.json' }],
+    ['an empty annotator', { path: '/tmp/p.json', annotator: '  ' }],
+    ['a relative path', { path: 'p.json', annotator: 'wang' }],
+    ['a path with NUL', { path: '/tmp/p\0.json', annotator: 'wang' }],
+  ],
+  'annotation:saved': shared,
+  'annotation:resume': [...shared, ['a key with a path', { key: '../../etc/passwd' }], ['no key', {}]],
+  'annotation:record': [
+    ...shared,
+    ['an unknown pick', { key: 'a'.repeat(24), itemId: 's1t1', pick: 'C', note: null, position: 0 }],
+    ['a negative position', { key: 'a'.repeat(24), itemId: 's1t1', pick: 'left', note: null, position: -1 }],
+    ['a note over the limit', { key: 'a'.repeat(24), itemId: 's1t1', pick: 'left', note: long + long, position: 0 }],
+    ['no item', { key: 'a'.repeat(24), pick: 'left', note: null, position: 0 }],
+  ],
+  'annotation:move': [...shared, ['position as text', { key: 'a'.repeat(24), position: '3' }]],
+  'annotation:export': [...shared, ['a relative path', { key: 'a'.repeat(24), path: 'work.json' }], ['a short key', { key: 'abc', path: '/tmp/w.json' }]],
+  'annotation:arenas': shared,
+  'annotation:package': [
+    ...shared,
+    ['no annotators', { arenaId: 1, annotators: [], perItem: 1, seed: 1, folder: '/tmp/p' }],
+    ['zero per item', { arenaId: 1, annotators: ['a'], perItem: 0, seed: 1, folder: '/tmp/p' }],
+    ['a fractional seed', { arenaId: 1, annotators: ['a'], perItem: 1, seed: 1.5, folder: '/tmp/p' }],
+    ['a relative folder', { arenaId: 1, annotators: ['a'], perItem: 1, seed: 1, folder: 'p' }],
+    ['an annotator with a slash', { arenaId: 1, annotators: ['a/b'], perItem: 1, seed: 1, folder: '/tmp/p' }],
+  ],
+  'annotation:import': [...shared, ['no paths', { paths: [] }], ['a relative path', { paths: ['w.json'] }]],
+  'annotation:agreement': [...shared, ['arena as text', { arenaId: '1' }]],
   'finetune:serve': [
     ...shared,
     ['no job', { name: 'bot' }],
@@ -374,12 +404,49 @@ const malformed: Record<RequestChannel, [string, unknown][]> = {
   'finetune:unserve': [...shared, ['no job', {}], ['job zero', { jobId: 0 }], ['job as an object', { jobId: { $gt: 0 } }]],
 };
 
+/** The arena's human live mode (src-main/arena/live.ts). */
+function liveMalformed(): Record<Extract<RequestChannel, `arenaLive:${string}`>, [string, unknown][]> {
+  const start = { counselors: ['alpha', 'beta'], cardId: 1, client: { endpointId: 1 }, annotator: '李老师' };
+  const ref = [...shared, ['no arena', {}], ['a zero arena id', { arenaId: 0 }], ['an arena id as text', { arenaId: '1' }], ['a fractional arena id', { arenaId: 1.5 }]] as [string, unknown][];
+  return {
+    'arenaLive:overview': shared,
+    'arenaLive:start': [
+      ...shared,
+      ['one counselor', { ...start, counselors: ['alpha'] }],
+      ['three counselors', { ...start, counselors: ['alpha', 'beta', 'gamma'] }],
+      ['an empty counselor name', { ...start, counselors: ['alpha', '  '] }],
+      ['no card', { ...start, cardId: undefined }],
+      ['a negative card id', { ...start, cardId: -3 }],
+      ['no client', { ...start, client: undefined }],
+      ['a client with an extra field', { ...start, client: { endpointId: 1, key: 'sk-x' } }],
+      ['an empty annotator', { ...start, annotator: ' ' }],
+      ['an annotator name too long', { ...start, annotator: long }],
+      ['zero turns', { ...start, maxTurns: 0 }],
+      ['turns as text', { ...start, maxTurns: '5' }],
+    ],
+    'arenaLive:state': ref,
+    'arenaLive:pick': [
+      ...ref,
+      ['no pick', { arenaId: 1, turn: 1 }],
+      ['a pick of C', { arenaId: 1, turn: 1, pick: 'C' }],
+      ['a lower-case pick', { arenaId: 1, turn: 1, pick: 'a' }],
+      ['no turn', { arenaId: 1, pick: 'A' }],
+      ['turn zero', { arenaId: 1, turn: 0, pick: 'A' }],
+      ['a note too long', { arenaId: 1, turn: 1, pick: 'tie', note: long }],
+      ['a note of the wrong type', { arenaId: 1, turn: 1, pick: 'tie', note: 5 }],
+    ],
+    'arenaLive:pause': ref,
+    'arenaLive:resume': ref,
+    'arenaLive:end': ref,
+  };
+}
+
 let ctx: AppContext;
 let dispatch: Dispatch;
 
 function snapshot(): string {
   return JSON.stringify(
-    ['settings', 'endpoints', 'jobs', 'role_cards', 'role_card_revisions', 'sim_runs', 'sim_sessions', 'sim_messages', 'prompt_overrides', 'card_chats', 'evaluations', 'evaluation_scores'].map((t) => ctx.db.prepare(`SELECT * FROM ${t} ORDER BY rowid`).all()),
+    ['settings', 'endpoints', 'jobs', 'role_cards', 'role_card_revisions', 'sim_runs', 'sim_sessions', 'sim_messages', 'prompt_overrides', 'card_chats', 'evaluations', 'evaluation_scores', 'arena_runs', 'arena_calls', 'battles'].map((t) => ctx.db.prepare(`SELECT * FROM ${t} ORDER BY rowid`).all()),
   );
 }
 

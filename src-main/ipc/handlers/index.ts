@@ -1,4 +1,6 @@
+import { annotationHandlers } from './annotation';
 import { appHandlers } from './app';
+import { arenaLiveHandlers } from './arena-live';
 import { cardAssistHandlers } from './card-assist';
 import { endpointHandlers } from './endpoints';
 import { evaluationHandlers } from './evaluation';
@@ -10,5 +12,5 @@ import { joinHandlers, type HandlerTable } from '../handler-table';
 
 /** The handler table every transport registers: the Electron adapter and the test bridge alike. */
 export function createHandlerTable(): HandlerTable {
-  return joinHandlers(appHandlers, endpointHandlers, jobHandlers, cardHandlers, simulationHandlers, cardAssistHandlers, evaluationHandlers, finetuneServeHandlers);
+  return joinHandlers(appHandlers, endpointHandlers, jobHandlers, cardHandlers, simulationHandlers, cardAssistHandlers, evaluationHandlers, arenaLiveHandlers, annotationHandlers, finetuneServeHandlers);
 }

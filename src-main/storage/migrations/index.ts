@@ -12,6 +12,7 @@ import { m010JudgeCache } from './010_judge_cache';
 import { m011Evaluations } from './011_evaluations';
 import { m012Arena } from './012_arena';
 import { m013SshConnections } from './013_ssh_connections';
+import { m015Annotation } from './015_annotation';
 import { m017ServedModels } from './017_served_models';
 
 // Forward-only: append new migrations, never edit or reorder shipped ones.
@@ -30,5 +31,6 @@ export const migrations: readonly Migration[] = [
   m011Evaluations,
   m012Arena,
   m013SshConnections,
+  m015Annotation,
   m017ServedModels,
 ];

@@ -56,6 +56,10 @@ const apiErrorsEn: ApiErrorSentences = {
   dbCannotOpen: ({ file, why }) => `Cannot open the database ${file} (${why}).`,
   dbIo: ({ file, code }) => `Reading or writing ${file} failed (${code}): the disk may be failing, full or unplugged.`,
   internal: () => 'Something went wrong in SimPsy Studio; the details are in the log.',
+  annotationCutShort: ({ file }) => `${file} is cut short or damaged: it is not a complete file. Ask for the file again.`,
+  annotationNotThisKind: ({ file, kind }) => `${file} is not ${kind === 'package' ? 'an annotation package' : "an annotator's work file"}.`,
+  annotationChanged: ({ file }) => `${file} has been changed or damaged since it was made; nothing was read from it. Ask for the original file.`,
+  annotationNotYours: ({ file, owner, annotator }) => `${file} is ${owner}'s package, not ${annotator}'s: each annotator opens their own file.`,
 };
 
 export default apiErrorsEn;

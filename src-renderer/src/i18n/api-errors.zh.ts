@@ -56,6 +56,10 @@ const apiErrorsZh: ApiErrorSentences = {
   dbCannotOpen: ({ file, why }) => `无法打开数据库 ${file}（${why}）。`,
   dbIo: ({ file, code }) => `读写 ${file} 失败（${code}）：磁盘可能出现故障、已满或已被拔出。`,
   internal: () => 'SimPsy Studio 内部出错，详情已写入日志。',
+  annotationCutShort: ({ file }) => `${file} 不完整或已损坏，不是一个完整的文件。请重新索取该文件。`,
+  annotationNotThisKind: ({ file, kind }) => `${file} 不是${kind === 'package' ? '标注包' : '标注员的标注文件'}。`,
+  annotationChanged: ({ file }) => `${file} 在生成之后被改动或损坏，未读取其中任何内容。请索取原始文件。`,
+  annotationNotYours: ({ file, owner, annotator }) => `${file} 是 ${owner} 的标注包，不是 ${annotator} 的：每位标注员只能打开自己的文件。`,
 };
 
 export default apiErrorsZh;

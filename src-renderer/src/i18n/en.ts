@@ -9,6 +9,8 @@ import sim from './simulations.en';
 import dlg from './dialogues.en';
 import dlgCards from './dialogue-cards.en';
 import ev from './evaluation.en';
+import live from './arena-live.en';
+import ann from './annotation.en';
 import endpoints from './endpoints.en';
 import local from './local-servers.en';
 
@@ -216,6 +218,8 @@ const en = {
   dlg,
   dlgCards,
   ev,
+  live,
+  ann,
   replace: {
     title: 'Replace the existing export?',
     file: (path: string) => `${path} already exists. Replace it with this export? The old file stays until the new one is complete.`,

@@ -4,6 +4,8 @@ import sim from './simulations.zh';
 import dlg from './dialogues.zh';
 import dlgCards from './dialogue-cards.zh';
 import ev from './evaluation.zh';
+import live from './arena-live.zh';
+import ann from './annotation.zh';
 import endpoints from './endpoints.zh';
 import local from './local-servers.zh';
 import type { Messages } from './en';
@@ -205,6 +207,8 @@ const zh: Messages = {
   dlg,
   dlgCards,
   ev,
+  live,
+  ann,
   replace: {
     title: '替换已有的导出？',
     file: (path: string) => `${path} 已存在。要用本次导出替换它吗？新文件完整写好之前，旧文件保持不变。`,

@@ -1,5 +1,6 @@
 import { SectionEmpty, type NextStep } from '../components/SectionEmpty';
 import { useT } from '../i18n';
+import { HumanLive } from './arena/HumanLive';
 import { selectEndpointCount, useEndpointsStore } from '../stores/endpoints';
 
 /** Arena: two counselor models against the same client, so it needs two endpoints. */
@@ -14,5 +15,11 @@ export function Arena() {
       : count === 1
         ? { text: s.nextOneEndpoint, action: toSettings }
         : { text: s.nextWithEndpoints, action: { label: t.empty.goRoleCards, to: 'roleCards' } };
-  return <SectionEmpty section="arena" title={s.emptyTitle} purpose={s.purpose} next={next} />;
+  // The human live mode, until the Arena section gives it its tab.
+  return (
+    <>
+      <SectionEmpty section="arena" title={s.emptyTitle} purpose={s.purpose} next={next} />
+      <HumanLive />
+    </>
+  );
 }

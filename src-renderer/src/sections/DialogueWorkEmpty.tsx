@@ -27,5 +27,4 @@ export function DialogueWorkEmpty({ section }: { section: DialogueWork }) {
   );
 }
 
-export const Annotation = () => <DialogueWorkEmpty section="annotation" />;
 export const FineTuning = () => <DialogueWorkEmpty section="fineTuning" />;
