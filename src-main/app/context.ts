@@ -18,7 +18,10 @@ import { RoleCardRepository } from '../role-cards/repository';
 import { findResourcesDir } from '../simulation/resources';
 import { SimulationService } from '../simulation/service';
 import { JudgeService } from '../evaluation/judge/service';
+import { installTunnels } from '../llm/tunnel';
 import { SshProfileRepository } from '../ssh/profiles';
+import { ServedModelStore, servedTunnels } from '../ssh/served-models';
+import { TunnelManager } from '../ssh/tunnels';
 import { WorkerPool } from '../workers/pool';
 import { appTasks, type AppTasks } from '../workers/tasks';
 import { AppEvents } from './events';
@@ -77,6 +80,9 @@ export interface AppContext {
   readonly sshProfiles: SshProfileRepository;
   /** Offline annotation: packages built from arena runs, annotators' work imported (src-main/annotation). */
   readonly annotation: AnnotationStore;
+  /** Trained models served back from GPU servers, and this process's SSH tunnels to them (ssh/serve.ts). */
+  readonly servedModels: ServedModelStore;
+  readonly tunnels: TunnelManager;
   /** Stops the worker threads (their tasks reject), then closes the database. */
   close(): void;
 }
@@ -92,6 +98,10 @@ export function createAppContext(options: AppContextOptions): AppContext {
   jobs.recover();
   const runner = new JobRunner(jobs);
   const endpoints = new EndpointRepository(db, secrets);
+  const sshProfiles = new SshProfileRepository(db, secrets);
+  const servedModels = new ServedModelStore(db);
+  const tunnels = new TunnelManager({ profiles: sshProfiles, secrets, env });
+  const uninstallTunnels = installTunnels(servedTunnels(servedModels, sshProfiles, tunnels));
   const cards = new RoleCardRepository(db);
   const templates = { db, resourcesDir };
   const workers = new WorkerPool({ registry: appTasks });
@@ -138,9 +148,13 @@ export function createAppContext(options: AppContextOptions): AppContext {
     evaluation: new EvaluationService({ db, jobs, runner, workers, version, judges, endpoints, secrets, env }),
     arena,
     arenaLive: new ArenaLive({ arena, jobs, cards, onChange: (arenaId) => events.emit('arenaLive:changed', { arenaId }) }),
-    sshProfiles: new SshProfileRepository(db, secrets),
+    sshProfiles,
     annotation: new AnnotationStore(db, resourcesDir),
+    servedModels,
+    tunnels,
     close: () => {
+      uninstallTunnels();
+      void tunnels.closeAll();
       void workers.close();
       db.close();
     },

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import type { AppContext } from '../app/context';
 import { DomainError } from '../common/errors';
 import { RemoteJobStore } from '../ssh/remote-jobs';
+import { slurmOptions, type SlurmOptions } from '../ssh/slurm';
 import { cancelTraining, fetchResults, FINETUNE_JOB, refreshTraining, submitTraining, trainingLogTail, trainingStatus, watchTraining, type TrainingDeps } from '../ssh/training-job';
 import { baseModelPresets } from '../finetune/config/presets';
 import { sftModes, type SftMode } from '../finetune/sft/samples';
@@ -55,12 +56,15 @@ interface SubmitFlags {
   title?: string;
   acceptHostKey?: string;
   json?: boolean;
+  slurm?: boolean;
+  partition?: string;
+  time?: string;
 }
 
 type Accept = ReturnType<typeof acceptHostKeyFlag>;
 
 /** `--runs`: exported, configured and sent by finetune/submit-runs.ts. */
-async function submitRuns(ctx: AppContext, o: SubmitFlags, accept: Accept, onUpload: UploadProgress): Promise<Record<string, unknown> & { jobId: number; remoteId: number }> {
+async function submitRuns(ctx: AppContext, o: SubmitFlags, accept: Accept, onUpload: UploadProgress, slurm: SlurmOptions | undefined): Promise<Record<string, unknown> & { jobId: number; remoteId: number }> {
   if (!o.base) throw new DomainError('validation', `Say which model to fine-tune: --base ${baseModelPresets.map((p) => p.name).join(' or ')} (or a hub id or path with --template).`);
   if (!(sftModes as readonly string[]).includes(o.mode)) throw new DomainError('validation', `--mode must be prefix or session, got '${o.mode}'.`);
   const gpus = count('--gpus', o.gpus);
@@ -76,6 +80,7 @@ async function submitRuns(ctx: AppContext, o: SubmitFlags, accept: Accept, onUpl
       settings: o.set ?? [],
       ...(o.title ? { title: o.title } : {}),
       ...accept,
+      ...(slurm ? { slurm } : {}),
       onUpload,
     },
   );
@@ -86,7 +91,7 @@ async function submitRuns(ctx: AppContext, o: SubmitFlags, accept: Accept, onUpl
 }
 
 /** `--files`: a folder prepared beforehand, sent as it is. */
-async function submitFolder(ctx: AppContext, o: SubmitFlags, accept: Accept, onUpload: UploadProgress): Promise<{ jobId: number; remoteId: number }> {
+async function submitFolder(ctx: AppContext, o: SubmitFlags, accept: Accept, onUpload: UploadProgress, slurm: SlurmOptions | undefined): Promise<{ jobId: number; remoteId: number }> {
   const dir = resolve(o.files!);
   let names: string[];
   try {
@@ -108,6 +113,7 @@ async function submitFolder(ctx: AppContext, o: SubmitFlags, accept: Accept, onU
     command: [...(deepspeed ? ['env', 'FORCE_TORCHRUN=1'] : []), 'llamafactory-cli', 'train', config],
     trainerLog: `${output}/trainer_log.jsonl`,
     ...accept,
+    ...(slurm ? { slurm } : {}),
     onUpload,
   });
 }
@@ -121,26 +127,32 @@ export function finetuneJobCommands(finetune: Command, withContext: WithContext)
     .option('--runs <ids>', "the runs to train on, comma-separated: exported, configured with the paper's defaults and sent")
     .option('--base <model>', `with --runs: ${baseModelPresets.map((p) => p.name).join(', ')}, a hub id or a path on the server`)
     .option('--template <name>', 'with --runs: the chat template (presets know theirs)')
-    .option('--gpus <n>', 'with --runs: GPUs to train on (paper: 4)')
+    .option('--gpus <n>', 'GPUs to train on (paper: 4); with --slurm also what the batch script asks for')
     .option('--mode <mode>', 'with --runs: prefix (one sample per counselor turn, mask_history: the paper) or session', 'prefix')
     .option('--set <key=value>', 'with --runs: change a hyper-parameter (repeatable), e.g. --set learning_rate=2e-5', (v: string, prev: string[] = []) => [...prev, v])
     .option('--files <dir>', 'instead of --runs: folder whose files are uploaded: data, dataset_info.json, the YAML, the DeepSpeed JSON')
     .option('--config <file>', 'with --files: the LLaMA-Factory YAML in that folder (default: its only .yaml)')
     .option('--title <text>', 'a title for the job')
     .option('--accept-host-key <fingerprint>', 'accept this host key (SHA256:…) on first use')
+    .option('--slurm', 'submit to Slurm with sbatch instead of launching detached; the remote id is the Slurm job id')
+    .option('--partition <name>', "with --slurm: the partition (default: the cluster's)")
+    .option('--time <limit>', "with --slurm: the time limit, e.g. 12:00:00 or 2-00:00:00 (default: the partition's)")
     .option('--json', 'with --runs: the last line also carries the statistics and the configuration')
     .action((o: SubmitFlags) =>
       withContext(async (ctx) => {
         if (Boolean(o.runs) === Boolean(o.files)) throw new DomainError('validation', 'Say what to train on: --runs 3,4 (exported for you) or --files DIR (a folder prepared with sft export and finetune config), not both.');
         const accept = acceptHostKeyFlag(o.acceptHostKey);
+        if (!o.slurm && (o.partition !== undefined || o.time !== undefined)) throw new DomainError('validation', '--partition and --time go with --slurm.');
+        // With --slurm, --gpus is also what the batch script asks for (--gres=gpu:N; the paper's 4 when not given).
+        const slurm = o.slurm ? slurmOptions({ partition: o.partition, gpus: o.gpus, time: o.time }) : undefined;
         const tty = process.stderr.isTTY === true;
         const onUpload = (sent: number, total: number, file: string) => {
           if (tty && total > 0) process.stderr.write(`\r\x1b[KUploading ${file} ${bar(sent, total)} ${Math.floor((100 * sent) / total)}%`);
         };
-        const submitted = o.runs ? await submitRuns(ctx, o, accept, onUpload) : await submitFolder(ctx, o, accept, onUpload);
+        const submitted = o.runs ? await submitRuns(ctx, o, accept, onUpload, slurm) : await submitFolder(ctx, o, accept, onUpload, slurm);
         if (tty) process.stderr.write('\r\x1b[K');
         const { jobId, remoteId } = submitted;
-        process.stderr.write(`Started job ${jobId} on ${o.ssh} (process group ${remoteId}). Follow it: simpsy finetune watch ${jobId}\n`);
+        process.stderr.write(`Started job ${jobId} on ${o.ssh} (${slurm ? 'Slurm job' : 'process group'} ${remoteId}). Follow it: simpsy finetune watch ${jobId}\n`);
         process.stdout.write(`${JSON.stringify(o.json ? submitted : { jobId, remoteId })}\n`);
       }),
     );

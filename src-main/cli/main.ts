@@ -21,6 +21,7 @@ import { sshCommand } from './ssh';
 import { finetuneCommand } from './finetune';
 import { finetuneJobCommands } from './finetune-jobs';
 import { annotateCommand } from './annotate';
+import { finetuneServeCommands } from './finetune-serve';
 
 // `simpsy`: the same domain code and database as the app, headless, for servers and batch
 // work. Failures print one line on stderr and exit 1.
@@ -51,7 +52,9 @@ judgeCommands(program, withContext);
 sshCommand(program, withContext);
 dbCommand(program, dbPath);
 sftCommand(program, withContext);
-finetuneJobCommands(finetuneCommand(program), withContext);
+const finetune = finetuneCommand(program);
+finetuneJobCommands(finetune, withContext);
+finetuneServeCommands(finetune, withContext);
 ratingsCommand(program, withContext);
 counselorsCommand(program, withContext);
 arenaCommand(program, withContext);

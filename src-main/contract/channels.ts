@@ -112,6 +112,8 @@ export const requestChannels = [
   'evaluation:pause',
   'evaluation:resume',
   'evaluation:ofJob',
+  'finetune:serve',
+  'finetune:unserve',
 ] as const;
 
 export const eventChannels = [

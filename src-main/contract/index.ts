@@ -8,6 +8,7 @@ import {
   type EndpointView,
   type LocalServerScan,
 } from './endpoint';
+import { finetuneServeInput, finetuneUnserveInput, type ServedModelView } from './finetune-serve';
 import { jobStatuses, type JobProgressEvent, type JobView } from './job';
 import { settingsUpdateInput, type AppInfo, type Settings } from './settings';
 import { fileChooseInput, type FileChoice } from './files';
@@ -275,6 +276,8 @@ export const contract = {
   'evaluation:pause': { input: evaluationJobInput, result: returns<JobView>() },
   'evaluation:resume': { input: evaluationJobInput, result: returns<JobView>() },
   'evaluation:ofJob': { input: evaluationJobInput, result: returns<{ job: JobView; evaluationId: number | null }>() },
+  'finetune:serve': { input: finetuneServeInput, result: returns<ServedModelView>() },
+  'finetune:unserve': { input: finetuneUnserveInput, result: returns<{ stopped: 'stopped' | 'killed' | 'ended' }>() },
 } satisfies Record<RequestChannel, { input: z.ZodType; result: unknown }>;
 
 /** A domain's data changed (by this process or another); listeners read what they show again. */

@@ -6,6 +6,7 @@ import type { Db } from '../storage/database';
 import { probeServer } from '../ssh/probe';
 import type { SshProfileRecord } from '../ssh/profiles';
 import { withSession } from '../ssh/session';
+import type { SlurmOptions } from '../ssh/slurm';
 import { submitTraining, type TrainingDeps } from '../ssh/training-job';
 import type { UploadProgress } from '../ssh/upload';
 import { DEFAULT_CUTOFF_LEN } from './config/defaults';
@@ -73,6 +74,8 @@ export interface SubmitRunsRequest extends RunsJobInput {
   title?: string;
   acceptHostKey?: string;
   onUpload?: UploadProgress;
+  /** Submit with sbatch (ssh/slurm.ts) instead of launching detached. */
+  slurm?: SlurmOptions;
 }
 
 export interface SubmittedRunsJob {
@@ -94,7 +97,8 @@ export async function submitRunsJob(deps: TrainingDeps & { db: Db; resourcesDir:
     throw new DomainError('validation', `None of the ${statistics.sessions} ended sessions of runs ${request.runIds.join(', ')} has a counselor turn answering the client: there is nothing to train on, and nothing was sent.`);
   }
   const probe = await withSession(deps, request.profile, accept, (session) => probeServer(session));
-  const foundGpus = probe.gpus.map((g, index) => ({ index, ...g }));
+  // On a Slurm cluster the login node's GPUs are not the ones the job gets: nothing to check them against.
+  const foundGpus = request.slurm ? null : probe.gpus.map((g, index) => ({ index, ...g }));
   const staging = mkdtempSync(join(tmpdir(), 'simpsy-finetune-'));
   try {
     const cutoffLen = Number(configFor(request, null, foundGpus).values.cutoff_len);
@@ -120,6 +124,7 @@ export async function submitRunsJob(deps: TrainingDeps & { db: Db; resourcesDir:
       command: ['env', `FORCE_TORCHRUN=${config.env.FORCE_TORCHRUN}`, `CUDA_VISIBLE_DEVICES=${config.env.CUDA_VISIBLE_DEVICES}`, 'llamafactory-cli', 'train', TRAIN_FILE],
       trainerLog: `${OUTPUT_DIR}/trainer_log.jsonl`,
       ...(request.onUpload ? { onUpload: request.onUpload } : {}),
+      ...(request.slurm ? { slurm: request.slurm } : {}),
     });
     return { jobId, remoteId, preview: { datasetName: DATASET_NAME, statistics: exported.statistics, config } };
   } finally {

@@ -3,6 +3,7 @@ import { keyedError } from '../common/errors';
 import type { EndpointRecord } from '../endpoints/repository';
 import type { SecretBox } from '../endpoints/secret-box';
 import type { LlmEndpoint } from './params';
+import { tunnelFetch, tunnelledBaseUrl } from './tunnel';
 
 // Every LLM call in the project goes through the `openai` package pointed at an endpoint's
 // base URL, which is what makes OpenAI, DeepSeek, DashScope (Qwen), vLLM, Ollama, LM Studio
@@ -52,13 +53,16 @@ export interface ClientOptions {
   maxRetries?: number;
 }
 
+/** `id` lets an endpoint served through an SSH tunnel be reached through it (tunnel.ts). */
 export function createLlmClient(
-  endpoint: Pick<EndpointRecord, 'baseUrl' | 'timeoutMs'>,
+  endpoint: Pick<EndpointRecord, 'baseUrl' | 'timeoutMs'> & { id?: number },
   apiKey: string | undefined,
   options: ClientOptions = {},
 ): OpenAI {
+  const tunnelled = tunnelledBaseUrl(endpoint.id, endpoint.baseUrl);
   return new OpenAI({
-    baseURL: endpoint.baseUrl,
+    baseURL: tunnelled ?? endpoint.baseUrl,
+    ...(tunnelled ? { fetch: tunnelFetch } : {}),
     apiKey: apiKey ?? NO_KEY,
     timeout: options.timeoutMs ?? endpoint.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     maxRetries: options.maxRetries ?? 0,

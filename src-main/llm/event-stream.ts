@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import OpenAI from 'openai';
 import { VERSION } from 'openai/version';
+import { isTunnelPlaceholder, throughTunnel } from './tunnel';
 
 // Streamed chat completions, sent over node:http(s) and read as server-sent events here
 // instead of through the openai SDK. The SDK's streaming costs more CPU than the whole rest
@@ -81,6 +82,13 @@ function routeOf(openai: OpenAI, path: string): Route {
 export function postEventStream(openai: OpenAI, path: string, body: unknown, signal: AbortSignal, onEvent: (data: unknown) => void): Promise<void> {
   if (signal.aborted) return Promise.reject(signal.reason);
   const route = routeOf(openai, path);
+  if (isTunnelPlaceholder(route.url)) {
+    // An endpoint behind an SSH tunnel: its local port is known once the tunnel is open, and stays for the process.
+    return throughTunnel(route.url).then((url) => {
+      route.url = url;
+      return postEventStream(openai, path, body, signal, onEvent);
+    });
+  }
   if (route.blocked) return Promise.reject(new OpenAI.APIConnectionError({ cause: new Error('bad port') }));
   const payload = JSON.stringify(body);
   return new Promise<void>((resolve, reject) => {

@@ -69,6 +69,8 @@ function retryAfterSeconds(headers: Headers | undefined): number | undefined {
 
 export function classifyLlmError(error: unknown, target: { baseUrl: string; model: string; timeoutMs: number }): LlmFailure {
   const host = safeHost(target.baseUrl);
+  // The SDK wraps what its fetch threw: a tunnel that could not open (llm/tunnel.ts) says why itself.
+  if (error instanceof OpenAI.APIConnectionError && error.cause instanceof DomainError) error = error.cause;
   if (error instanceof DomainError) return { kind: 'no_api_key', message: error.message, ...(error.said ? { said: error.said } : {}), retryable: false };
   if (error instanceof OpenAI.APIConnectionTimeoutError) return timeoutFailure(target.baseUrl, target.timeoutMs);
   if (error instanceof OpenAI.APIConnectionError) {

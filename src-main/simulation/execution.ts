@@ -24,7 +24,7 @@ export function endpointClients(
     if (clients.has(agent.endpointId)) continue;
     const key = resolveApiKey(deps.endpoints.get(agent.endpointId), deps.secrets, deps.env);
     // The SDK's own logging is off: every failure is classified and recorded by the caller instead.
-    const client = createLlmClient({ baseUrl: agent.baseUrl, timeoutMs }, key, { timeoutMs, maxRetries: 0 });
+    const client = createLlmClient({ id: agent.endpointId, baseUrl: agent.baseUrl, timeoutMs }, key, { timeoutMs, maxRetries: 0 });
     clients.set(agent.endpointId, client.withOptions({ logLevel: 'off' }));
   }
   return clients;

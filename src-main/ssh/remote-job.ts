@@ -84,3 +84,10 @@ export async function tailOf(sftp: SFTPWrapper, path: string, bytes = 8192): Pro
   const size = await new Promise<number>((resolve) => sftp.stat(path, (error, stats) => resolve(error ? 0 : stats.size)));
   return (await readFrom(sftp, path, Math.max(0, size - bytes), bytes)).toString('utf8');
 }
+
+/** Writes a small generated file (a batch script, the API's YAML) on the server. */
+export function writeRemote(sftp: SFTPWrapper, path: string, text: string): Promise<void> {
+  return new Promise((resolve, reject) =>
+    sftp.writeFile(path, text, (error) => (error ? reject(new DomainError('unavailable', `Could not write ${path} on the server: ${error.message}.`)) : resolve())),
+  );
+}

@@ -17,6 +17,8 @@ export interface RemoteJobRecord {
   trainerLog: string;
   logOffset: number;
   exitCode: number | null;
+  /** How it was started: detached (remote id = process group) or by Slurm (remote id = Slurm job id). */
+  scheduler: 'setsid' | 'slurm';
 }
 
 interface Row {
@@ -26,6 +28,7 @@ interface Row {
   trainer_log: string;
   log_offset: number;
   exit_code: number | null;
+  scheduler: 'setsid' | 'slurm';
 }
 
 interface PointRow {
@@ -42,12 +45,13 @@ const toPoint = (r: PointRow): TrainerPoint => ({ step: r.step, totalSteps: r.to
 export class RemoteJobStore {
   constructor(private readonly db: Db) {}
 
-  create(record: { jobId: number; profileId: number; remoteDir: string; trainerLog: string }): void {
-    prepared(this.db, 'INSERT INTO remote_jobs (job_id, profile_id, remote_dir, trainer_log, created_at) VALUES (?, ?, ?, ?, ?)').run(
+  create(record: { jobId: number; profileId: number; remoteDir: string; trainerLog: string; scheduler?: 'setsid' | 'slurm' }): void {
+    prepared(this.db, 'INSERT INTO remote_jobs (job_id, profile_id, remote_dir, trainer_log, scheduler, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(
       record.jobId,
       record.profileId,
       record.remoteDir,
       record.trainerLog,
+      record.scheduler ?? 'setsid',
       now(),
     );
   }
@@ -55,7 +59,7 @@ export class RemoteJobStore {
   get(jobId: number): RemoteJobRecord {
     const r = prepared(this.db, 'SELECT * FROM remote_jobs WHERE job_id = ?').get(jobId) as Row | undefined;
     if (!r) throw new DomainError('not_found', `Job ${jobId} is not a job on a server.`);
-    return { jobId: r.job_id, profileId: r.profile_id, remoteDir: r.remote_dir, trainerLog: r.trainer_log, logOffset: r.log_offset, exitCode: r.exit_code };
+    return { jobId: r.job_id, profileId: r.profile_id, remoteDir: r.remote_dir, trainerLog: r.trainer_log, logOffset: r.log_offset, exitCode: r.exit_code, scheduler: r.scheduler };
   }
 
   /**

@@ -8,8 +8,9 @@ import type { SshSession } from './connect';
 import type { SshProfileRecord } from './profiles';
 import { lastLines, remoteId } from './remote-command';
 import type { RemoteJobStore } from './remote-jobs';
-import { cancelDetached, launchDetached, prepareJobFolder, readFrom, remoteState, tailOf } from './remote-job';
+import { launchDetached, prepareJobFolder, readFrom, tailOf } from './remote-job';
 import { withSession, type SshDeps } from './session';
+import { cancelJob, jobState, submitSlurm, type SlurmOptions } from './slurm';
 import { parseTrainerLog, type TrainerPoint } from './trainer-log';
 import { uploadFiles, type UploadFile, type UploadProgress } from './upload';
 
@@ -37,6 +38,8 @@ export interface SubmitRequest {
   trainerLog: string;
   acceptHostKey?: string;
   onUpload?: UploadProgress;
+  /** Submit to Slurm (sbatch) instead of launching detached; the remote id is then the Slurm job id. */
+  slurm?: SlurmOptions;
 }
 
 /** Uploads and launches; answers the job id and the remote process-group id. A failed upload leaves the job failed, with the reason. */
@@ -49,9 +52,9 @@ export async function submitTraining(deps: TrainingDeps, request: SubmitRequest)
   try {
     const pgid = await withSession(deps, request.profile, request.acceptHostKey ? { acceptHostKey: request.acceptHostKey } : {}, async (session) => {
       const dir = await prepareJobFolder(session, folder);
-      deps.remoteJobs.create({ jobId: job.id, profileId: request.profile.id, remoteDir: dir, trainerLog: request.trainerLog });
+      deps.remoteJobs.create({ jobId: job.id, profileId: request.profile.id, remoteDir: dir, trainerLog: request.trainerLog, scheduler: request.slurm ? 'slurm' : 'setsid' });
       await uploadFiles(session, dir, request.files, request.onUpload);
-      return launchDetached(session, dir, request.command);
+      return request.slurm ? submitSlurm(session, dir, request.slurm, `simpsy-job-${job.id}`, request.command) : launchDetached(session, dir, request.command);
     });
     deps.jobs.setRemoteId(job.id, String(pgid));
     return { jobId: job.id, remoteId: pgid };
@@ -91,11 +94,11 @@ export function watchTraining(deps: TrainingDeps, jobId: number, options: { poll
         try {
           control.checkpoint();
         } catch (stop) {
-          if (stop instanceof JobCancelled) await cancelDetached(session, record.remoteDir, pgid);
+          if (stop instanceof JobCancelled) await cancelJob(session, record, pgid);
           // JobPaused: detach; the training goes on and is caught up when watched again.
           throw stop;
         }
-        const state = await remoteState(session, record.remoteDir, pgid);
+        const state = await jobState(session, record, pgid);
         await catchUp(deps, sftp, jobId, (last) => control.progress(last.step, last.totalSteps, describe(last)));
         if (state.kind === 'running') {
           await pause(pollMs, control.signal);
@@ -134,7 +137,7 @@ export async function refreshTraining(deps: TrainingDeps, runner: JobRunner, job
   if (record.profileId === null || job.remoteId === null) return;
   const ended = await withSession(deps, deps.profiles.get(record.profileId), {}, async (session) => {
     await catchUp(deps, await session.sftp(), jobId);
-    return (await remoteState(session, record.remoteDir, remoteId(job.remoteId))).kind !== 'running';
+    return (await jobState(session, record, remoteId(job.remoteId))).kind !== 'running';
   });
   if (ended) await runner.run(jobId, watchTraining(deps, jobId));
 }
@@ -165,7 +168,7 @@ export async function trainingLogTail(deps: TrainingDeps, jobId: number, bytes =
   return withSession(deps, deps.profiles.get(record.profileId), {}, async (session) => tailOf(await session.sftp(), `${record.remoteDir}/output.log`, bytes));
 }
 
-async function finish(deps: TrainingDeps, session: SshSession, jobId: number, dir: string, state: Awaited<ReturnType<typeof remoteState>>): Promise<string> {
+async function finish(deps: TrainingDeps, session: SshSession, jobId: number, dir: string, state: Awaited<ReturnType<typeof jobState>>): Promise<string> {
   const last = deps.remoteJobs.latest(jobId);
   if (state.kind === 'exited') {
     deps.remoteJobs.setExitCode(jobId, state.code);
@@ -194,7 +197,7 @@ export async function cancelTraining(deps: TrainingDeps, jobId: number): Promise
   }
   const record = deps.remoteJobs.get(jobId);
   if (job.remoteId !== null && record.profileId !== null && (job.status === 'paused' || job.status === 'queued')) {
-    await withSession(deps, deps.profiles.get(record.profileId), {}, (session) => cancelDetached(session, record.remoteDir, remoteId(job.remoteId)));
+    await withSession(deps, deps.profiles.get(record.profileId), {}, (session) => cancelJob(session, record, remoteId(job.remoteId)));
   }
   deps.jobs.requestCancel(jobId);
 }

@@ -510,6 +510,18 @@ const malformed: Record<RequestChannel, [string, unknown][]> = {
   'evaluation:pause': [...shared, ['no job', {}], ['job id as text', { jobId: '2' }]],
   'evaluation:resume': [...shared, ['job id zero', { jobId: 0 }]],
   'evaluation:ofJob': [...shared, ['a negative job id', { jobId: -1 }]],
+  'finetune:serve': [
+    ...shared,
+    ['no job', { name: 'bot' }],
+    ['job as text', { jobId: '1', name: 'bot' }],
+    ['a fractional job', { jobId: 1.5, name: 'bot' }],
+    ['a blank name', { jobId: 1, name: '   ' }],
+    ['a name with a comma', { jobId: 1, name: 'a,b' }],
+    ['a privileged port', { jobId: 1, name: 'bot', port: 22 }],
+    ['a port out of range', { jobId: 1, name: 'bot', port: 70000 }],
+    ['a template that is shell', { jobId: 1, name: 'bot', template: "qwen'; touch /tmp/pwned; '" }],
+  ],
+  'finetune:unserve': [...shared, ['no job', {}], ['job zero', { jobId: 0 }], ['job as an object', { jobId: { $gt: 0 } }]],
 };
 
 /** The arena's human live mode (src-main/arena/live.ts). */

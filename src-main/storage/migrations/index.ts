@@ -14,6 +14,7 @@ import { m012Arena } from './012_arena';
 import { m013SshConnections } from './013_ssh_connections';
 import { m014ArenaChangeCounters } from './014_arena_change_counters';
 import { m015Annotation } from './015_annotation';
+import { m016ServedModels } from './016_served_models';
 
 // Forward-only: append new migrations, never edit or reorder shipped ones.
 // A test checks the versions are 1..n with no gaps.
@@ -33,4 +34,5 @@ export const migrations: readonly Migration[] = [
   m013SshConnections,
   m014ArenaChangeCounters,
   m015Annotation,
+  m016ServedModels,
 ];
