@@ -26,4 +26,6 @@ export interface ServedModelView {
   model: string;
   remotePort: number;
   startedAt: string;
+  /** When it was unserved (or failed to load); null while it is served. */
+  stoppedAt: string | null;
 }

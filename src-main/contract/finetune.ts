@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ServedModelView } from './finetune-serve';
 import type { JobView } from './job';
 import { hostKeyFingerprint, type SshTestReport } from './ssh';
 
@@ -110,6 +111,8 @@ export interface FineTuneJobView {
   remoteDir: string;
   latest: TrainerPointView | null;
   exitCode: number | null;
+  /** Its model served back (issue 11, Must-have 5): running, or stopped and servable again under the same name; null if never served. */
+  served: ServedModelView | null;
 }
 
 export interface FineTuneFetchResult {

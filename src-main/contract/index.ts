@@ -138,6 +138,7 @@ export * from './evaluation-charts';
 export * from './evaluation-format';
 export * from './ssh';
 export * from './finetune';
+export * from './finetune-serve';
 export * from './arena';
 export * from './arena-charts';
 export * from './arena-live';

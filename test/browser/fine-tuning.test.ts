@@ -3,6 +3,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { CallFailed } from '../../src-main/llm/attempts';
+import { chat } from '../../src-main/llm/chat';
+import { connectEndpoint } from '../../src-main/llm/client';
 import { paperFixtures } from '../simulation/support';
 import { startBridge, type Bridge } from '../support/bridge';
 import { eventually, openAppWindow, type AppWindow } from '../support/browser';
@@ -14,7 +17,10 @@ import { AppPage } from './app-page';
 // with the LLaMA-Factory and nvidia-smi stand-ins on its PATH (the profile's set-up line):
 // add a server, accept its host key at the prompt, Test shows the GPUs; fill the job form,
 // preview the statistics and the YAML, submit with upload progress, watch the loss chart
-// fill and the job finish; a second job is cancelled and its process group is gone.
+// fill and the job finish; serve its model back from the job view (busy while the API
+// stand-in loads, then the counselor, whose reply comes through the app's SSH tunnel), see
+// it still served when the job is opened again, and unserve it (its process group is gone);
+// a second job is cancelled and its process group is gone.
 // Screenshots (zh and en): test-results/screenshots/fine-tuning-*.png.
 
 const unavailable = sshdUnavailable();
@@ -67,7 +73,7 @@ describe.skipIf(unavailable !== null)(`fine-tuning section (headless Chromium, r
     await app.byTestId('ssh-passphrase').fill(sshd.passphrase);
     await app.byTestId('ssh-workdir').fill(workdir);
     // The trainer holds after step 4 until released, so the chart is seen mid-training however slow the machine.
-    await app.byTestId('ssh-setup').fill(sshd.setup({ STANDIN_STEPS: '12', STANDIN_STEP_SECONDS: '0.2', STANDIN_HOLD_AT: '4', STANDIN_GPUS: '2' }));
+    await app.byTestId('ssh-setup').fill(sshd.setup({ STANDIN_STEPS: '12', STANDIN_STEP_SECONDS: '0.2', STANDIN_HOLD_AT: '4', STANDIN_GPUS: '2', STANDIN_API_LOAD_SECONDS: '4' }));
     await app.byTestId('ssh-save').click();
     await app.byTestId('ssh-test-实验室A100').waitFor();
     // The passphrase was encrypted in main; the window never gets it back.
@@ -130,6 +136,33 @@ describe.skipIf(unavailable !== null)(`fine-tuning section (headless Chromium, r
     await app.screenshot('fine-tuning-done-zh', { fullPage: true });
   });
 
+  it('serves the finished model from the job view: busy while it loads, then a counselor reply through the tunnel', async () => {
+    await app.byTestId('ft-serve-name').fill('微调咨询师');
+    await app.byTestId('ft-serve-button').click();
+    // The API stand-in "loads" for 4 s: the wait says what is happening.
+    const busy = app.byTestId('ft-serving');
+    await busy.waitFor();
+    expect(await busy.innerText()).toContain('正在 实验室A100 上启动 API 并加载模型');
+    await app.screenshot('fine-tuning-serving-zh', { fullPage: true });
+    const servedPanel = app.byTestId('ft-served');
+    await servedPanel.waitFor({ timeout: 120_000 });
+    const text = await servedPanel.innerText();
+    expect(text).toContain('已部署为咨询师 微调咨询师');
+    expect(text).toMatch(/端点 微调咨询师 · 模型 simpsy-job-1 · 服务器端口 \d+/);
+    expect(text).toContain('可在竞技场中使用');
+    await app.screenshot('fine-tuning-served-zh', { fullPage: true });
+
+    // The counselor the window registered answers through the tunnel of the app's own process, as the arena calls it.
+    const served = bridge.ctx.servedModels.find(1)!;
+    expect(served.stoppedAt).toBeNull();
+    expect(groupAlive(served.pgid)).toBe(true);
+    expect(bridge.ctx.arena.counselors.find('微调咨询师')).toMatchObject({ endpointId: served.endpointId });
+    const endpoint = connectEndpoint(bridge.ctx.endpoints.get(served.endpointId), bridge.ctx.secrets, {});
+    const reply = await chat(endpoint, [{ role: 'system', content: '你是一位心理咨询师。' }, { role: 'user', content: '最近总是睡不着，很焦虑。' }], { timeoutMs: 30_000 });
+    // The stand-in names the model and the template it took from the training's YAML.
+    expect(reply.text).toBe('（simpsy-job-1，qwen）我听到你说：最近总是睡不着，很焦虑。');
+  });
+
   it('cancels a second job: its process group on the server is gone', async () => {
     await fillNumber('ft-hyper-num_train_epochs', '3');
     await app.byTestId('ft-preview-button').click();
@@ -151,6 +184,22 @@ describe.skipIf(unavailable !== null)(`fine-tuning section (headless Chromium, r
     await app.byTestId('ft-job-row-1').click();
     await expect.poll(() => app.byTestId('ft-job-status').innerText(), eventually).toBe('Done');
     await expect.poll(() => app.byTestId('ft-loss').getAttribute('data-points'), eventually).toBe('12');
+    // Opened again, the job shows its model still served; Unserve stops the API's process group.
+    const servedPanel = app.byTestId('ft-served');
+    await servedPanel.waitFor();
+    expect(await servedPanel.innerText()).toContain('Served as counselor 微调咨询师');
+    expect(await servedPanel.innerText()).toContain('Ready for the Arena');
+    await expect.poll(() => app.byTestId('ft-job-log').innerText(), eventually).toContain('[INFO] standin: done');
+    await app.screenshot('fine-tuning-served-en', { fullPage: true });
+    const pgid = bridge.ctx.servedModels.find(1)!.pgid;
+    await app.byTestId('ft-unserve').click();
+    await app.byTestId('ft-serve').waitFor({ timeout: 60_000 });
+    expect(await app.byTestId('ft-serve').innerText()).toContain('Served before as 微调咨询师');
+    expect(await app.byTestId('ft-serve-button').innerText()).toContain('Serve again');
+    expect(groupAlive(pgid)).toBe(false);
+    const stale = await chat(connectEndpoint(bridge.ctx.endpoints.get(bridge.ctx.servedModels.find(1)!.endpointId), bridge.ctx.secrets, {}), [{ role: 'user', content: '你好' }], { timeoutMs: 10_000 }).catch((e: unknown) => e);
+    expect(stale).toBeInstanceOf(CallFailed);
+    expect((stale as CallFailed).failure.message).toMatch(/no longer served/);
     await app.byTestId('ssh-test-实验室A100').click();
     await app.byTestId('ssh-report-实验室A100').waitFor();
     expect(await app.byTestId('ssh-report-实验室A100').innerText()).toContain('Ready to train');

@@ -109,6 +109,7 @@ describe.skipIf(unavailable !== null)(`serving a trained model back${unavailable
     });
 
     it('serves: streamed and whole replies through the tunnel, the template taken from the training', async () => {
+      const dispatch = createDispatch(createHandlerTable(), ctx, () => {});
       const served = await serveModel(deps, { jobId, name: 'simpsybot_Q2' });
       try {
         const endpoint = connectEndpoint(ctx.endpoints.get(served.endpointId), ctx.secrets, {});
@@ -120,6 +121,10 @@ describe.skipIf(unavailable !== null)(`serving a trained model back${unavailable
         const whole = await chat(endpoint, messages, { timeoutMs: 30_000 });
         expect(whole.text).toBe(live.text);
         expect(ctx.arena.counselors.find('simpsybot_Q2')).toMatchObject({ endpointId: served.endpointId });
+        // The window's view of the job carries the served model by its names; the server's process group stays in main.
+        const view = await dispatch('finetune:job', { id: jobId });
+        expect(view).toMatchObject({ ok: true, value: { served: { jobId, endpointId: served.endpointId, endpointName: 'simpsybot_Q2', counselorName: 'simpsybot_Q2', model: 'simpsy-job-1', remotePort: served.remotePort, stoppedAt: null } } });
+        expect(JSON.stringify(view)).not.toContain('pgid');
 
         // The tunnel keeps the connection's host-key policy: a changed key is refused, and said so.
         await ctx.tunnels.closeAll();
@@ -133,6 +138,8 @@ describe.skipIf(unavailable !== null)(`serving a trained model back${unavailable
         await unserveModel(deps, jobId);
       }
       expect(groupAlive(served.pgid)).toBe(false);
+      // Stopped, the view still names it, so the window offers to serve it again under that name.
+      expect(await dispatch('finetune:job', { id: jobId })).toMatchObject({ ok: true, value: { served: { endpointName: 'simpsybot_Q2', stoppedAt: expect.any(String) } } });
       const failed = await chat(connectEndpoint(ctx.endpoints.get(served.endpointId), ctx.secrets, {}), [{ role: 'user', content: '你好' }], { timeoutMs: 10_000 }).catch((e: unknown) => e);
       expect(failed).toBeInstanceOf(CallFailed);
       expect((failed as CallFailed).failure.message).toMatch(/no longer served/);

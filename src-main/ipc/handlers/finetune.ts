@@ -8,6 +8,7 @@ import { RemoteJobStore } from '../../ssh/remote-jobs';
 import { cancelTraining, fetchResults, FINETUNE_JOB, reattachTrainings, trainingLogTail, watchTraining, type TrainingDeps } from '../../ssh/training-job';
 import { DomainError } from '../../common/errors';
 import type { HandlerPart } from '../handler-table';
+import { servedView } from './finetune-serve';
 
 // Training jobs from the Fine-tuning section: the same preview and submission as
 // `simpsy finetune submit --runs` (finetune/submit-runs.ts), then watched by this process
@@ -55,9 +56,17 @@ const previewView = (p: RunsJobPreview): FineTunePreview => ({
   warnings: p.config.warnings,
 });
 
-function viewOf(job: JobView, remoteJobs: RemoteJobStore, names: ReadonlyMap<number, string>): FineTuneJobView {
+function viewOf(ctx: AppContext, job: JobView, remoteJobs: RemoteJobStore, names: ReadonlyMap<number, string>): FineTuneJobView {
   const record = remoteJobs.get(job.id);
-  return { job, connection: record.profileId === null ? null : (names.get(record.profileId) ?? null), remoteDir: record.remoteDir, latest: remoteJobs.latest(job.id), exitCode: record.exitCode };
+  const served = ctx.servedModels.find(job.id);
+  return {
+    job,
+    connection: record.profileId === null ? null : (names.get(record.profileId) ?? null),
+    remoteDir: record.remoteDir,
+    latest: remoteJobs.latest(job.id),
+    exitCode: record.exitCode,
+    served: served ? servedView(ctx, served) : null,
+  };
 }
 
 const connectionNames = (ctx: AppContext) => new Map(ctx.sshProfiles.list().map((p) => [p.id, p.name]));
@@ -66,7 +75,7 @@ const connectionNames = (ctx: AppContext) => new Map(ctx.sshProfiles.list().map(
 function fineTuneJob(ctx: AppContext, jobId: number): FineTuneJobView {
   const job = ctx.jobs.get(jobId);
   if (job.kind !== FINETUNE_JOB) throw new DomainError('validation', `Job ${jobId} is not a fine-tuning job.`);
-  return viewOf(job, new RemoteJobStore(ctx.db), connectionNames(ctx));
+  return viewOf(ctx, job, new RemoteJobStore(ctx.db), connectionNames(ctx));
 }
 
 export const fineTuneHandlers: HandlerPart<
@@ -99,7 +108,7 @@ export const fineTuneHandlers: HandlerPart<
     return ctx.jobs
       .list({ kind: FINETUNE_JOB })
       .filter((job) => job.remoteId !== null)
-      .map((job) => viewOf(job, remoteJobs, names));
+      .map((job) => viewOf(ctx, job, remoteJobs, names));
   },
   'finetune:job': ({ id }, ctx) => fineTuneJob(ctx, id),
   'finetune:points': ({ id }, ctx) => (fineTuneJob(ctx, id), new RemoteJobStore(ctx.db).points(id)),

@@ -145,6 +145,24 @@ const ft = {
     failed: 'The training failed',
     exported: { svg: 'Save as SVG', png: 'Save as PNG' },
   },
+  serve: {
+    title: 'Serve the trained model',
+    hint: 'Starts llamafactory-cli api on the model in this job’s output folder, on the server’s loopback only, reaches it through an SSH tunnel, and adds it as an endpoint and an arena counselor of this name. The port on the server is the first free one from 18000 unless you give one.',
+    servedBefore: (name: string) => `Served before as ${name} and stopped since; it comes back under the same name, so battles that used it stay linked.`,
+    name: 'Counselor name',
+    namePlaceholder: 'Counselor name, e.g. SimPsyBot-Qwen2',
+    port: 'Port on the server',
+    portPlaceholder: 'Port (auto)',
+    serve: 'Serve',
+    serveAgain: 'Serve again',
+    loading: (server: string) => `Starting the API on ${server} and loading the model…`,
+    loadingDetail: (s: number) => `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')} so far. A 7B model can take several minutes to load onto the GPUs; the counselor is added once it answers.`,
+    servedTitle: (name: string) => `Served as counselor ${name}`,
+    servedDetail: (endpoint: string, model: string, port: number) => `Endpoint ${endpoint} · model ${model} · port ${port} on the server, through an SSH tunnel`,
+    arenaReady: 'Ready for the Arena: choose this counselor there. Unserve frees the GPUs; the endpoint and counselor stay, so past battles keep their names.',
+    ready: (name: string) => `Counselor ${name} is ready for the Arena`,
+    unserve: 'Unserve',
+  },
   errors: {
     load: 'Could not load fine-tuning',
     add: 'Could not add the server',
@@ -155,6 +173,8 @@ const ft = {
     cancel: 'Could not cancel the job',
     fetch: 'Could not fetch the results',
     log: 'Could not read the output',
+    serve: 'Could not serve the model',
+    unserve: 'Could not stop serving the model',
   },
 };
 

@@ -144,6 +144,24 @@ const ft: typeof ftEn = {
     failed: '训练失败',
     exported: { svg: '保存为 SVG', png: '保存为 PNG' },
   },
+  serve: {
+    title: '部署训练好的模型',
+    hint: '在服务器上以本任务输出目录里的模型启动 llamafactory-cli api（只监听服务器本机回环地址），经 SSH 隧道连接，并以此名称添加为一个端点和竞技场咨询师。不填端口时使用服务器上从 18000 起第一个空闲端口。',
+    servedBefore: (name: string) => `曾以 ${name} 部署，现已停止；重新部署沿用同一名称，用过它的对战仍然关联。`,
+    name: '咨询师名称',
+    namePlaceholder: '咨询师名称，例如 SimPsyBot-Qwen2',
+    port: '服务器端口',
+    portPlaceholder: '端口（自动）',
+    serve: '部署',
+    serveAgain: '重新部署',
+    loading: (server: string) => `正在 ${server} 上启动 API 并加载模型…`,
+    loadingDetail: (s: number) => `已用 ${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}。7B 模型加载到 GPU 可能需要几分钟；模型应答后即添加咨询师。`,
+    servedTitle: (name: string) => `已部署为咨询师 ${name}`,
+    servedDetail: (endpoint: string, model: string, port: number) => `端点 ${endpoint} · 模型 ${model} · 服务器端口 ${port}，经 SSH 隧道`,
+    arenaReady: '可在竞技场中使用：在那里选择这位咨询师。停止部署会释放 GPU；端点和咨询师保留，以往对战的名称不变。',
+    ready: (name: string) => `咨询师 ${name} 已可在竞技场中使用`,
+    unserve: '停止部署',
+  },
   errors: {
     load: '无法加载微调信息',
     add: '无法添加服务器',
@@ -154,6 +172,8 @@ const ft: typeof ftEn = {
     cancel: '无法取消任务',
     fetch: '无法取回结果',
     log: '无法读取输出',
+    serve: '无法部署模型',
+    unserve: '无法停止部署',
   },
 };
 

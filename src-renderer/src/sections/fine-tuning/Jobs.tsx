@@ -5,11 +5,13 @@ import { useEffect, useMemo, useRef } from 'react';
 import { Chart } from '../../components/Chart';
 import { useT } from '../../i18n';
 import { evaluationActions } from '../../stores/evaluation';
+import { ServePanel } from './Serve';
 import { fineTuningActions, selectOpenJob, useFineTuningStore } from './store';
 
 // Training jobs: the list with status and progress, and the open job's view: step/total,
 // epoch, loss, time left, the loss curve from the logged steps, the end of its output,
-// Cancel, Fetch results, and Follow for a job nothing here watches.
+// Cancel, Fetch results, Follow for a job nothing here watches, and, once done, serving
+// its model back as a counselor.
 
 const statusColor: Record<string, string> = { queued: 'default', running: 'processing', paused: 'warning', done: 'success', failed: 'error', cancelled: 'default' };
 const ended = (status: string) => status === 'done' || status === 'failed' || status === 'cancelled';
@@ -77,6 +79,7 @@ function JobView({ view }: { view: FineTuneJobView }) {
     >
       <Flex vertical gap={12}>
         {job.status === 'failed' && job.error && <Alert type="error" showIcon message={t.job.failed} description={<pre style={{ whiteSpace: 'pre-wrap', margin: 0, fontSize: 12 }}>{job.error}</pre>} data-testid="ft-job-error" />}
+        {job.status === 'done' && <ServePanel key={job.id} view={view} />}
         <Descriptions size="small" column={{ xs: 2, md: 4 }}>
           <Descriptions.Item label={t.job.step}>
             <span data-testid="ft-job-step">{latest ? `${latest.step}/${latest.totalSteps}` : '—'}</span>

@@ -54,6 +54,9 @@ export interface FineTuningState {
   openJobId: number | null;
   points: TrainerPointView[];
   log: string;
+  /** The job whose model is being served (loading can take minutes) and since when, for the elapsed time. */
+  serving: { jobId: number; since: number } | null;
+  unserving: number | null;
 }
 
 export const useFineTuningStore = create<FineTuningState>()(() => ({
@@ -73,6 +76,8 @@ export const useFineTuningStore = create<FineTuningState>()(() => ({
   openJobId: null,
   points: [],
   log: '',
+  serving: null,
+  unserving: null,
 }));
 
 const set = useFineTuningStore.setState;
@@ -244,6 +249,24 @@ export const fineTuningActions = {
     if (result.value.dir === null) return;
     if (result.value.fetched.length === 0) notifySuccess(t().job.nothingFetched);
     else notifySuccess(t().job.fetched(result.value.fetched.join(', '), result.value.dir));
+  },
+
+  /** Serves a finished job's model as a counselor; the job's view then carries it (`served`). */
+  async serve(jobId: number, name: string | undefined, port: number | undefined): Promise<void> {
+    set({ serving: { jobId, since: Date.now() } });
+    const result = await call(() => window.api.finetune.serve(compact({ jobId, name, port })));
+    set({ serving: null });
+    if (!result.ok) notifyError(t().errors.serve, result.error);
+    else notifySuccess(t().serve.ready(result.value.counselorName ?? result.value.endpointName));
+    await readJobs();
+  },
+
+  async unserve(jobId: number): Promise<void> {
+    set({ unserving: jobId });
+    const result = await call(() => window.api.finetune.unserve({ jobId }));
+    set({ unserving: null });
+    if (!result.ok) notifyError(t().errors.unserve, result.error);
+    await readJobs();
   },
 
   /** Job events re-read the list and the open job's steps; its output once it ended. */
