@@ -110,10 +110,10 @@ describe('stored evaluations', () => {
     }
   });
 
-  it('refuses a measure this version cannot compute, and a dataset that does not exist, storing nothing', async () => {
+  it('refuses a measure that calls a model (planned and started as a job instead), and a dataset that does not exist, storing nothing', async () => {
     const ctx = await seeded();
     try {
-      await expect(ctx.evaluation.run({ measure: 'wai', a: { runIds: [1] } }, { inline: true })).rejects.toThrow(/The wai measure is not available in this version; the measures are stats, overlap/);
+      await expect(ctx.evaluation.run({ measure: 'wai', a: { runIds: [1] } }, { inline: true })).rejects.toThrow('The wai measure calls a model: plan it and start it as a job (evaluation:plan, evaluation:start).');
       await expect(ctx.evaluation.run({ measure: 'overlap', a: { runIds: [9] } }, { inline: true })).rejects.toThrow('Run 9 does not exist; the runs are 1, 2.');
       expect(ctx.evaluation.results.list()).toEqual([]);
     } finally {

@@ -10,7 +10,7 @@ const ft = {
     test: 'Test',
     remove: 'Remove',
     removeConfirm: (name: string) => `Remove the connection ${name}? Jobs that ran on it keep their records.`,
-    columns: { name: 'Name', target: 'Server', auth: 'Sign-in', hostKey: 'Host key', actions: '' },
+    columns: { name: 'Name', target: 'Server', auth: 'Sign-in', hostKey: 'Host key', actions: 'Actions' },
     agent: 'ssh-agent',
     keyFile: (file: string, locked: boolean) => `${file}${locked ? ' (passphrase saved)' : ''}`,
     notVerified: 'Not verified yet',

@@ -9,7 +9,7 @@ const ft: typeof ftEn = {
     test: '测试',
     remove: '移除',
     removeConfirm: (name: string) => `移除连接 ${name}？在它上面运行过的任务记录会保留。`,
-    columns: { name: '名称', target: '服务器', auth: '登录方式', hostKey: '主机密钥', actions: '' },
+    columns: { name: '名称', target: '服务器', auth: '登录方式', hostKey: '主机密钥', actions: '操作' },
     agent: 'ssh-agent',
     keyFile: (file: string, locked: boolean) => `${file}${locked ? '（已保存口令）' : ''}`,
     notVerified: '尚未验证',
