@@ -78,24 +78,33 @@ export function statsOutcome(datasets: Dataset[]): MeasureOutcome {
  * word counts).
  */
 export function cardScores<S extends GroupScores>(results: readonly { sessions: readonly S[] }[], extra: (s: S) => Record<string, number> = () => ({})): StoredScore[] {
-  return results.flatMap((r, i) =>
-    r.sessions.map((s) => ({
-      dataset: keyOf(i),
-      sessionId: s.sessionId,
-      externalId: s.externalId,
-      values: { runId: s.runId, mapping: s.mapping, random: s.random, randomCardOf: s.randomCardOf, ...extra(s) },
-    })),
-  );
+  return sessionScores(results, (s) => ({ mapping: s.mapping, random: s.random, randomCardOf: s.randomCardOf, ...extra(s) }));
 }
 
-const overlapGroup = (r: OverlapResult) => ({ n: r.n, mapping: r.mapping, random: r.random, student: r.student, welch: r.welch, excluded: r.excluded });
+/** Per-session scores as stored, dataset a then b: each session's ids and run, then what `values` gives. */
+export function sessionScores<S extends { sessionId: number; runId: number; externalId: string | null }>(
+  results: readonly { sessions: readonly S[] }[],
+  values: (s: S) => StoredScore['values'],
+): StoredScore[] {
+  return results.flatMap((r, i) => r.sessions.map((s) => ({ dataset: keyOf(i), sessionId: s.sessionId, externalId: s.externalId, values: { runId: s.runId, ...values(s) } })));
+}
+
+/** The stored summary of one dataset's mapping and random groups (overlap and semantic alike). */
+export const mappingGroup = (r: Pick<OverlapResult, 'n' | 'mapping' | 'random' | 'student' | 'welch' | 'excluded'>) => ({
+  n: r.n,
+  mapping: r.mapping,
+  random: r.random,
+  student: r.student,
+  welch: r.welch,
+  excluded: r.excluded,
+});
 
 /** The overlap of each dataset (and the tests between their mapping groups) as stored. */
 export function overlapOutcome(results: OverlapResult[], seed: number, stopwords: string[] | null): MeasureOutcome {
   const between = results.length > 1 ? compareMapping(results[0]!, results[1]!) : null;
   const summary: OverlapSummary = {
-    a: overlapGroup(results[0]!),
-    ...(results[1] && between ? { b: overlapGroup(results[1]), between } : {}),
+    a: mappingGroup(results[0]!),
+    ...(results[1] && between ? { b: mappingGroup(results[1]), between } : {}),
   };
   return {
     settings: { seed, tokeniser: results[0]!.tokeniser, stopwords },

@@ -3,22 +3,19 @@ import { compareMapping } from './groups';
 import type { JudgeEvaluation } from './judge/service';
 import type { TopicsResult } from './judge/topics';
 import type { WaiResult } from './judge/wai';
-import { cardScores, type MeasureOutcome } from './measures';
+import { cardScores, mappingGroup, sessionScores, type MeasureOutcome } from './measures';
 import type { SemanticResult } from './semantic';
 
 // The measures a model computes (semantic, topics, WAI), as stored evaluations: the same
 // settings, summary and per-session scores the CLI prints, kept so that `eval list`, `eval
 // show`, the report and the window read them back without calling anything.
 
-const keyOf = (i: number) => (i === 0 ? ('a' as const) : ('b' as const));
 const asRecord = <T>(x: T) => x as unknown as Record<string, unknown>;
-
-const semanticGroup = (r: SemanticResult) => ({ n: r.n, mapping: r.mapping, random: r.random, student: r.student, welch: r.welch, excluded: r.excluded });
 
 /** Semantic consistency: settings say which endpoint, model and seed made the vectors; scores as overlap's. */
 export function semanticOutcome(results: SemanticResult[], jobId: number | null, batchSize: number): MeasureOutcome {
   const between = results.length > 1 ? compareMapping(results[0]!, results[1]!) : null;
-  const summary: SemanticSummary = { a: semanticGroup(results[0]!), ...(results[1] && between ? { b: semanticGroup(results[1]), between } : {}) };
+  const summary: SemanticSummary = { a: mappingGroup(results[0]!), ...(results[1] && between ? { b: mappingGroup(results[1]), between } : {}) };
   const r = results[0]!;
   return {
     settings: {
@@ -47,36 +44,20 @@ function waiGroup(r: WaiResult) {
 
 /** Topics: each round's listed topics and outside names, `|`-separated, null when missing. */
 function topicsScores(results: TopicsResult[]): StoredScore[] {
-  return results.flatMap((r, i) =>
-    r.sessions.map((s) => ({
-      dataset: keyOf(i),
-      sessionId: s.sessionId,
-      externalId: s.externalId,
-      values: {
-        runId: s.runId,
-        ...Object.fromEntries(s.rounds.flatMap((x, k) => [[`topics_${k + 1}`, x ? x.topics.join(' | ') : null], [`outside_${k + 1}`, x ? x.outside.join(' | ') : null]])),
-      },
-    })),
+  return sessionScores(results, (s) =>
+    Object.fromEntries(s.rounds.flatMap((x, k) => [[`topics_${k + 1}`, x ? x.topics.join(' | ') : null], [`outside_${k + 1}`, x ? x.outside.join(' | ') : null]])),
   );
 }
 
 /** WAI: the factors and each item's mean over rounds (4 and 10 reversed); null when missing. */
 function waiScores(results: WaiResult[]): StoredScore[] {
-  return results.flatMap((r, i) =>
-    r.sessions.map((s) => ({
-      dataset: keyOf(i),
-      sessionId: s.sessionId,
-      externalId: s.externalId,
-      values: {
-        runId: s.runId,
-        goal: s.goal,
-        task: s.task,
-        bond: s.bond,
-        ...Object.fromEntries(s.items.map((it) => [`item_${it.item}`, it.mean])),
-        missing: s.items.reduce((n, it) => n + it.scores.filter((v) => v === null).length, 0),
-      },
-    })),
-  );
+  return sessionScores(results, (s) => ({
+    goal: s.goal,
+    task: s.task,
+    bond: s.bond,
+    ...Object.fromEntries(s.items.map((it) => [`item_${it.item}`, it.mean])),
+    missing: s.items.reduce((n, it) => n + it.scores.filter((v) => v === null).length, 0),
+  }));
 }
 
 /** A judged evaluation: its settings in full (prompt template, topic list or items, judge), summary and scores. */
