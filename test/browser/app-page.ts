@@ -43,6 +43,20 @@ export class AppPage {
     return this.page.getByTestId(id);
   }
 
+  /**
+   * Clicks each label in the select `testId` opens (an option already chosen is taken off), then
+   * closes it. `first` takes the first of several options holding the label; by default it must be the only one.
+   */
+  async pick(testId: string, labels: string[], which: 'only' | 'first' = 'only'): Promise<void> {
+    await this.byTestId(testId).click();
+    for (const label of labels) {
+      const option = this.page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: label });
+      await (which === 'first' ? option.first() : option).click();
+    }
+    await this.page.keyboard.press('Escape');
+    await this.page.locator('.ant-select-dropdown:visible').waitFor({ state: 'hidden' });
+  }
+
   async goTo(section: Section): Promise<Locator> {
     await this.byTestId(`nav-${section}`).click();
     const view = this.byTestId(`section-${section}`);

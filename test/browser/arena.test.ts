@@ -31,16 +31,9 @@ describe('arena section (headless Chromium, real handlers over the bridge)', () 
   let page: Page;
   let app: AppPage;
 
-  async function pick(testId: string, labels: string[]): Promise<void> {
-    await page.getByTestId(testId).click();
-    for (const label of labels) await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: label }).first().click();
-    await page.keyboard.press('Escape');
-    await page.locator('.ant-select-dropdown:visible').waitFor({ state: 'hidden' });
-  }
-
   async function addCounselor(name: string, model: string, preset?: string): Promise<void> {
     await page.getByTestId('counselor-add').click();
-    if (preset) await pick('counselor-preset', [preset]);
+    if (preset) await app.pick('counselor-preset', [preset], 'first');
     await page.getByTestId('counselor-name').fill(name);
     await page.getByTestId('counselor-model').fill(model);
     await page.getByTestId('counselor-save').click();
@@ -89,7 +82,7 @@ describe('arena section (headless Chromium, real handlers over the bridge)', () 
     // The plan first (calls and cost), then the start.
     await page.getByTestId('arena-tab-runs').click();
     await page.getByTestId('arena-new').click();
-    await pick('arena-counselors', ['alpha', 'beta', 'gamma']);
+    await app.pick('arena-counselors', ['alpha', 'beta', 'gamma'], 'first');
     await page.getByTestId('arena-judge-model').fill('judge');
     await page.getByTestId('arena-cards').getByText('全部卡片').click();
     await page.locator('#maxTurns').fill('3');

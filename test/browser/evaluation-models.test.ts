@@ -53,13 +53,6 @@ describe('semantic, topics and WAI from the Evaluation section (headless Chromiu
   let page: Page;
   let app: AppPage;
 
-  async function pick(testId: string, labels: string[]): Promise<void> {
-    await page.getByTestId(testId).click();
-    for (const label of labels) await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: label }).click();
-    await page.keyboard.press('Escape');
-    await page.locator('.ant-select-dropdown:visible').waitFor({ state: 'hidden' });
-  }
-
   /** Plans the measure, checks the plan, starts it, and waits for its evaluation to open. */
   async function planAndRun(measure: 'semantic' | 'topics' | 'wai', plan: RegExp, screenshot: string): Promise<number> {
     await page.evaluate('window.scrollTo(0, 0)');
@@ -102,9 +95,9 @@ describe('semantic, topics and WAI from the Evaluation section (headless Chromiu
     await app.goTo('evaluation');
     await page.getByTestId('evaluation-new').waitFor();
     await page.getByTestId('measure-semantic').click();
-    await pick('dataset-a-runs', ['对照对话', '模拟对话']);
+    await app.pick('dataset-a-runs', ['对照对话', '模拟对话']);
     await page.getByTestId('evaluation-compare').click();
-    await pick('dataset-b-runs', ['对照对话']);
+    await app.pick('dataset-b-runs', ['对照对话']);
   }, 120_000);
 
   afterAll(async () => {

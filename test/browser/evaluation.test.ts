@@ -60,13 +60,6 @@ describe('evaluation section (headless Chromium, real handlers over the bridge)'
   let app: AppPage;
 
   /** Picks options of an antd multi-select by their visible text. */
-  async function pick(testId: string, labels: string[]): Promise<void> {
-    await page.getByTestId(testId).click();
-    for (const label of labels) await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: label }).click();
-    await page.keyboard.press('Escape');
-    await page.locator('.ant-select-dropdown:visible').waitFor({ state: 'hidden' });
-  }
-
   beforeAll(async () => {
     if (!existsSync(rendererIndex)) throw new Error(`The renderer is not built (${rendererIndex} is missing): run \`npm run build\` first.`);
     dir = mkdtempSync(join(tmpdir(), 'simpsy-eval-ui-'));
@@ -93,9 +86,9 @@ describe('evaluation section (headless Chromium, real handlers over the bridge)'
     await expect.poll(() => page.locator('.ant-segmented-item-disabled').count()).toBe(5 - computed.length);
     await page.getByTestId('measure-overlap').click();
     // Dataset A starts as the newest run; make it the simulated one (a second click takes an option off), and compare with the other.
-    await pick('dataset-a-runs', ['对照对话', '模拟对话']);
+    await app.pick('dataset-a-runs', ['对照对话', '模拟对话']);
     await page.getByTestId('evaluation-compare').click();
-    await pick('dataset-b-runs', ['对照对话']);
+    await app.pick('dataset-b-runs', ['对照对话']);
     await page.getByTestId('evaluation-seed').locator('input').fill('7');
     await app.screenshot('evaluation-form-zh');
 
